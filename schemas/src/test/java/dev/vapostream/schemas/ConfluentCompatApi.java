@@ -1,0 +1,83 @@
+package dev.vapostream.schemas;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** A minimal client of the registry's Confluent-compatible REST API, as any Confluent tool would use it. */
+final class ConfluentCompatApi {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final String base;
+
+    ConfluentCompatApi(String ccompatUrl) {
+        this.base = ccompatUrl;
+    }
+
+    record Answer(int status, JsonNode body) {
+    }
+
+    /** GET /schemas/ids/{id}: the schema text a wire-format id stands for. */
+    String schemaById(int id) throws IOException, InterruptedException {
+        Answer a = send("GET", "/schemas/ids/" + id, null);
+        if (a.status() != 200) {
+            throw new IllegalStateException("schema id " + id + ": HTTP " + a.status() + " " + a.body());
+        }
+        return a.body().get("schema").asText();
+    }
+
+    Answer register(String subject, String schema) throws IOException, InterruptedException {
+        return send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
+    }
+
+    Answer setCompatibility(String subject, String level) throws IOException, InterruptedException {
+        ObjectNode body = JSON.createObjectNode().put("compatibility", level);
+        return send("PUT", "/config/" + encode(subject), body.toString());
+    }
+
+    /** POST /compatibility/subjects/{subject}/versions/latest: would {@code schema} be accepted? */
+    boolean isCompatibleWithLatest(String subject, String schema) throws IOException, InterruptedException {
+        Answer a = send("POST", "/compatibility/subjects/" + encode(subject) + "/versions/latest", schemaBody(schema));
+        if (a.status() != 200) {
+            throw new IllegalStateException("compatibility check for " + subject + ": HTTP " + a.status() + " " + a.body());
+        }
+        return a.body().get("is_compatible").asBoolean();
+    }
+
+    Answer subjects() throws IOException, InterruptedException {
+        return send("GET", "/subjects", null);
+    }
+
+    private static String schemaBody(String schema) {
+        return JSON.createObjectNode().put("schemaType", "AVRO").put("schema", schema).toString();
+    }
+
+    private Answer send(String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path))
+            .timeout(Duration.ofSeconds(15))
+            .header("Accept", CONTENT_TYPE);
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", CONTENT_TYPE).method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        HttpResponse<String> response = http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        String text = response.body();
+        JsonNode json = text == null || text.isBlank() ? JSON.nullNode() : JSON.readTree(text);
+        return new Answer(response.statusCode(), json);
+    }
+
+    private static String encode(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,109 @@
+package dev.vapostream.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+
+import dev.vapostream.infra.ClusterEndpoints;
+import dev.vapostream.infra.testing.SharedCluster;
+import dev.vapostream.infra.testing.TestTopics;
+import dev.vapostream.schemas.avro.Prompt;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+@ExtendWith(SharedCluster.class)
+class WireContractIT {
+    private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @Test
+    void everyRecordTypeRoundTripsThroughItsTopicAndTheRegistry(ClusterEndpoints cluster) {
+        SerdeSettings serdes = SerdeSettings.apicurio(cluster.registryBaseUrl());
+        List<SpecificRecord> samples = SampleRecords.forEveryTopic();
+        for (int i = 0; i < Topics.ALL.size(); i++) {
+            // Given a fresh copy of the topic and a sample of its value type
+            TopicDescriptor<?> topic = Topics.ALL.get(i).withName(TestTopics.unique(Topics.ALL.get(i).name()));
+            SpecificRecord sample = samples.get(i);
+            assertEquals(topic.valueType(), sample.getClass());
+
+            // When it is written and read back with the topic's serdes
+            SpecificRecord read = roundTrip(cluster, topic, sample, serdes);
+
+            // Then nothing changed on the way
+            assertEquals(sample, read, topic.valueType().getSimpleName());
+        }
+    }
+
+    @Test
+    void valuesUseTheConfluentWireFormatAndDecodeThroughTheCompatApi(ClusterEndpoints cluster) throws Exception {
+        // Given a Prompt written by vapo's serde
+        TopicDescriptor<Prompt> topic = Topics.PROMPTS.withName(TestTopics.unique("wire.prompts"));
+        ensure(cluster, topic);
+        Prompt prompt = SampleRecords.prompt("wire-1");
+        try (Serde<Prompt> serde = topic.valueSerde(SerdeSettings.apicurio(cluster.registryBaseUrl()));
+             KafkaProducer<String, Prompt> producer = KafkaClients.producer(cluster, new StringSerializer(), serde.serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), prompt.getId(), prompt)).get();
+        }
+
+        // When a client that knows nothing of vapo reads the raw bytes
+        List<ConsumerRecord<String, byte[]>> raw = KafkaClients.readAll(cluster, topic.name(), 1, TIMEOUT,
+            new StringDeserializer(), new ByteArrayDeserializer());
+        assertEquals(1, raw.size());
+        byte[] bytes = raw.get(0).value();
+
+        // Then they start with magic byte 0 and a 4-byte schema id the Confluent API resolves
+        assertEquals(0, bytes[0], "magic byte");
+        int schemaId = ByteBuffer.wrap(bytes, 1, 4).getInt();
+        ConfluentCompatApi registry = new ConfluentCompatApi(cluster.confluentCompatUrl());
+        Schema writer = new Schema.Parser().parse(registry.schemaById(schemaId));
+        assertEquals(Prompt.getClassSchema().getFullName(), writer.getFullName());
+
+        // And the rest is plain Avro binary of that schema
+        GenericRecord decoded = new GenericDatumReader<GenericRecord>(writer)
+            .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+        assertEquals("wire-1", decoded.get("id").toString());
+        assertEquals(prompt.getText(), decoded.get("text").toString());
+        assertEquals(prompt.getAdmittedAtVersion(), decoded.get("admittedAtVersion"));
+
+        // And the subject follows Confluent's topic naming
+        assertTrue(registry.subjects().body().toString().contains("\"" + topic.name() + "-value\""),
+            registry.subjects().body().toString());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V extends SpecificRecord> V roundTrip(ClusterEndpoints cluster, TopicDescriptor<V> topic,
+                                                          SpecificRecord sample, SerdeSettings serdes) {
+        ensure(cluster, topic);
+        try (Serde<V> serde = topic.valueSerde(serdes);
+             KafkaProducer<String, V> producer = KafkaClients.producer(cluster, new StringSerializer(), serde.serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), "k", (V) sample)).get();
+            List<ConsumerRecord<String, V>> read = KafkaClients.readAll(cluster, topic.name(), 1, TIMEOUT,
+                new StringDeserializer(), serde.deserializer());
+            assertEquals(1, read.size(), "records read back from " + topic.name());
+            return read.get(0).value();
+        } catch (Exception e) {
+            throw new AssertionError("round trip through " + topic.name() + " failed", e);
+        }
+    }
+
+    static void ensure(ClusterEndpoints cluster, TopicDescriptor<?> topic) {
+        try (Admin admin = KafkaClients.admin(cluster)) {
+            TopicAdmin.ensure(admin, List.of(topic), (short) 1);
+        }
+    }
+}
