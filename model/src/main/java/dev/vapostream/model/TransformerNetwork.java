@@ -1,0 +1,97 @@
+package dev.vapostream.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.NDManager;
+import dev.vapostream.model.nn.Parameters;
+import dev.vapostream.model.nn.ResponseBatch;
+import dev.vapostream.model.nn.TransformerTrunk;
+import dev.vapostream.model.weights.WeightCodec;
+import dev.vapostream.model.weights.WeightFile;
+import java.util.List;
+
+/**
+ * What policy and value model share: a config, a trunk, named parameters in one manager, and
+ * the weight encoding. Subclasses add their head.
+ */
+public abstract class TransformerNetwork implements AutoCloseable {
+
+    private final ModelConfig config;
+    private final Parameters parameters;
+    private final TransformerTrunk trunk;
+
+    protected TransformerNetwork(ModelConfig config, Parameters parameters) {
+        this.config = config;
+        this.parameters = parameters;
+        this.trunk = new TransformerTrunk(config);
+    }
+
+    /** {@code policy} or {@code value}: written into the weight file and checked on decode. */
+    protected abstract String kind();
+
+    public ModelConfig config() {
+        return config;
+    }
+
+    /** All trainable tensors in canonical order (e.g. for an optimizer). */
+    public List<NDArray> parameters() {
+        return parameters.arrays();
+    }
+
+    public List<String> parameterNames() {
+        return parameters.names();
+    }
+
+    public long parameterCount() {
+        return parameters.parameterCount();
+    }
+
+    protected Parameters parameterStore() {
+        return parameters;
+    }
+
+    protected TransformerTrunk trunk() {
+        return trunk;
+    }
+
+    public byte[] encodeWeights() {
+        return WeightCodec.encode(new WeightFile(kind(), config, parameters.toTensors()));
+    }
+
+    public String weightsSha256() {
+        return WeightCodec.sha256Hex(encodeWeights());
+    }
+
+    /** Replaces all weights in place, e.g. with a newer version received from the learner. */
+    public void loadWeights(byte[] encoded) {
+        WeightFile file = WeightCodec.decode(encoded);
+        requireCompatible(file);
+        parameters.load(file.tensors());
+    }
+
+    protected void requireCompatible(WeightFile file) {
+        if (!file.kind().equals(kind())) {
+            throw new IllegalArgumentException("weights are for a " + file.kind() + " model, not " + kind());
+        }
+        if (!file.config().equals(config)) {
+            throw new IllegalArgumentException("weights are for " + file.config() + ", this model is " + config);
+        }
+    }
+
+    /** Trunk hidden states (B, R, width) at the columns that predict each response token. */
+    protected NDArray responseHidden(NDManager manager, ResponseBatch batch) {
+        NDArray hidden = trunk.hidden(parameters, batch.toTrunkInput(manager), null);
+        int first = batch.promptWidth() - 1;
+        return hidden.get(new NDIndex(":, {}:{}", first, first + batch.responseWidth()));
+    }
+
+    /** How many arrays the network's own manager holds: constant unless something leaks into it. */
+    int managedArrayCount() {
+        return parameters.manager().getManagedArrays().size();
+    }
+
+    @Override
+    public void close() {
+        parameters.close();
+    }
+}
