@@ -1,0 +1,126 @@
+package dev.vapostream.scorer;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+
+import dev.vapostream.schemas.TopicAdmin;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the scoring stage.
+ *
+ * <pre>
+ * ScorerApp [settings.properties ...] [key=value ...]
+ * </pre>
+ * Files are read in order, then {@code key=value} arguments override them. Exits 2 on a bad
+ * configuration, 1 if the stage stops with an error, 0 after Ctrl-C.
+ */
+public final class ScorerApp {
+    private static final Logger LOG = LoggerFactory.getLogger(ScorerApp.class);
+
+    private ScorerApp() {
+    }
+
+    public static void main(String[] args) {
+        ScorerConfig config;
+        try {
+            Properties props = loadArguments(args);
+            Set<String> unknown = ScorerConfig.unknownKeys(props);
+            if (!unknown.isEmpty()) {
+                LOG.warn("ignoring unknown settings {} (Kafka settings need the prefix {})", unknown, ScorerConfig.KAFKA_PREFIX);
+            }
+            config = ScorerConfig.fromProperties(props);
+        } catch (IllegalArgumentException | IllegalStateException | IOException e) {
+            System.err.println("vapo-scorer: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        if (config.createTopics()) {
+            ensureTopics(config);
+        }
+        KafkaStreams streams = start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        streams.setStateListener((now, before) -> {
+            if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
+                stopped.countDown();
+            }
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            LOG.info("stopping {}", config.applicationId());
+            streams.close(Duration.ofSeconds(30));
+        }, "vapo-scorer-shutdown"));
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (streams.state() == KafkaStreams.State.ERROR) {
+            LOG.error("{} stopped with an error", config.applicationId());
+            System.exit(1);
+        }
+    }
+
+    /** Builds the topology, logs it, and starts it; a fatal error shuts the client down. */
+    public static KafkaStreams start(ScorerConfig config) {
+        Topology topology = ScorerTopology.build(config);
+        LOG.info("{}: {} ({}) -> [{}] -> {}, time limit {} ms per group\n{}", config.applicationId(), config.inputTopic(),
+            config.inputType().configValue(), config.describeScorers(), config.outputTopic(), config.groupTimeout().toMillis(),
+            topology.describe());
+        KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
+        streams.setUncaughtExceptionHandler(error -> {
+            LOG.error("{}: fatal error, shutting down", config.applicationId(), error);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        streams.start();
+        return streams;
+    }
+
+    /** Creates the input and output topics (and their dead-letter topics) if missing. */
+    public static void ensureTopics(ScorerConfig config) {
+        Properties adminProps = new Properties();
+        config.kafka().forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key)) {
+                adminProps.put(key, value);
+            }
+        });
+        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        try (Admin admin = Admin.create(adminProps)) {
+            TopicAdmin.ensure(admin, List.of(config.inputDescriptor(), config.outputDescriptor()), config.topicReplication());
+        }
+    }
+
+    static Properties loadArguments(String[] args) throws IOException {
+        Properties files = new Properties();
+        Properties overrides = new Properties();
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                overrides.setProperty(arg.substring(0, eq).trim(), arg.substring(eq + 1).trim());
+            } else {
+                Path path = Path.of(arg);
+                if (!Files.isReadable(path)) {
+                    throw new IOException("cannot read settings file " + path.toAbsolutePath()
+                        + " (arguments are settings files or key=value)");
+                }
+                try (Reader reader = Files.newBufferedReader(path)) {
+                    files.load(reader);
+                }
+            }
+        }
+        files.putAll(overrides);
+        return files;
+    }
+}
