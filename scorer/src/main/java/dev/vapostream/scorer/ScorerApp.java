@@ -51,7 +51,7 @@ public final class ScorerApp {
         if (config.createTopics()) {
             ensureTopics(config);
         }
-        KafkaStreams streams = start(config);
+        KafkaStreams streams = create(config);
         CountDownLatch stopped = new CountDownLatch(1);
         streams.setStateListener((now, before) -> {
             if (now == KafkaStreams.State.NOT_RUNNING || now == KafkaStreams.State.ERROR) {
@@ -62,6 +62,7 @@ public final class ScorerApp {
             LOG.info("stopping {}", config.applicationId());
             streams.close(Duration.ofSeconds(30));
         }, "vapo-scorer-shutdown"));
+        streams.start();
         try {
             stopped.await();
         } catch (InterruptedException e) {
@@ -75,6 +76,13 @@ public final class ScorerApp {
 
     /** Builds the topology, logs it, and starts it; a fatal error shuts the client down. */
     public static KafkaStreams start(ScorerConfig config) {
+        KafkaStreams streams = create(config);
+        streams.start();
+        return streams;
+    }
+
+    /** Builds the topology and logs it; returns the app ready to start. A fatal error shuts the client down. */
+    public static KafkaStreams create(ScorerConfig config) {
         Topology topology = ScorerTopology.build(config);
         LOG.info("{}: {} ({}) -> [{}] -> {}, time limit {} ms per group\n{}", config.applicationId(), config.inputTopic(),
             config.inputType().configValue(), config.describeScorers(), config.outputTopic(), config.groupTimeout().toMillis(),
@@ -84,7 +92,6 @@ public final class ScorerApp {
             LOG.error("{}: fatal error, shutting down", config.applicationId(), error);
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
         });
-        streams.start();
         return streams;
     }
 

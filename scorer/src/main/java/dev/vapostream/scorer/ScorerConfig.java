@@ -31,7 +31,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * @param outputTopic       topic written (ScoredGroup values)
  * @param scorers           the configured scorer chain, in order
  * @param groupTimeout      time limit for running the whole chain on one group
- * @param stage             stage name in dead-letter headers
+ * @param stage             stage name in dead-letter headers (default {@code scorer})
  * @param createTopics      whether {@code ScorerApp} creates missing topics at start
  * @param topicReplication  replication factor of topics the app creates
  * @param kafka             Kafka Streams / client settings passed through untouched ({@code kafka.} removed)
@@ -57,6 +57,7 @@ public record ScorerConfig(String applicationId, String bootstrapServers, SerdeS
     public static final String SCORER_PREFIX = "scorer.";
 
     public static final String DEFAULT_APPLICATION_ID = "vapo-scorer";
+    public static final String DEFAULT_STAGE = "scorer";
     public static final String DEFAULT_SCORERS = "correctness";
     public static final long DEFAULT_GROUP_TIMEOUT_MS = 10_000;
 
@@ -115,7 +116,7 @@ public record ScorerConfig(String applicationId, String bootstrapServers, SerdeS
             get(props, OUTPUT_TOPIC, Topics.SCORED.name()),
             registry.chain(names, props),
             Duration.ofMillis(parseLong(props, GROUP_TIMEOUT_MS, DEFAULT_GROUP_TIMEOUT_MS)),
-            get(props, STAGE, applicationId),
+            get(props, STAGE, DEFAULT_STAGE),
             parseBoolean(props, TOPICS_CREATE, true),
             (short) parseLong(props, TOPICS_REPLICATION, 1),
             kafka);

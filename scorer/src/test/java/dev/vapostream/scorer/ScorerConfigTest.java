@@ -32,13 +32,14 @@ class ScorerConfigTest {
         assertEquals("vapo.scored", c.outputTopic());
         assertEquals(List.of("correctness"), c.scorers().stream().map(Scorer::name).toList());
         assertEquals(Duration.ofSeconds(10), c.groupTimeout());
-        assertEquals("vapo-scorer", c.stage());
+        assertEquals("scorer", c.stage());
         Properties streams = c.streamsProperties();
         assertEquals(StreamsConfig.EXACTLY_ONCE_V2, streams.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         assertEquals(StreamsDeadLetters.Processing.class.getName(), streams.get(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG));
         assertEquals(StreamsDeadLetters.Deserialization.class.getName(),
             streams.get(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG));
-        assertEquals("vapo-scorer", streams.get(StreamsDeadLetters.STAGE_CONFIG));
+        assertEquals("scorer", streams.get(StreamsDeadLetters.STAGE_CONFIG));
+        assertEquals("vapo-scorer", streams.get(StreamsConfig.APPLICATION_ID_CONFIG));
         assertEquals(60_000, streams.get("producer.transaction.timeout.ms"));
     }
 
