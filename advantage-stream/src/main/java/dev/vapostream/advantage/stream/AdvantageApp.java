@@ -1,0 +1,38 @@
+package dev.vapostream.advantage.stream;
+
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.apache.kafka.streams.Topology;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Runs the advantage stage until the JVM is asked to stop. */
+public final class AdvantageApp {
+    private static final Logger LOG = LoggerFactory.getLogger(AdvantageApp.class);
+
+    private AdvantageApp() {
+    }
+
+    /** Builds, starts, and blocks until shutdown; a fatal stream error ends the process with a message. */
+    public static void run(Properties properties) throws InterruptedException {
+        AdvantageConfig config = AdvantageConfig.fromProperties(properties);
+        CriticFollower critic = new CriticFollower(config.criticModelName(), DjlCritic::fromWeights);
+        Topology topology = AdvantageTopology.build(config, critic);
+        LOG.info("advantage-stream {} → {} with {}\n{}", config.inputTopic(), config.outputTopic(),
+            config.estimator(), topology.describe());
+        KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
+        CountDownLatch stopped = new CountDownLatch(1);
+        streams.setUncaughtExceptionHandler(e -> {
+            LOG.error("advantage-stream stopping on a fatal error: {}", e.toString(), e);
+            stopped.countDown();
+            return org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+        });
+        Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown, "advantage-shutdown"));
+        streams.start();
+        stopped.await();
+        streams.close();
+        critic.close();
+    }
+}

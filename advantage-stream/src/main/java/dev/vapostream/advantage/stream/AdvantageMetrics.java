@@ -1,0 +1,72 @@
+package dev.vapostream.advantage.stream;
+
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.metrics.JmxReporter;
+import org.apache.kafka.common.metrics.KafkaMetricsContext;
+import org.apache.kafka.common.metrics.MetricConfig;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.common.metrics.stats.Rate;
+import org.apache.kafka.common.metrics.stats.Value;
+
+/**
+ * The advantage stage's counters, on JMX as {@code vapo:type=advantage-stream}: groups and tokens
+ * (total and per second), critic versions loaded and refused, the critic version in use.
+ */
+public final class AdvantageMetrics {
+    private static final String GROUP = "advantage-stream";
+    private static final Metrics METRICS = new Metrics(new MetricConfig(), List.of(new JmxReporter()),
+        org.apache.kafka.common.utils.Time.SYSTEM, new KafkaMetricsContext("vapo"));
+    private static final Sensor GROUPS = counter("groups", "scored groups turned into advantage groups");
+    private static final Sensor TOKENS = counter("tokens", "response tokens given advantages");
+    private static final Sensor CRITIC_LOADS = counter("critic-loads", "critic versions loaded");
+    private static final Sensor CRITIC_REFUSALS = counter("critic-refusals", "critic versions refused (bad chunks or SHA-256)");
+    private static final Sensor CRITIC_VERSION = gauge("critic-version", "critic version in use, -1 before the first");
+
+    static {
+        CRITIC_VERSION.record(-1);
+    }
+
+    private AdvantageMetrics() {
+    }
+
+    static void groupDone(int tokens) {
+        GROUPS.record();
+        TOKENS.record(tokens);
+    }
+
+    static void criticLoaded(long version) {
+        CRITIC_LOADS.record();
+        CRITIC_VERSION.record(version);
+    }
+
+    static void criticRefused() {
+        CRITIC_REFUSALS.record();
+    }
+
+    /** Current value of a metric by name, e.g. {@code groups-total} or {@code critic-version}. */
+    public static double value(String name) {
+        return ((Number) METRICS.metrics().get(METRICS.metricName(name, GROUP)).metricValue()).doubleValue();
+    }
+
+    private static Sensor counter(String name, String description) {
+        Sensor sensor = METRICS.sensor(name);
+        sensor.add(METRICS.metricName(name + "-total", GROUP, description, Map.of()), new CumulativeSum());
+        sensor.add(METRICS.metricName(name + "-rate", GROUP, description + " per second", Map.of()), new Rate());
+        return sensor;
+    }
+
+    private static Sensor gauge(String name, String description) {
+        Sensor sensor = METRICS.sensor(name);
+        sensor.add(METRICS.metricName(name, GROUP, description, Map.of()), new Value());
+        return sensor;
+    }
+
+    static MetricName name(String name) {
+        return METRICS.metricName(name, GROUP);
+    }
+}

@@ -1,0 +1,105 @@
+package dev.vapostream.advantage.stream;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.vapostream.advantage.AdvantageComputer;
+import dev.vapostream.advantage.EstimatorSettings;
+import dev.vapostream.advantage.ResponseSignals;
+import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.avro.AdvantageGroup;
+import dev.vapostream.schemas.avro.ResponseAdvantage;
+import dev.vapostream.schemas.avro.ResponseGroup;
+import dev.vapostream.schemas.avro.SampledResponse;
+import dev.vapostream.schemas.avro.ScoredGroup;
+import dev.vapostream.schemas.avro.WeightChunk;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
+import org.apache.kafka.streams.state.ValueAndTimestamp;
+
+/**
+ * Scored group in, advantage group out: validates the group, asks the critic for the values of
+ * all its responses in one batch, and runs the configured estimator. Anything wrong with the
+ * input throws, and the processing handler dead-letters the group.
+ */
+final class AdvantageProcessor implements Processor<String, ScoredGroup, String, AdvantageGroup> {
+    private final EstimatorSettings settings;
+    private final String criticModel;
+    private final CriticFollower critic;
+    private ProcessorContext<String, AdvantageGroup> context;
+    private ReadOnlyKeyValueStore<String, ValueAndTimestamp<WeightChunk>> weights;
+
+    AdvantageProcessor(EstimatorSettings settings, String criticModel, CriticFollower critic) {
+        this.settings = settings;
+        this.criticModel = criticModel;
+        this.critic = critic;
+    }
+
+    @Override
+    public void init(ProcessorContext<String, AdvantageGroup> context) {
+        this.context = context;
+        this.weights = context.getStateStore(AdvantageTopology.WEIGHTS_STORE);
+    }
+
+    @Override
+    public void process(Record<String, ScoredGroup> record) {
+        ScoredGroup group = record.value();
+        if (group == null) {
+            throw new InvalidGroupException("record with key " + record.key() + " has no value (tombstone)");
+        }
+        GroupValidator.validate(group);
+        ResponseGroup rollout = group.getRollout();
+        int size = rollout.getResponses().size();
+        double[] rewards = new double[size];
+        int[] lengths = new int[size];
+        List<List<Integer>> tokens = new ArrayList<>(size);
+        int totalTokens = 0;
+        for (int i = 0; i < size; i++) {
+            rewards[i] = group.getScores().get(i).getReward();
+            tokens.add(rollout.getResponses().get(i).getTokens());
+            lengths[i] = tokens.get(i).size();
+            totalTokens += lengths[i];
+        }
+        Long criticVersion = null;
+        List<float[]> values = null;
+        if (settings.needsCritic()) {
+            CriticFollower.Loaded loaded = critic.current(this::chunkAt);
+            criticVersion = loaded.version();
+            values = loaded.critic().values(rollout.getPromptTokens(), tokens);
+        }
+        List<ResponseSignals> signals = AdvantageComputer.compute(settings, rewards, lengths, values);
+        context.forward(record.withValue(toRecord(group, criticVersion, signals)));
+        AdvantageMetrics.groupDone(totalTokens);
+    }
+
+    private WeightChunk chunkAt(int index) {
+        ValueAndTimestamp<WeightChunk> chunk = weights.get(Topics.weightChunkKey(criticModel, index));
+        return chunk == null ? null : chunk.value();
+    }
+
+    private AdvantageGroup toRecord(ScoredGroup group, Long criticVersion, List<ResponseSignals> signals) {
+        ResponseGroup rollout = group.getRollout();
+        List<ResponseAdvantage> responses = new ArrayList<>(signals.size());
+        for (int i = 0; i < signals.size(); i++) {
+            SampledResponse r = rollout.getResponses().get(i);
+            ResponseSignals s = signals.get(i);
+            responses.add(ResponseAdvantage.newBuilder()
+                .setTokens(r.getTokens()).setBehaviourLogProbs(r.getBehaviourLogProbs())
+                .setFinishReason(r.getFinishReason())
+                .setReward(group.getScores().get(i).getReward()).setCorrect(group.getScores().get(i).getCorrect())
+                .setLambdaPolicy(s.lambdaPolicy())
+                .setValues(FloatLists.of(s.values())).setAdvantages(FloatLists.of(s.advantages()))
+                .setReturns(FloatLists.of(s.returns()))
+                .build());
+        }
+        return AdvantageGroup.newBuilder()
+            .setPromptId(rollout.getPromptId()).setPromptTokens(rollout.getPromptTokens())
+            .setPolicyVersion(rollout.getPolicyVersion()).setCriticVersion(criticVersion)
+            .setSettings(settings.toRecord()).setResponses(responses)
+            .setAdmittedAtVersion(rollout.getAdmittedAtVersion()).setComputedAtMs(Instant.now())
+            .build();
+    }
+}

@@ -1,0 +1,62 @@
+package dev.vapostream.advantage.stream;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import ai.djl.ndarray.NDManager;
+import dev.vapostream.model.ValueModel;
+import dev.vapostream.model.ValueScores;
+
+/** The DJL value model of {@code model/}, one padded forward pass per group. */
+public final class DjlCritic implements Critic {
+    private final ValueModel model;
+    private final NDManager scratch;
+
+    private DjlCritic(ValueModel model) {
+        this.model = model;
+        this.scratch = NDManager.newBaseManager();
+    }
+
+    /** Loads a critic from its encoded weights (the model format of {@code model/}). */
+    public static DjlCritic fromWeights(byte[] payload) {
+        return new DjlCritic(ValueModel.fromWeights(payload));
+    }
+
+    @Override
+    public synchronized List<float[]> values(List<Integer> promptTokens, List<List<Integer>> responses) {
+        int[] prompt = toArray(promptTokens);
+        List<int[]> prompts = new ArrayList<>(responses.size());
+        List<int[]> tokens = new ArrayList<>(responses.size());
+        for (List<Integer> response : responses) {
+            prompts.add(prompt);
+            tokens.add(toArray(response));
+        }
+        // A manager per group: the batch's arrays are freed together, nothing reaches the model's manager.
+        try (NDManager batch = scratch.newSubManager()) {
+            ValueScores scores = model.score(batch, prompts, tokens);
+            long width = scores.values().getShape().get(1);
+            float[] flat = scores.values().toFloatArray();
+            List<float[]> out = new ArrayList<>(responses.size());
+            for (int i = 0; i < responses.size(); i++) {
+                int from = Math.toIntExact(i * width);
+                out.add(Arrays.copyOfRange(flat, from, from + tokens.get(i).length));
+            }
+            return out;
+        }
+    }
+
+    @Override
+    public synchronized void close() {
+        scratch.close();
+        model.close();
+    }
+
+    private static int[] toArray(List<Integer> xs) {
+        int[] a = new int[xs.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = xs.get(i);
+        }
+        return a;
+    }
+}

@@ -1,0 +1,201 @@
+package dev.vapostream.advantage.stream;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+import dev.vapostream.advantage.AdvantageComputer;
+import dev.vapostream.advantage.EstimatorSettings;
+import dev.vapostream.advantage.ResponseSignals;
+import dev.vapostream.infra.ClusterEndpoints;
+import dev.vapostream.infra.testing.SharedCluster;
+import dev.vapostream.schemas.SerdeSettings;
+import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.avro.AdvantageEstimator;
+import dev.vapostream.schemas.avro.AdvantageGroup;
+import dev.vapostream.schemas.avro.ScoredGroup;
+import dev.vapostream.schemas.avro.WeightChunk;
+import dev.vapostream.schemas.dlq.DeadLetter;
+import dev.vapostream.schemas.dlq.DeadLetterMetrics;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Topology unit tests; serdes talk to the shared real registry. */
+@ExtendWith(SharedCluster.class)
+class AdvantageTopologyTest {
+    private TopologyTestDriver driver;
+    private CriticFollower follower;
+
+    @AfterEach
+    void close() {
+        if (driver != null) {
+            driver.close();
+        }
+        if (follower != null) {
+            follower.close();
+        }
+    }
+
+    @Test
+    void vapoGroupGetsTheCriticsValuesAndLengthAdaptiveAdvantages(ClusterEndpoints cluster, @TempDir Path state) {
+        // Given critic v1 on the weights topic
+        Harness h = start(cluster, state, "vapo");
+        byte[] weights = Fixtures.criticWeights(11);
+        Fixtures.criticChunks(1, weights).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+
+        // When a group with a short (5) and a long (60-token) response arrives
+        ScoredGroup group = Fixtures.group("p-1", new int[] {5, 60}, 1);
+        h.scored.pipeInput("p-1", group);
+
+        // Then its values are the critic's, and its advantages VAPO's on those values
+        AdvantageGroup out = h.advantages.readValue();
+        assertEquals(1L, out.getCriticVersion());
+        assertEquals(AdvantageEstimator.VAPO, out.getSettings().getEstimator());
+        List<float[]> expectedValues;
+        try (DjlCritic critic = DjlCritic.fromWeights(weights)) {
+            expectedValues = critic.values(Fixtures.PROMPT, Fixtures.tokensOf(group));
+        }
+        List<ResponseSignals> expected = AdvantageComputer.compute(EstimatorSettings.vapo(), new double[] {1, 0},
+            new int[] {5, 60}, expectedValues);
+        for (int i = 0; i < 2; i++) {
+            assertArrayEquals(expectedValues.get(i), FloatLists.toArray(out.getResponses().get(i).getValues()), 0f);
+            assertArrayEquals(expected.get(i).advantages(), FloatLists.toArray(out.getResponses().get(i).getAdvantages()), 0f);
+            assertArrayEquals(expected.get(i).returns(), FloatLists.toArray(out.getResponses().get(i).getReturns()), 0f);
+        }
+        assertEquals(0.0, out.getResponses().get(0).getLambdaPolicy());
+        assertEquals(1 - 1 / (0.05 * 60), out.getResponses().get(1).getLambdaPolicy(), 1e-12);
+        assertEquals(1.0, out.getResponses().get(0).getReward());
+        assertEquals(group.getRollout().getResponses().get(1).getTokens(), out.getResponses().get(1).getTokens());
+    }
+
+    @Test
+    void grpoNeedsNoCritic(ClusterEndpoints cluster, @TempDir Path state) {
+        Harness h = start(cluster, state, "grpo");
+        h.scored.pipeInput("p-2", Fixtures.group("p-2", new int[] {4, 4, 9}, 1));
+        AdvantageGroup out = h.advantages.readValue();
+        assertNull(out.getCriticVersion());
+        assertTrue(out.getResponses().get(0).getAdvantages().get(0) > 0);
+        assertTrue(out.getResponses().get(2).getAdvantages().get(8) < 0);
+    }
+
+    @Test
+    void badGroupsGoToTheDlqWithTheReasonAndGoodOnesStillFlow(ClusterEndpoints cluster, @TempDir Path state) {
+        // Given a running VAPO stage with critic v1
+        Harness h = start(cluster, state, "vapo");
+        Fixtures.criticChunks(1, Fixtures.criticWeights(3)).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+
+        // When broken groups arrive between good ones
+        ScoredGroup mismatched = Fixtures.group("bad-lengths", new int[] {4, 4}, 1);
+        mismatched.getRollout().getResponses().get(1).getBehaviourLogProbs().remove(0);
+        ScoredGroup nanReward = Fixtures.group("bad-reward", new int[] {4}, 1);
+        nanReward.getScores().get(0).setReward(Double.NaN);
+        ScoredGroup infLogProb = Fixtures.group("bad-logprob", new int[] {4}, 1);
+        infLogProb.getRollout().getResponses().get(0).getBehaviourLogProbs().set(2, Float.NEGATIVE_INFINITY);
+        ScoredGroup empty = Fixtures.group("bad-empty", new int[] {3, 0}, 1);
+        ScoredGroup fewerScores = Fixtures.group("bad-scores", new int[] {3, 3}, 1);
+        fewerScores.getScores().remove(1);
+        h.scored.pipeInput("good-1", Fixtures.group("good-1", new int[] {3}, 1));
+        for (ScoredGroup bad : List.of(mismatched, nanReward, infLogProb, empty, fewerScores)) {
+            h.scored.pipeInput(bad.getRollout().getPromptId(), bad);
+        }
+        long deadBefore = DeadLetterMetrics.count(AdvantageConfig.STAGE, Topics.SCORED.name());
+        h.rawScored.pipeInput("bad-bytes".getBytes(StandardCharsets.UTF_8), "garbage".getBytes(StandardCharsets.UTF_8));
+        h.scored.pipeInput("good-2", Fixtures.group("good-2", new int[] {3}, 0));
+
+        // Then the good groups come out and each bad one is a dead letter saying why
+        assertEquals(List.of("good-1", "good-2"), h.advantages.readKeyValuesToList().stream().map(kv -> kv.key).toList());
+        List<TestRecord<String, byte[]>> dead = h.dlq.readRecordsToList();
+        assertEquals(List.of("bad-lengths", "bad-reward", "bad-logprob", "bad-empty", "bad-scores"),
+            dead.stream().map(TestRecord::key).toList());
+        // The driver drops the deserialization handler's dead letter (AdvantageStreamIT sees it on a real
+        // broker), but the handler ran and counted it.
+        assertEquals(deadBefore + 1, DeadLetterMetrics.count(AdvantageConfig.STAGE, Topics.SCORED.name()));
+        assertReason(dead.get(0), "response 1 has 4 tokens but 3 behaviour log-probs");
+        assertReason(dead.get(1), "reward NaN is not finite");
+        assertReason(dead.get(2), "log-prob -Infinity at token 2");
+        assertReason(dead.get(3), "response 1 is empty");
+        assertReason(dead.get(4), "has 2 responses but 1 scores");
+        assertEquals(AdvantageConfig.STAGE, DeadLetter.header(dead.get(0).headers(), DeadLetter.STAGE));
+    }
+
+    @Test
+    void withoutAnyCriticTheGroupIsDeadLetteredAsUnknownCriticVersion(ClusterEndpoints cluster, @TempDir Path state) {
+        Harness h = start(cluster, state, "vapo");
+        h.scored.pipeInput("p-3", Fixtures.group("p-3", new int[] {3}, 1));
+        assertTrue(h.advantages.isEmpty());
+        assertReason(h.dlq.readRecord(), "unknown critic version");
+    }
+
+    @Test
+    void aCriticVersionFailingItsChecksumIsRefusedAndThePreviousOneKept(ClusterEndpoints cluster, @TempDir Path state) {
+        // Given critic v1 loaded
+        Harness h = start(cluster, state, "vapo");
+        byte[] v1 = Fixtures.criticWeights(5);
+        Fixtures.criticChunks(1, v1).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        h.scored.pipeInput("p-4", Fixtures.group("p-4", new int[] {6}, 1));
+        assertEquals(1L, h.advantages.readValue().getCriticVersion());
+
+        // When v2 arrives with a corrupted chunk
+        List<WeightChunk> v2 = Fixtures.criticChunks(2, Fixtures.criticWeights(6));
+        byte[] bad = new byte[v2.get(0).getData().remaining()];
+        v2.get(0).getData().duplicate().get(bad);
+        bad[100] ^= 0x55;
+        v2.get(0).setData(java.nio.ByteBuffer.wrap(bad));
+        v2.forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        double refusedBefore = AdvantageMetrics.value("critic-refusals-total");
+        h.scored.pipeInput("p-5", Fixtures.group("p-5", new int[] {6}, 1));
+
+        // Then the next group is still valued by v1, and the refusal is counted
+        assertEquals(1L, h.advantages.readValue().getCriticVersion());
+        assertEquals(refusedBefore + 1, AdvantageMetrics.value("critic-refusals-total"));
+    }
+
+    private static void assertReason(TestRecord<String, byte[]> dead, String expected) {
+        String message = DeadLetter.header(dead.headers(), DeadLetter.ERROR_MESSAGE);
+        assertTrue(message.contains(expected), "dead letter '" + dead.key() + "' says: " + message);
+    }
+
+    private record Harness(TestInputTopic<String, ScoredGroup> scored, TestInputTopic<byte[], byte[]> rawScored,
+                           TestInputTopic<String, WeightChunk> weights, TestOutputTopic<String, AdvantageGroup> advantages,
+                           TestOutputTopic<String, byte[]> dlq) {
+    }
+
+    private Harness start(ClusterEndpoints cluster, Path state, String estimator) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", "unused-by-the-driver:9092");
+        p.setProperty("registry.url", cluster.registryBaseUrl());
+        p.setProperty("estimator", estimator);
+        p.setProperty("state.dir", state.toString());
+        p.setProperty("application.id", "advantage-driver-" + System.nanoTime());
+        AdvantageConfig config = AdvantageConfig.fromProperties(p);
+        follower = new CriticFollower(config.criticModelName(), DjlCritic::fromWeights);
+        driver = new TopologyTestDriver(AdvantageTopology.build(config, follower), config.streamsProperties());
+        SerdeSettings serdes = config.serdes();
+        Serde<ScoredGroup> scored = Topics.SCORED.valueSerde(serdes);
+        Serde<WeightChunk> weights = Topics.WEIGHTS.valueSerde(serdes);
+        Serde<AdvantageGroup> advantages = Topics.ADVANTAGES.valueSerde(serdes);
+        return new Harness(
+            driver.createInputTopic(config.inputTopic(), new StringSerializer(), scored.serializer()),
+            driver.createInputTopic(config.inputTopic(), new ByteArraySerializer(), new ByteArraySerializer()),
+            driver.createInputTopic(config.weightsTopic(), new StringSerializer(), weights.serializer()),
+            driver.createOutputTopic(config.outputTopic(), new StringDeserializer(), advantages.deserializer()),
+            driver.createOutputTopic(config.inputTopic() + ".dlq", new StringDeserializer(), new ByteArrayDeserializer()));
+    }
+}
