@@ -4,7 +4,9 @@ import dev.vapostream.schemas.avro.ScoredGroup;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.TopologyConfig;
 
 /**
  * The scoring stage as a topology: {@code input.topic} → score every group with the configured
@@ -22,7 +24,8 @@ public final class ScorerTopology {
     public static Topology build(ScorerConfig config) {
         Serde<?> inputSerde = config.inputDescriptor().valueSerde(config.serde());
         Serde<ScoredGroup> outputSerde = config.outputDescriptor().valueSerde(config.serde());
-        Topology topology = new Topology();
+        // Built with the app's settings: a bare new Topology() validates an empty StreamsConfig and logs misleading warnings.
+        Topology topology = new Topology(new TopologyConfig(new StreamsConfig(config.streamsProperties())));
         topology.addSource(SOURCE, Serdes.String().deserializer(), (Deserializer<Object>) inputSerde.deserializer(),
             config.inputTopic());
         topology.addProcessor(PROCESSOR,

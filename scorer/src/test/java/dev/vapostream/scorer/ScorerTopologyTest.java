@@ -245,19 +245,28 @@ class ScorerTopologyTest {
     }
 
     @Test
-    void anUndeserializableRecordGoesToTheDeadLetterHandlerAndTheStageContinues() {
-        // Given the scoring stage
-        start(config());
+    void anUndeserializableRecordIsDeadLetteredWithItsBytesAndTheStageContinues() {
+        // Given the scoring stage. TopologyTestDriver loses the dead letters a deserialization
+        // handler returns when exactly-once is on (records are dead-lettered while being enqueued,
+        // outside the driver's transaction); real Streams keeps them (ScorerPipelineIT checks that
+        // under exactly-once). So this one test drives the topology at-least-once.
+        start(config("kafka.processing.guarantee", "at_least_once"));
         TestInputTopic<String, byte[]> raw = driver.createInputTopic(input, new StringSerializer(), new ByteArraySerializer());
         long before = DeadLetterMetrics.count(STAGE, input);
         // When a record that is not Avro arrives, then a good group
-        raw.pipeInput("junk", "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8));
+        byte[] garbage = "{\"not\": \"avro\"}".getBytes(StandardCharsets.UTF_8);
+        raw.pipeInput("junk", garbage);
         rollouts().pipeInput("ok", Groups.group("ok", "3", "# 3"));
-        // Then the dead-letter handler took the junk (counted) and the good group is scored.
-        // TopologyTestDriver does not surface dead letters returned by a deserialization handler
-        // (it does for processing errors), so the dead letter's bytes and headers are checked
-        // against a real broker in ScorerPipelineIT.
+        // Then the junk is dead-lettered byte for byte with the deserializer's error, and counted
+        TestRecord<byte[], byte[]> letter = deadLetters().readRecord();
+        assertArrayEquals("junk".getBytes(StandardCharsets.UTF_8), letter.key());
+        assertArrayEquals(garbage, letter.value());
+        assertEquals(STAGE, header(letter.headers(), DeadLetter.STAGE));
+        assertEquals(input, header(letter.headers(), DeadLetter.SOURCE_TOPIC));
+        assertTrue(!header(letter.headers(), DeadLetter.ERROR_CLASS).isBlank());
+        assertTrue(deadLetters().isEmpty());
         assertEquals(before + 1, DeadLetterMetrics.count(STAGE, input));
+        // and the good group is scored; the processor never saw the junk
         assertEquals(List.of("ok"), scored().readRecordsToList().stream().map(TestRecord::key).toList());
         assertEquals(0.0, metric("groups-failed-total"));
     }
