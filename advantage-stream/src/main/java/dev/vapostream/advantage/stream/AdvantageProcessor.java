@@ -1,6 +1,5 @@
 package dev.vapostream.advantage.stream;
 
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -9,9 +8,7 @@ import dev.vapostream.advantage.EstimatorSettings;
 import dev.vapostream.advantage.ResponseSignals;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.AdvantageGroup;
-import dev.vapostream.schemas.avro.ResponseAdvantage;
 import dev.vapostream.schemas.avro.ResponseGroup;
-import dev.vapostream.schemas.avro.SampledResponse;
 import dev.vapostream.schemas.avro.ScoredGroup;
 import dev.vapostream.schemas.avro.WeightChunk;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -71,35 +68,12 @@ final class AdvantageProcessor implements Processor<String, ScoredGroup, String,
             values = loaded.critic().values(rollout.getPromptTokens(), tokens);
         }
         List<ResponseSignals> signals = AdvantageComputer.compute(settings, rewards, lengths, values);
-        context.forward(record.withValue(toRecord(group, criticVersion, signals)));
+        context.forward(record.withValue(AdvantageRecords.of(group, settings, criticVersion, signals)));
         AdvantageMetrics.groupDone(totalTokens);
     }
 
     private WeightChunk chunkAt(int index) {
         ValueAndTimestamp<WeightChunk> chunk = weights.get(Topics.weightChunkKey(criticModel, index));
         return chunk == null ? null : chunk.value();
-    }
-
-    private AdvantageGroup toRecord(ScoredGroup group, Long criticVersion, List<ResponseSignals> signals) {
-        ResponseGroup rollout = group.getRollout();
-        List<ResponseAdvantage> responses = new ArrayList<>(signals.size());
-        for (int i = 0; i < signals.size(); i++) {
-            SampledResponse r = rollout.getResponses().get(i);
-            ResponseSignals s = signals.get(i);
-            responses.add(ResponseAdvantage.newBuilder()
-                .setTokens(r.getTokens()).setBehaviourLogProbs(r.getBehaviourLogProbs())
-                .setFinishReason(r.getFinishReason())
-                .setReward(group.getScores().get(i).getReward()).setCorrect(group.getScores().get(i).getCorrect())
-                .setLambdaPolicy(s.lambdaPolicy())
-                .setValues(FloatLists.of(s.values())).setAdvantages(FloatLists.of(s.advantages()))
-                .setReturns(FloatLists.of(s.returns()))
-                .build());
-        }
-        return AdvantageGroup.newBuilder()
-            .setPromptId(rollout.getPromptId()).setPromptTokens(rollout.getPromptTokens())
-            .setPolicyVersion(rollout.getPolicyVersion()).setCriticVersion(criticVersion)
-            .setSettings(settings.toRecord()).setResponses(responses)
-            .setAdmittedAtVersion(rollout.getAdmittedAtVersion()).setComputedAtMs(Instant.now())
-            .build();
     }
 }

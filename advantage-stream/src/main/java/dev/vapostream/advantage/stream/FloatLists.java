@@ -5,15 +5,15 @@ import java.util.List;
 import java.util.RandomAccess;
 
 /** Avro's generated classes take {@code List<Float>}; this views a float[] as one without copying. */
-final class FloatLists {
+public final class FloatLists {
     private FloatLists() {
     }
 
-    static List<Float> of(float[] values) {
+    public static List<Float> of(float[] values) {
         return new View(values);
     }
 
-    static float[] toArray(List<Float> values) {
+    public static float[] toArray(List<Float> values) {
         float[] out = new float[values.size()];
         for (int i = 0; i < out.length; i++) {
             out[i] = values.get(i);

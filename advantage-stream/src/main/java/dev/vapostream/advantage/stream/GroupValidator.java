@@ -7,12 +7,12 @@ import dev.vapostream.schemas.avro.SampledResponse;
 import dev.vapostream.schemas.avro.ScoredGroup;
 
 /** Checks a scored group before any advantage is computed from it. */
-final class GroupValidator {
+public final class GroupValidator {
     private GroupValidator() {
     }
 
     /** @throws InvalidGroupException naming the group, the response and the defect */
-    static void validate(ScoredGroup group) {
+    public static void validate(ScoredGroup group) {
         String id = group.getRollout().getPromptId();
         List<SampledResponse> responses = group.getRollout().getResponses();
         List<ResponseScore> scores = group.getScores();

@@ -1,0 +1,218 @@
+package dev.vapostream.advantage.replay;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import dev.vapostream.advantage.AdvantageComputer;
+import dev.vapostream.advantage.EstimatorSettings;
+import dev.vapostream.advantage.ResponseSignals;
+import dev.vapostream.advantage.stream.AdvantageRecords;
+import dev.vapostream.advantage.stream.Critic;
+import dev.vapostream.advantage.stream.DjlCritic;
+import dev.vapostream.advantage.stream.FloatLists;
+import dev.vapostream.advantage.stream.GroupValidator;
+import dev.vapostream.advantage.stream.InvalidGroupException;
+import dev.vapostream.schemas.TopicDescriptor;
+import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.avro.AdvantageGroup;
+import dev.vapostream.schemas.avro.ResponseAdvantage;
+import dev.vapostream.schemas.avro.SampledResponse;
+import dev.vapostream.schemas.avro.ScoredGroup;
+import dev.vapostream.schemas.avro.WeightChunk;
+import dev.vapostream.schemas.weights.AssembledWeights;
+import dev.vapostream.schemas.weights.WeightChunks;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * Re-runs advantage computation over a recorded log with other settings, with no regeneration.
+ * From {@code vapo.scored} the critic values the responses again; from {@code vapo.advantages} the
+ * stored values are reused and no model is loaded at all.
+ */
+public final class Replayer {
+    private static final int MAX_PROBLEMS_SHOWN = 5;
+
+    private Replayer() {
+    }
+
+    /** What a replay did, and the comparison of the two settings. */
+    public record Report(long groups, long invalid, List<String> problems, Long criticVersion,
+                         AdvantageStats baseline, AdvantageStats replayed) {
+        public String table() {
+            return AdvantageStats.header() + baseline.table() + replayed.table();
+        }
+    }
+
+    public static Report run(ReplayOptions o) {
+        return o.fromAdvantages() ? fromAdvantages(o) : fromScored(o);
+    }
+
+    private static Report fromAdvantages(ReplayOptions o) {
+        AdvantageStats recorded = new AdvantageStats("recorded");
+        AdvantageStats replayed = new AdvantageStats(label(o.settings()));
+        Tally tally = new Tally();
+        try (AdvantageSink sink = AdvantageSink.open(o)) {
+            forEachInput(o, Topics.ADVANTAGES, AdvantageGroup.class, tally, group -> {
+                float[][] values = storedValues(group);
+                double[] rewards = new double[values.length];
+                int[] lengths = new int[values.length];
+                List<float[]> valueList = new ArrayList<>();
+                for (int i = 0; i < values.length; i++) {
+                    ResponseAdvantage r = group.getResponses().get(i);
+                    rewards[i] = r.getReward();
+                    lengths[i] = values[i].length;
+                    valueList.add(values[i]);
+                    recorded.add(FloatLists.toArray(r.getAdvantages()), r.getReward());
+                }
+                List<ResponseSignals> signals = AdvantageComputer.compute(o.settings(), rewards, lengths, valueList);
+                addAll(replayed, signals, rewards);
+                sink.accept(group.getPromptId(), AdvantageRecords.recomputed(group, o.settings(), signals));
+            });
+        }
+        return new Report(tally.groups, tally.invalid, tally.problems, null, recorded, replayed);
+    }
+
+    private static Report fromScored(ReplayOptions o) {
+        EstimatorSettings baselineSettings = o.baseline() == null ? EstimatorSettings.vapo() : o.baseline();
+        AdvantageStats baseline = new AdvantageStats(label(baselineSettings));
+        AdvantageStats replayed = new AdvantageStats(label(o.settings()));
+        Tally tally = new Tally();
+        boolean needsCritic = o.settings().needsCritic() || baselineSettings.needsCritic();
+        LoadedCritic critic = needsCritic ? loadCritic(o) : null;
+        try (AdvantageSink sink = AdvantageSink.open(o)) {
+            forEachInput(o, Topics.SCORED, ScoredGroup.class, tally, group -> {
+                GroupValidator.validate(group);
+                int size = group.getRollout().getResponses().size();
+                double[] rewards = new double[size];
+                int[] lengths = new int[size];
+                List<List<Integer>> tokens = new ArrayList<>(size);
+                for (int i = 0; i < size; i++) {
+                    SampledResponse r = group.getRollout().getResponses().get(i);
+                    rewards[i] = group.getScores().get(i).getReward();
+                    lengths[i] = r.getTokens().size();
+                    tokens.add(r.getTokens());
+                }
+                List<float[]> values = critic == null ? null
+                    : critic.critic().values(group.getRollout().getPromptTokens(), tokens);
+                addAll(baseline, AdvantageComputer.compute(baselineSettings, rewards, lengths, values), rewards);
+                List<ResponseSignals> signals = AdvantageComputer.compute(o.settings(), rewards, lengths, values);
+                addAll(replayed, signals, rewards);
+                Long version = o.settings().needsCritic() && critic != null ? critic.version() : null;
+                sink.accept(group.getRollout().getPromptId(), AdvantageRecords.of(group, o.settings(), version, signals));
+            });
+        } finally {
+            if (critic != null) {
+                critic.critic().close();
+            }
+        }
+        return new Report(tally.groups, tally.invalid, tally.problems, critic == null ? null : critic.version(),
+            baseline, replayed);
+    }
+
+    /** "VAPO α=0.05 γ=1.0" and the like, to label comparison rows. */
+    static String label(EstimatorSettings s) {
+        return switch (s.estimator()) {
+            case VAPO -> "VAPO alpha=" + s.alpha();
+            case DECOUPLED_GAE -> "decoupled lp=" + s.lambdaPolicy();
+            case FIXED_LAMBDA_GAE -> "GAE lambda=" + s.lambdaPolicy();
+            default -> s.estimator().toString();
+        } + (s.gamma() == 1.0 ? "" : " gamma=" + s.gamma());
+    }
+
+    private static void addAll(AdvantageStats stats, List<ResponseSignals> signals, double[] rewards) {
+        for (int i = 0; i < signals.size(); i++) {
+            stats.add(signals.get(i).advantages(), rewards[i]);
+        }
+    }
+
+    /** The values stored with a recorded group, checked against its tokens. */
+    private static float[][] storedValues(AdvantageGroup group) {
+        float[][] values = new float[group.getResponses().size()][];
+        for (int i = 0; i < values.length; i++) {
+            ResponseAdvantage r = group.getResponses().get(i);
+            if (r.getValues().size() != r.getTokens().size()) {
+                throw new IllegalArgumentException("group " + group.getPromptId() + ", response " + i + " has "
+                    + r.getTokens().size() + " tokens but " + r.getValues().size() + " stored values");
+            }
+            values[i] = FloatLists.toArray(r.getValues());
+            for (float v : values[i]) {
+                if (!Float.isFinite(v)) {
+                    throw new IllegalArgumentException("group " + group.getPromptId() + ", response " + i
+                        + " has a stored value " + v);
+                }
+            }
+        }
+        return values;
+    }
+
+    private record LoadedCritic(Critic critic, long version) {
+    }
+
+    /** The critic from --critic-weights (version -1: unknown), else the newest on the weights topic. */
+    private static LoadedCritic loadCritic(ReplayOptions o) {
+        if (o.criticWeights() != null) {
+            try {
+                return new LoadedCritic(DjlCritic.fromWeights(Files.readAllBytes(o.criticWeights())), -1);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read critic weights " + o.criticWeights(), e);
+            }
+        }
+        if (o.bootstrapServers() == null) {
+            throw new IllegalArgumentException("the scored path needs a critic: --critic-weights FILE or a cluster with "
+                + o.weightsTopic());
+        }
+        Map<Integer, WeightChunk> latest = new HashMap<>();
+        Serde<WeightChunk> serde = Topics.WEIGHTS.valueSerde(o.serdes());
+        BoundedTopicReader.read(o.bootstrapServers(), o.kafka(), o.weightsTopic(), BoundedTopicReader.Start.beginning(),
+            null, serde.deserializer(), r -> {
+                if (r.value().getModelName().equals(o.criticModel())) {
+                    latest.put(r.value().getChunkIndex(), r.value());
+                }
+            }, raw -> { });
+        Optional<AssembledWeights> weights = WeightChunks.assembleLatest(latest::get);
+        AssembledWeights w = weights.orElseThrow(() -> new IllegalStateException("no complete critic '"
+            + o.criticModel() + "' on " + o.weightsTopic() + "; pass --critic-weights FILE"));
+        return new LoadedCritic(DjlCritic.fromWeights(w.payload()), w.version());
+    }
+
+    private static final class Tally {
+        long groups;
+        long invalid;
+        final List<String> problems = new ArrayList<>();
+
+        void problem(String what) {
+            invalid++;
+            if (problems.size() < MAX_PROBLEMS_SHOWN) {
+                problems.add(what);
+            }
+        }
+    }
+
+    private static <V extends SpecificRecord> void forEachInput(ReplayOptions o, TopicDescriptor<V> topic, Class<V> type,
+                                                                Tally tally, Consumer<V> body) {
+        Consumer<V> guarded = v -> {
+            try {
+                body.accept(v);
+                tally.groups++;
+            } catch (IllegalArgumentException | InvalidGroupException e) {
+                // Bad records are reported and skipped: the live stage has dead-lettered them already.
+                tally.problem(e.getMessage());
+            }
+        };
+        if (o.inputFile() != null) {
+            AvroFiles.read(o.inputFile(), type, guarded);
+            return;
+        }
+        Serde<V> serde = topic.withName(o.inputTopic()).valueSerde(o.serdes());
+        BoundedTopicReader.read(o.bootstrapServers(), o.kafka(), o.inputTopic(), o.start(), o.until(),
+            serde.deserializer(), r -> guarded.accept(r.value()),
+            raw -> tally.problem("undecodable record at " + raw.topic() + "-" + raw.partition() + "@" + raw.offset()));
+    }
+}
