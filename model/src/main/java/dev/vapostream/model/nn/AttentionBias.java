@@ -13,7 +13,7 @@ import ai.djl.ndarray.types.Shape;
  */
 public final class AttentionBias {
 
-    static final float MASKED = -1e9f;
+    public static final float MASKED = -1e9f;
 
     private AttentionBias() {
     }

@@ -24,6 +24,8 @@ public final class KvDecoder implements AutoCloseable {
     private final PromptLayout layout;
     private final KvCache cache;
     private final NDManager manager;
+    /** Key-padding bias (B, 1, 1, capacity) for single-token steps, built once, sliced per step. */
+    private final NDArray stepBias;
     private int nextColumn;
 
     /** @param maxNewTokens how many tokens will be generated per row at most */
@@ -40,6 +42,14 @@ public final class KvDecoder implements AutoCloseable {
         // The last sampled token is never fed back, hence the -1.
         this.cache = new KvCache(model.config(), layout.batchSize(), layout.width() + maxNewTokens - 1);
         this.manager = NDManager.newBaseManager();
+        // A single new query may see every cached column except prompt padding, so causality
+        // needs no mask here and the bias is the same for every step up to its length.
+        float[] valid = keyValid(cache.capacity());
+        float[] bias = new float[valid.length];
+        for (int i = 0; i < valid.length; i++) {
+            bias[i] = valid[i] > 0f ? 0f : AttentionBias.MASKED;
+        }
+        this.stepBias = manager.create(bias, new Shape(layout.batchSize(), 1, 1, cache.capacity()));
     }
 
     public int batchSize() {
@@ -85,7 +95,7 @@ public final class KvDecoder implements AutoCloseable {
         }
         Shape shape = new Shape(batch, 1);
         TrunkInput input = new TrunkInput(manager.create(ids, shape), manager.create(positions, shape),
-                AttentionBias.build(manager, keyValid(nextColumn + 1), batch, nextColumn, 1), nextColumn);
+                stepBias.get(new NDIndex(":, :, :, :{}", nextColumn + 1)), nextColumn);
         nextColumn++;
         return lastColumn(model.logits(input, cache));
     }

@@ -28,10 +28,14 @@ public final class TaskGenerator {
         SplittableRandom random = new SplittableRandom(seed * 31 + split.ordinal());
         List<TaskExample> examples = new ArrayList<>(count);
         while (examples.size() < count) {
-            RunningSumProblem problem = randomProblem(random);
-            if (belongsTo(problem, split)) {
-                examples.add(problem.toExample(String.format("%s-%06d", split.idPrefix(), examples.size())));
+            // The term count is drawn once and only the terms are redrawn until the problem falls
+            // in this split, so both splits keep the same uniform term-count distribution.
+            int terms = random.nextInt(RunningSumProblem.MIN_TERMS, RunningSumProblem.MAX_TERMS + 1);
+            RunningSumProblem problem = randomProblem(terms, random);
+            while (!belongsTo(problem, split)) {
+                problem = randomProblem(terms, random);
             }
+            examples.add(problem.toExample(String.format("%s-%06d", split.idPrefix(), examples.size())));
         }
         return examples;
     }
@@ -45,8 +49,7 @@ public final class TaskGenerator {
         return heldOut == (split == Split.HELD_OUT);
     }
 
-    private static RunningSumProblem randomProblem(SplittableRandom random) {
-        int terms = random.nextInt(RunningSumProblem.MIN_TERMS, RunningSumProblem.MAX_TERMS + 1);
+    private static RunningSumProblem randomProblem(int terms, SplittableRandom random) {
         int[] values = new int[terms];
         values[0] = random.nextInt(1, 10);
         for (int i = 1; i < terms; i++) {

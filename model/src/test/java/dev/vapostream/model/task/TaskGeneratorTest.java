@@ -55,6 +55,22 @@ class TaskGeneratorTest {
     }
 
     @Test
+    void bothSplitsHaveTheSameUniformTermCountDistribution() {
+        // Given 3000 problems per split, When the share of each bucket is counted
+        TaskGenerator generator = new TaskGenerator(8L);
+        for (Split split : Split.values()) {
+            List<TaskExample> examples = generator.generate(split, 3000);
+            for (LengthBucket bucket : LengthBucket.values()) {
+                double share = examples.stream()
+                        .filter(e -> RunningSumProblem.parse(e.prompt()).bucket() == bucket).count() / 3000.0;
+                double expected = (bucket.maxTerms() - bucket.minTerms() + 1) / 15.0;
+                // Then it matches the uniform term count within 4 standard errors (~0.035)
+                assertEquals(expected, share, 0.035, split + " " + bucket);
+            }
+        }
+    }
+
+    @Test
     void splitsShareNoProblemOfThreeOrMoreTerms() {
         TaskGenerator generator = new TaskGenerator(4L);
         Set<String> train = prompts(generator.generate(Split.TRAIN, 3000));

@@ -1,0 +1,83 @@
+package dev.vapostream.model.pretrain;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import dev.vapostream.model.nn.Scalars;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * AdamW (decoupled weight decay) over a fixed list of parameters, updating them in place.
+ * Its moment estimates live in their own manager, created outside any NDScope (a scope would
+ * close them after the first step). Call {@link #step} after the GradientCollector is closed,
+ * so the in-place updates are not recorded by autograd.
+ */
+public final class AdamW implements AutoCloseable {
+
+    private static final float BETA1 = 0.9f;
+    private static final float BETA2 = 0.999f;
+    private static final float EPSILON = 1e-8f;
+
+    private final List<NDArray> parameters;
+    private final List<NDArray> firstMoments = new ArrayList<>();
+    private final List<NDArray> secondMoments = new ArrayList<>();
+    private final boolean[] decayed;
+    private final float weightDecay;
+    private final NDManager stateManager;
+    private int steps;
+
+    /** Matrices (rank 2) are decayed; biases and LayerNorm gains are not. */
+    public AdamW(List<NDArray> parameters, float weightDecay) {
+        this.parameters = List.copyOf(parameters);
+        this.weightDecay = weightDecay;
+        this.stateManager = NDManager.newBaseManager();
+        this.decayed = new boolean[parameters.size()];
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray parameter = parameters.get(i);
+            firstMoments.add(stateManager.zeros(parameter.getShape(), parameter.getDataType()));
+            secondMoments.add(stateManager.zeros(parameter.getShape(), parameter.getDataType()));
+            decayed[i] = parameter.getShape().dimension() == 2;
+        }
+    }
+
+    /**
+     * Applies one update with the gradients currently held by the parameters, then zeroes those
+     * gradients (the engine accumulates them across backward passes). Temporary arrays are
+     * created in {@code stepManager}.
+     */
+    public void step(NDManager stepManager, float learningRate) {
+        steps++;
+        float firstCorrection = (float) (1 - Math.pow(BETA1, steps));
+        float secondCorrection = (float) (1 - Math.pow(BETA2, steps));
+        NDArray beta1 = Scalars.of(stepManager, BETA1);
+        NDArray oneMinusBeta1 = Scalars.of(stepManager, 1 - BETA1);
+        NDArray beta2 = Scalars.of(stepManager, BETA2);
+        NDArray oneMinusBeta2 = Scalars.of(stepManager, 1 - BETA2);
+        NDArray stepSize = Scalars.of(stepManager, learningRate / firstCorrection);
+        NDArray secondScale = Scalars.of(stepManager, 1f / secondCorrection);
+        NDArray epsilon = Scalars.of(stepManager, EPSILON);
+        NDArray decayFactor = Scalars.of(stepManager, 1f - learningRate * weightDecay);
+        NDArray zero = Scalars.of(stepManager, 0f);
+        for (int i = 0; i < parameters.size(); i++) {
+            NDArray parameter = parameters.get(i);
+            NDArray gradient = parameter.getGradient();
+            gradient.attach(stepManager);
+            NDArray m = firstMoments.get(i).muli(beta1).addi(gradient.mul(oneMinusBeta1));
+            NDArray v = secondMoments.get(i).muli(beta2).addi(gradient.square().mul(oneMinusBeta2));
+            if (decayed[i] && weightDecay > 0f) {
+                parameter.muli(decayFactor);
+            }
+            parameter.subi(m.mul(stepSize).div(v.mul(secondScale).sqrt().add(epsilon)));
+            gradient.muli(zero);
+        }
+    }
+
+    public int steps() {
+        return steps;
+    }
+
+    @Override
+    public void close() {
+        stateManager.close();
+    }
+}

@@ -1,0 +1,34 @@
+package dev.vapostream.model.pretrain;
+
+import java.util.List;
+
+/**
+ * What a pretraining run did.
+ *
+ * @param steps optimizer steps taken
+ * @param stopReason why it stopped
+ * @param finalValidation the validation evaluation at the stopping point
+ * @param history every validation evaluation, in order
+ * @param lastLoss mean per-token NLL of the last batch
+ * @param seconds wall time
+ */
+public record PretrainResult(int steps, StopReason stopReason, EvalReport finalValidation,
+        List<EvalPoint> history, double lastLoss, double seconds) {
+
+    public PretrainResult {
+        history = List.copyOf(history);
+    }
+
+    public enum StopReason {
+        /** Validation accuracy and format-error rate reached their targets. */
+        TARGET_REACHED,
+        /** {@code maxSteps} ran out first. */
+        MAX_STEPS,
+        /** The wall-time safety net fired first. */
+        TIME_BUDGET
+    }
+
+    /** One validation evaluation during training. */
+    public record EvalPoint(int step, double loss, EvalReport report) {
+    }
+}

@@ -1,0 +1,109 @@
+package dev.vapostream.model.pretrain;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.PolicyScores;
+import dev.vapostream.model.nn.Scalars;
+import dev.vapostream.model.pretrain.PretrainResult.EvalPoint;
+import dev.vapostream.model.pretrain.PretrainResult.StopReason;
+import dev.vapostream.model.sampling.SamplingSettings;
+import dev.vapostream.model.task.RunningSumProblem;
+import dev.vapostream.model.task.TaskExample;
+import dev.vapostream.model.tokenizer.CharTokenizer;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * Trains a base policy on worked solutions (token-level NLL of the reference response) and
+ * stops as soon as a validation evaluation at temperature 1 shows it knows the answer format
+ * but still solves only a few problems: the starting point RL is supposed to lift.
+ */
+public final class Pretrainer {
+
+    private static final int EVAL_BATCH_SIZE = 128;
+
+    private final CharTokenizer tokenizer;
+    private final SamplingSettings evalSampling;
+
+    public Pretrainer(CharTokenizer tokenizer, SamplingSettings evalSampling) {
+        this.tokenizer = tokenizer;
+        this.evalSampling = evalSampling;
+    }
+
+    /**
+     * Trains {@code policy} in place.
+     *
+     * @param train problems whose worked solutions are the targets
+     * @param validation problems evaluated every {@code evalEvery} steps to decide when to stop
+     * @param log receives one line per evaluation
+     */
+    public PretrainResult train(PolicyModel policy, List<TaskExample> train, List<TaskExample> validation,
+            PretrainSettings settings, Consumer<String> log) {
+        long started = System.nanoTime();
+        LengthPooledBatches batches = new LengthPooledBatches(train, settings.batchSize(),
+                example -> example.prompt().length() + RunningSumProblem.parse(example.prompt()).workedSolution().length(),
+                settings.seed());
+        Evaluator evaluator = new Evaluator(tokenizer, EVAL_BATCH_SIZE);
+        List<EvalPoint> history = new ArrayList<>();
+        double loss = Double.NaN;
+        try (AdamW optimizer = new AdamW(policy.parameters(), settings.weightDecay())) {
+            for (int step = 1; step <= settings.maxSteps(); step++) {
+                loss = trainStep(policy, optimizer, batches.next(), settings, step);
+                boolean outOfTime = seconds(started) > settings.timeBudgetSeconds();
+                if (step % settings.evalEvery() == 0 || step == settings.maxSteps() || outOfTime) {
+                    EvalReport report = evaluator.evaluate(policy, validation, evalSampling, settings.seed() + step);
+                    history.add(new EvalPoint(step, loss, report));
+                    log.accept(String.format("step %d loss %.4f %.0fs: %s", step, loss, seconds(started), report.summary()));
+                    StopReason reason = stopReason(report, settings, step, outOfTime);
+                    if (reason != null) {
+                        return new PretrainResult(step, reason, report, history, loss, seconds(started));
+                    }
+                }
+            }
+        }
+        throw new IllegalStateException("the last step always evaluates and stops");
+    }
+
+    private static StopReason stopReason(EvalReport report, PretrainSettings settings, int step, boolean outOfTime) {
+        if (report.accuracy() >= settings.stopAccuracy() && report.formatErrorRate() <= settings.maxFormatErrorRate()) {
+            return StopReason.TARGET_REACHED;
+        }
+        if (outOfTime) {
+            return StopReason.TIME_BUDGET;
+        }
+        return step == settings.maxSteps() ? StopReason.MAX_STEPS : null;
+    }
+
+    /** One AdamW step on the mean NLL over all response tokens of the batch; returns that loss. */
+    private double trainStep(PolicyModel policy, AdamW optimizer, List<TaskExample> batch, PretrainSettings settings,
+            int step) {
+        List<int[]> prompts = new ArrayList<>(batch.size());
+        List<int[]> targets = new ArrayList<>(batch.size());
+        int tokenCount = 0;
+        for (TaskExample example : batch) {
+            prompts.add(tokenizer.encodePrompt(example.prompt()));
+            int[] target = tokenizer.encodeResponse(RunningSumProblem.parse(example.prompt()).workedSolution());
+            targets.add(target);
+            tokenCount += target.length;
+        }
+        try (NDManager stepManager = NDManager.newBaseManager()) {
+            NDArray loss;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                PolicyScores scores = policy.score(stepManager, prompts, targets);
+                loss = scores.logProbs().sum().neg().mul(Scalars.of(stepManager, 1f / tokenCount));
+                collector.backward(loss);
+            }
+            GradientClipping.clipGlobalNorm(stepManager, policy.parameters(), settings.clipNorm());
+            optimizer.step(stepManager, settings.learningRateAt(step));
+            return loss.getFloat();
+        }
+    }
+
+    private static double seconds(long startedNanos) {
+        return (System.nanoTime() - startedNanos) / 1e9;
+    }
+}
