@@ -9,8 +9,13 @@ public final class Vapo {
         usage: vapo <command> [--flag value ...]
 
         commands:
-          cluster   start an embedded Kafka broker and schema registry on 127.0.0.1 with the
-                    pipeline's topics, until Ctrl-C (--work-dir DIR, default runs/cluster)
+          cluster     start an embedded Kafka broker and schema registry on 127.0.0.1 with the
+                      pipeline's topics, until Ctrl-C (--work-dir DIR, default runs/cluster)
+          scorer      run the scoring stage (Kafka Streams); see docs/scorers.md for its settings
+          advantage   run the advantage stage (Kafka Streams) against --bootstrap-servers/--registry-url
+          replay      recompute advantages over a recorded log with new settings (see docs/advantage.md)
+          export      write a topic's records to an Avro container file (--topic, --file)
+          import      publish an Avro container file's records to a topic (--file, --topic)
           help      this text
         """;
 
@@ -30,11 +35,26 @@ public final class Vapo {
         try {
             return switch (args.get(0)) {
                 case "cluster" -> ClusterCommand.run(rest);
+                case "advantage" -> {
+                    dev.vapostream.advantage.stream.AdvantageApp.run(StageProperties.from(rest));
+                    yield 0;
+                }
+                case "scorer" -> {
+                    dev.vapostream.scorer.ScorerApp.main(StageProperties.asKeyValueArguments(StageProperties.from(rest)));
+                    yield 0;
+                }
+                case "replay" -> ReplayCommand.run(rest);
+                case "export" -> RecordFilesCommand.export(rest);
+                case "import" -> RecordFilesCommand.importFile(rest);
                 default -> throw new Flags.UsageException("unknown command '" + args.get(0) + "'");
             };
         } catch (Flags.UsageException e) {
             System.err.println("vapo: " + e.getMessage());
             System.err.print(USAGE);
+            return 2;
+        } catch (IllegalArgumentException e) {
+            // Config records reject bad settings with a message that says what to fix.
+            System.err.println("vapo " + args.get(0) + ": " + e.getMessage());
             return 2;
         }
     }

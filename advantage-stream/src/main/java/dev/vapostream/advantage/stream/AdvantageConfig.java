@@ -69,13 +69,13 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
             p.getProperty("output.topic", Topics.ADVANTAGES.name()),
             p.getProperty("weights.topic", Topics.WEIGHTS.name()),
             p.getProperty("critic.model", "critic"),
-            estimator(p),
+            estimatorFrom(p),
             Path.of(p.getProperty("state.dir", System.getProperty("java.io.tmpdir") + "/vapo-advantage-state")),
             kafka);
     }
 
     /** The estimator preset named by {@code estimator}, with any of its numbers overridden. */
-    static EstimatorSettings estimator(Properties p) {
+    public static EstimatorSettings estimatorFrom(Properties p) {
         String name = p.getProperty("estimator", "vapo").toLowerCase(Locale.ROOT);
         EstimatorSettings preset = switch (name) {
             case "vapo" -> EstimatorSettings.vapo();

@@ -1,0 +1,118 @@
+package dev.vapostream.cli;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+
+import dev.vapostream.advantage.replay.AvroFiles;
+import dev.vapostream.advantage.replay.BoundedTopicReader;
+import dev.vapostream.schemas.SerdeSettings;
+import dev.vapostream.schemas.TopicAdmin;
+import dev.vapostream.schemas.TopicDescriptor;
+import dev.vapostream.schemas.Topics;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.Serde;
+
+/**
+ * {@code vapo export} and {@code vapo import}: a topic's records to an Avro container file and
+ * back, so recorded trajectories can be shared and replayed on another cluster.
+ *
+ * <pre>
+ * vapo export --bootstrap-servers B --registry-url R --topic vapo.scored --file run.avro [--type scored]
+ * vapo import --bootstrap-servers B --registry-url R --file run.avro --topic vapo.scored [--type scored]
+ * </pre>
+ * {@code --type} (prompts, rollouts, scored, advantages, weights, metrics) may be left out when the
+ * topic has its standard name.
+ */
+final class RecordFilesCommand {
+    private static final Map<String, TopicDescriptor<?>> TYPES = Map.of(
+        "prompts", Topics.PROMPTS, "rollouts", Topics.ROLLOUTS, "scored", Topics.SCORED,
+        "advantages", Topics.ADVANTAGES, "weights", Topics.WEIGHTS, "metrics", Topics.METRICS);
+
+    private RecordFilesCommand() {
+    }
+
+    static int export(List<String> args) {
+        Properties p = StageProperties.from(args);
+        TopicDescriptor<?> topic = descriptor(p);
+        long n = exportTopic(p, topic, Path.of(required(p, "file")));
+        System.out.printf("exported %d records of %s to %s%n", n, topic.name(), p.getProperty("file"));
+        return 0;
+    }
+
+    static int importFile(List<String> args) throws Exception {
+        Properties p = StageProperties.from(args);
+        TopicDescriptor<?> topic = descriptor(p);
+        long n = importInto(p, topic, Path.of(required(p, "file")));
+        System.out.printf("imported %d records into %s%n", n, topic.name());
+        return 0;
+    }
+
+    private static <V extends SpecificRecord> long exportTopic(Properties p, TopicDescriptor<V> topic, Path file) {
+        Serde<V> serde = topic.valueSerde(serdes(p));
+        try (AvroFiles.Writer<V> out = AvroFiles.create(file, topic.valueType())) {
+            return BoundedTopicReader.read(required(p, "bootstrap.servers"), kafka(p), topic.name(),
+                BoundedTopicReader.Start.beginning(), null, serde.deserializer(), r -> out.append(r.value()),
+                raw -> System.err.printf("skipped undecodable record %s-%d@%d%n", raw.topic(), raw.partition(), raw.offset()));
+        }
+    }
+
+    private static <V extends SpecificRecord> long importInto(Properties p, TopicDescriptor<V> topic, Path file)
+        throws InterruptedException, ExecutionException {
+        String bootstrap = required(p, "bootstrap.servers");
+        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
+            TopicAdmin.ensure(admin, List.of(topic), (short) 1);
+        }
+        Properties producerProps = new Properties();
+        producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerProps.putAll(kafka(p));
+        Serde<V> serde = topic.valueSerde(serdes(p));
+        try (KafkaProducer<String, V> producer = new KafkaProducer<>(producerProps, topic.keySerde().serializer(), serde.serializer())) {
+            long n = AvroFiles.read(file, topic.valueType(),
+                v -> producer.send(new ProducerRecord<>(topic.name(), RecordKeys.of(v), v)));
+            producer.flush();
+            return n;
+        }
+    }
+
+    private static TopicDescriptor<?> descriptor(Properties p) {
+        String name = required(p, "topic");
+        String type = p.getProperty("type");
+        if (type == null) {
+            return Topics.ALL.stream().filter(t -> t.name().equals(name)).findFirst()
+                .orElseThrow(() -> new Flags.UsageException("--type is needed for topic " + name + "; one of " + TYPES.keySet()));
+        }
+        TopicDescriptor<?> known = TYPES.get(type);
+        if (known == null) {
+            throw new Flags.UsageException("--type must be one of " + TYPES.keySet() + ", got " + type);
+        }
+        return known.withName(name);
+    }
+
+    private static SerdeSettings serdes(Properties p) {
+        return SerdeSettings.fromProperties(required(p, "registry.url"), p);
+    }
+
+    private static Map<String, String> kafka(Properties p) {
+        Map<String, String> kafka = new HashMap<>();
+        p.stringPropertyNames().stream().filter(k -> k.startsWith("kafka."))
+            .forEach(k -> kafka.put(k.substring("kafka.".length()), p.getProperty(k)));
+        return kafka;
+    }
+
+    private static String required(Properties p, String key) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            throw new Flags.UsageException("--" + key.replace('.', '-') + " is required");
+        }
+        return v;
+    }
+}

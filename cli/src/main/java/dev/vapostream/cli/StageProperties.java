@@ -1,0 +1,65 @@
+package dev.vapostream.cli;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+
+/**
+ * Turns a stage's command line into its properties: {@code --config FILE} is read first, then
+ * each flag sets a property. A flag with a dot is taken as it is (e.g.
+ * {@code --kafka.security.protocol SSL}); otherwise dashes become dots
+ * ({@code --bootstrap-servers} → {@code bootstrap.servers}). Each stage's config record
+ * validates the result and names what is missing or wrong.
+ */
+final class StageProperties {
+    private StageProperties() {
+    }
+
+    static Properties from(List<String> args) {
+        Properties props = new Properties();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--")) {
+                throw new Flags.UsageException("unexpected argument '" + arg + "'; settings look like --name value");
+            }
+            String name = arg.substring(2);
+            String value;
+            int eq = name.indexOf('=');
+            if (eq >= 0) {
+                value = name.substring(eq + 1);
+                name = name.substring(0, eq);
+            } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
+                value = args.get(++i);
+            } else {
+                value = "true";
+            }
+            if (name.equals("config")) {
+                load(Path.of(value), props);
+            } else {
+                props.setProperty(name.contains(".") ? name : name.replace('-', '.'), value);
+            }
+        }
+        return props;
+    }
+
+    /** The properties as {@code key=value} arguments, for stage mains that take them that way. */
+    static String[] asKeyValueArguments(Properties props) {
+        return props.stringPropertyNames().stream().map(k -> k + "=" + props.getProperty(k)).toArray(String[]::new);
+    }
+
+    private static void load(Path file, Properties into) {
+        Properties fromFile = new Properties();
+        try (Reader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            fromFile.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read --config " + file, e);
+        }
+        // Flags given before --config still win: only keys not set yet are taken from the file.
+        fromFile.stringPropertyNames().forEach(k -> into.putIfAbsent(k, fromFile.getProperty(k)));
+    }
+}
