@@ -65,13 +65,31 @@ public final class StreamsDeadLetters {
         }
 
         @Override
-        public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception error) {
+        public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception cause) {
+            Exception error = explainWireFormat(record.value(), cause);
             LOG.warn("{}: undeserializable record {}-{}@{} sent to the DLQ: {}", stage, record.topic(),
                 record.partition(), record.offset(), DeadLetter.describe(error));
             return Response.resume(List.of(DeadLetter.of(stage,
                 new DeadLetter.Source(record.topic(), record.partition(), record.offset()),
                 record.key(), record.value(), record.headers(), error)));
         }
+    }
+
+    /**
+     * Serdes report foreign bytes obscurely (Apicurio: "artifact reference cannot be null"); say
+     * plainly when the value is not in the registry wire format at all.
+     */
+    static Exception explainWireFormat(byte[] value, Exception cause) {
+        if (value == null) {
+            return new IllegalArgumentException("value is null (a tombstone); this topic expects a record", cause);
+        }
+        if (value.length < 5 || value[0] != 0) {
+            return new IllegalArgumentException(String.format(
+                "value (%d bytes, first byte 0x%02x) is not in the registry wire format: magic byte 0x00 and a 4-byte "
+                    + "schema id expected; was it written without a registry-aware Avro serializer?",
+                value.length, value.length == 0 ? 0 : value[0] & 0xff), cause);
+        }
+        return cause;
     }
 
     /** A processor threw on a record → dead letter with the source record's raw bytes. */

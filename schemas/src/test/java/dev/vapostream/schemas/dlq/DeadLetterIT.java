@@ -102,6 +102,8 @@ class DeadLetterIT {
             assertEquals(input.name(), DeadLetter.header(undeserializable.headers(), DeadLetter.SOURCE_TOPIC));
             assertEquals("0", DeadLetter.header(undeserializable.headers(), DeadLetter.SOURCE_PARTITION));
             assertEquals("0", DeadLetter.header(undeserializable.headers(), DeadLetter.SOURCE_OFFSET));
+            assertTrue(DeadLetter.header(undeserializable.headers(), DeadLetter.ERROR_MESSAGE)
+                .contains("not in the registry wire format"), DeadLetter.header(undeserializable.headers(), DeadLetter.ERROR_MESSAGE));
 
             ConsumerRecord<String, byte[]> failed = dead.get(1);
             assertEquals("p-boom", failed.key());
