@@ -3,6 +3,7 @@ package dev.vapostream.model.sampling;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
 import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.nn.NoGradient;
 import dev.vapostream.model.tokenizer.CharTokenizer;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -11,8 +12,9 @@ import java.util.List;
 /**
  * Batched, KV-cached sampling of responses from a policy. Each decode step runs in its own
  * {@link NDScope} (one scope around a whole generation was seen to grow memory 4x), so
- * nothing created while sampling survives it except the returned Java arrays. Must run with
- * gradient recording off (no open GradientCollector on this thread).
+ * nothing created while sampling survives it except the returned Java arrays. Autograd
+ * recording is switched off for the call (and restored after), so it is safe on any thread,
+ * even inside an open GradientCollector.
  */
 public final class Sampler {
 
@@ -26,7 +28,8 @@ public final class Sampler {
     public List<SampledResponse> sample(List<int[]> prompts, SamplingSettings settings, long seed) {
         TokenChooser chooser = new TokenChooser(settings, seed);
         Generation generation = new Generation(prompts.size(), settings.maxNewTokens());
-        try (KvDecoder decoder = new KvDecoder(model, prompts, settings.maxNewTokens())) {
+        try (NoGradient ignoredGradient = NoGradient.enter();
+                KvDecoder decoder = new KvDecoder(model, prompts, settings.maxNewTokens())) {
             try (NDScope ignored = new NDScope()) {
                 generation.record(chooser.choose(decoder.prefill()));
             }

@@ -2,10 +2,14 @@ package dev.vapostream.model.sampling;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
 import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.PolicyScores;
 import dev.vapostream.model.TestModels;
@@ -80,6 +84,23 @@ class SamplerTest {
             List<SampledResponse> other = sampler.sample(prompts, settings, 10L);
             assertEquals(flatten(first), flatten(again));
             assertNotEquals(flatten(first), flatten(other));
+        }
+    }
+
+    @Test
+    void samplingInsideAnOpenGradientCollectorGivesTheSameResultAndRestoresGradientMode() {
+        List<int[]> prompts = prompts("3+5=", "9-1+2+4=");
+        try (PolicyModel policy = PolicyModel.initialise(TestModels.SMALL, 32L)) {
+            Sampler sampler = new Sampler(policy);
+            List<SampledResponse> outside = sampler.sample(prompts, SamplingSettings.unbiased(12), 3L);
+            // Given an open collector (gradient recording on), When sampling
+            try (GradientCollector ignored = Engine.getInstance().newGradientCollector()) {
+                List<SampledResponse> inside = sampler.sample(prompts, SamplingSettings.unbiased(12), 3L);
+                // Then the samples are the same and recording is still on afterwards
+                assertEquals(flatten(outside), flatten(inside));
+                assertTrue(JniUtils.isGradMode());
+            }
+            assertFalse(JniUtils.isGradMode());
         }
     }
 
