@@ -1,0 +1,82 @@
+package dev.vapostream.learner.algo;
+
+/**
+ * Hyperparameters and switches of one learner update, validated.
+ *
+ * @param aggregation     TOKEN (VAPO) or SEQUENCE (vanilla PPO) mean of the policy loss
+ * @param epsLow          lower clip: ratio ≥ 1 − epsLow
+ * @param epsHigh         upper clip: ratio ≤ 1 + epsHigh (Clip-Higher when > epsLow)
+ * @param lmCoefficient   μ of the positive-example LM loss; 0 turns it off
+ * @param valueClip       clip range of the critic's update around the recorded values
+ * @param actorLr         policy learning rate
+ * @param criticLr        critic learning rate (VAPO: higher than the actor's)
+ * @param weightDecay     AdamW decoupled weight decay on matrices
+ * @param maxGradNorm     global-norm gradient clip, per network
+ * @param epochs          passes over each batch
+ * @param miniBatches     mini-batches per pass
+ * @param whiten          whiten advantages per batch
+ * @param seed            shuffling seed
+ */
+public record UpdateSettings(Aggregation aggregation, float epsLow, float epsHigh, float lmCoefficient, float valueClip,
+                             float actorLr, float criticLr, float weightDecay, float maxGradNorm, int epochs,
+                             int miniBatches, boolean whiten, long seed) {
+
+    public UpdateSettings {
+        if (aggregation == null) {
+            throw new IllegalArgumentException("aggregation must be TOKEN or SEQUENCE");
+        }
+        requireRange("eps-low", epsLow, 0f, 1f);
+        requireRange("eps-high", epsHigh, 0f, 10f);
+        requireRange("lm-coefficient", lmCoefficient, 0f, 100f);
+        requireRange("value-clip", valueClip, 0f, 1000f);
+        requirePositive("actor-lr", actorLr);
+        requirePositive("critic-lr", criticLr);
+        requireRange("weight-decay", weightDecay, 0f, 1f);
+        requirePositive("max-grad-norm", maxGradNorm);
+        if (epochs < 1 || miniBatches < 1) {
+            throw new IllegalArgumentException("epochs and mini-batches must be at least 1, got " + epochs + " and " + miniBatches);
+        }
+    }
+
+    /** VAPO's update: token-level loss, Clip-Higher 0.2/0.28, LM loss μ = 0.1, critic lr 2× the actor's. */
+    public static UpdateSettings vapo(long seed) {
+        return new UpdateSettings(Aggregation.TOKEN, 0.2f, 0.28f, 0.1f, 0.2f, 1e-3f, 2e-3f, 0.0f, 1.0f, 1, 2, true, seed);
+    }
+
+    public UpdateSettings withAggregation(Aggregation a) {
+        return new UpdateSettings(a, epsLow, epsHigh, lmCoefficient, valueClip, actorLr, criticLr, weightDecay, maxGradNorm,
+            epochs, miniBatches, whiten, seed);
+    }
+
+    public UpdateSettings withClip(float low, float high) {
+        return new UpdateSettings(aggregation, low, high, lmCoefficient, valueClip, actorLr, criticLr, weightDecay, maxGradNorm,
+            epochs, miniBatches, whiten, seed);
+    }
+
+    public UpdateSettings withLmCoefficient(float mu) {
+        return new UpdateSettings(aggregation, epsLow, epsHigh, mu, valueClip, actorLr, criticLr, weightDecay, maxGradNorm,
+            epochs, miniBatches, whiten, seed);
+    }
+
+    public UpdateSettings withLearningRates(float actor, float critic) {
+        return new UpdateSettings(aggregation, epsLow, epsHigh, lmCoefficient, valueClip, actor, critic, weightDecay,
+            maxGradNorm, epochs, miniBatches, whiten, seed);
+    }
+
+    public UpdateSettings withSchedule(int newEpochs, int newMiniBatches) {
+        return new UpdateSettings(aggregation, epsLow, epsHigh, lmCoefficient, valueClip, actorLr, criticLr, weightDecay,
+            maxGradNorm, newEpochs, newMiniBatches, whiten, seed);
+    }
+
+    private static void requireRange(String name, float v, float low, float high) {
+        if (!(v >= low && v <= high)) {
+            throw new IllegalArgumentException(name + " must be in [" + low + ", " + high + "], got " + v);
+        }
+    }
+
+    private static void requirePositive(String name, float v) {
+        if (!(v > 0) || Float.isInfinite(v)) {
+            throw new IllegalArgumentException(name + " must be a positive number, got " + v);
+        }
+    }
+}

@@ -1,0 +1,167 @@
+package dev.vapostream.learner.algo;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import ai.djl.ndarray.NDManager;
+import dev.vapostream.model.ModelConfig;
+import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.ValueModel;
+import dev.vapostream.model.ValueScores;
+import dev.vapostream.model.sampling.SampledResponse;
+import dev.vapostream.model.sampling.Sampler;
+import dev.vapostream.model.sampling.SamplingSettings;
+import dev.vapostream.model.tokenizer.CharTokenizer;
+import org.junit.jupiter.api.Test;
+
+/** The update on a small policy: it must learn, and value pretraining must leave the policy alone. */
+class VapoUpdateTest {
+    private static final CharTokenizer TOKENS = CharTokenizer.forBuiltInTask();
+    private static final ModelConfig TINY = ModelConfig.of(TOKENS.vocabSize(), 16, 1, 32, 2);
+    private static final int SEVEN = TOKENS.encode("7")[0];
+
+    @Test
+    void rewardingOneFirstTokenMakesThePolicyChooseIt() {
+        // Given a fresh policy that starts a response with '7' about 1 time in 18
+        try (PolicyModel policy = PolicyModel.initialise(TINY, 1);
+             VapoUpdate update = new VapoUpdate(policy, null,
+                 UpdateSettings.vapo(1).withLmCoefficient(0f).withLearningRates(1e-2f, 1e-2f))) {
+            int[] prompt = TOKENS.encodePrompt("1");
+            double before = sevenRate(policy, prompt, 1000);
+
+            // When 25 updates reward responses that start with '7' (group-normalised advantages)
+            for (int step = 0; step < 25; step++) {
+                List<SampledResponse> group = new Sampler(policy).sample(repeat(prompt, 32), SamplingSettings.unbiased(3), step);
+                update.step(batch(prompt, group, r -> r.tokens()[0] == SEVEN ? 1.0 : 0.0), true);
+            }
+
+            // Then most responses start with '7'
+            double after = sevenRate(policy, prompt, 1000);
+            assertTrue(before < 0.15, "start rate " + before);
+            assertTrue(after > 0.6, "rate of '7' went from " + before + " to " + after);
+        }
+    }
+
+    @Test
+    void valuePretrainingTeachesTheCriticWhichPromptPaysAndLeavesThePolicyUntouched() {
+        // Given a policy, its critic, and two prompts: one whose responses always earn 1, one never
+        try (PolicyModel policy = PolicyModel.initialise(TINY, 2);
+             ValueModel critic = policy.newValueModel(3);
+             VapoUpdate update = new VapoUpdate(policy, critic, UpdateSettings.vapo(2).withLearningRates(1e-3f, 1e-2f))) {
+            String policyBefore = policy.weightsSha256();
+            int[] paying = TOKENS.encodePrompt("1+1");
+            int[] losing = TOKENS.encodePrompt("2+2");
+            double evBefore = 0;
+            double evAfter = 0;
+
+            // When the critic alone trains for 30 steps on Monte-Carlo returns
+            for (int step = 0; step < 30; step++) {
+                List<SampledResponse> a = new Sampler(policy).sample(repeat(paying, 8), SamplingSettings.unbiased(4), step);
+                List<SampledResponse> b = new Sampler(policy).sample(repeat(losing, 8), SamplingSettings.unbiased(4), 1000 + step);
+                TrainingBatch batch = concat(batch(paying, a, r -> 1.0), batch(losing, b, r -> 0.0));
+                TrainingBatch valued = withCriticValues(critic, batch);
+                double ev = Whitening.explainedVariance(valued.returns(), valued.oldValues(), valued.lengths());
+                if (step == 0) {
+                    evBefore = ev;
+                }
+                evAfter = ev;
+                update.step(valued, false);
+            }
+
+            // Then the critic explains most of the return variance, and the policy did not move
+            assertTrue(evAfter > 0.8 && evAfter > evBefore, "explained variance " + evBefore + " → " + evAfter);
+            assertEquals(policyBefore, policy.weightsSha256());
+        }
+    }
+
+    private static double sevenRate(PolicyModel policy, int[] prompt, int n) {
+        List<SampledResponse> sample = new Sampler(policy).sample(repeat(prompt, n), SamplingSettings.unbiased(1), 99);
+        return sample.stream().filter(r -> r.tokens()[0] == SEVEN).count() / (double) n;
+    }
+
+    /** A batch with advantages R − mean(R) on every token (whitened by the batch) and returns R. */
+    private static TrainingBatch batch(int[] prompt, List<SampledResponse> group,
+                                       java.util.function.ToDoubleFunction<SampledResponse> reward) {
+        int n = group.size();
+        double[] rewards = group.stream().mapToDouble(reward).toArray();
+        double mean = Arrays.stream(rewards).average().orElse(0);
+        List<int[]> prompts = new ArrayList<>();
+        List<int[]> responses = new ArrayList<>();
+        float[][] behaviour = new float[n][];
+        float[][] advantages = new float[n][];
+        float[][] returns = new float[n][];
+        float[][] zeros = new float[n][];
+        float[][] ones = new float[n][];
+        boolean[] positive = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            SampledResponse r = group.get(i);
+            int l = r.tokens().length;
+            prompts.add(prompt);
+            responses.add(r.tokens());
+            behaviour[i] = r.logProbs();
+            advantages[i] = filled(l, (float) (rewards[i] - mean));
+            returns[i] = filled(l, (float) rewards[i]);
+            zeros[i] = new float[l];
+            ones[i] = filled(l, 1f);
+            positive[i] = rewards[i] == 1.0;
+        }
+        int[] lengths = responses.stream().mapToInt(a -> a.length).toArray();
+        Whitening.whiten(advantages, lengths);
+        return new TrainingBatch(prompts, responses, behaviour, advantages, returns, zeros, ones, rewards, positive);
+    }
+
+    private static TrainingBatch concat(TrainingBatch a, TrainingBatch b) {
+        List<int[]> prompts = new ArrayList<>(a.prompts());
+        prompts.addAll(b.prompts());
+        List<int[]> responses = new ArrayList<>(a.responses());
+        responses.addAll(b.responses());
+        double[] rewards = new double[a.size() + b.size()];
+        System.arraycopy(a.rewards(), 0, rewards, 0, a.size());
+        System.arraycopy(b.rewards(), 0, rewards, a.size(), b.size());
+        boolean[] positive = new boolean[rewards.length];
+        for (int i = 0; i < rewards.length; i++) {
+            positive[i] = rewards[i] == 1.0;
+        }
+        return new TrainingBatch(prompts, responses, join(a.behaviour(), b.behaviour()), join(a.advantages(), b.advantages()),
+            join(a.returns(), b.returns()), join(a.oldValues(), b.oldValues()), join(a.weights(), b.weights()), rewards, positive);
+    }
+
+    /** The batch with the critic's current values as the recorded ones, as the advantage stage would send them. */
+    private static TrainingBatch withCriticValues(ValueModel critic, TrainingBatch batch) {
+        float[][] values = new float[batch.size()][];
+        try (NDManager m = NDManager.newBaseManager()) {
+            ValueScores scores = critic.score(m, batch.prompts(), batch.responses());
+            float[] flat = scores.values().toFloatArray();
+            int width = (int) scores.values().getShape().get(1);
+            for (int i = 0; i < values.length; i++) {
+                values[i] = Arrays.copyOfRange(flat, i * width, i * width + batch.responses().get(i).length);
+            }
+        }
+        return new TrainingBatch(batch.prompts(), batch.responses(), batch.behaviour(), batch.advantages(), batch.returns(),
+            values, batch.weights(), batch.rewards(), batch.positive());
+    }
+
+    private static float[][] join(float[][] a, float[][] b) {
+        float[][] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static List<int[]> repeat(int[] prompt, int n) {
+        List<int[]> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            out.add(prompt);
+        }
+        return out;
+    }
+
+    private static float[] filled(int n, float v) {
+        float[] a = new float[n];
+        Arrays.fill(a, v);
+        return a;
+    }
+}
