@@ -7,8 +7,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 
-import dev.vapostream.advantage.replay.AvroFiles;
-import dev.vapostream.advantage.replay.BoundedTopicReader;
+import dev.vapostream.schemas.io.AvroFiles;
+import dev.vapostream.schemas.io.BoundedTopicReader;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.TopicDescriptor;

@@ -7,7 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import dev.vapostream.advantage.replay.BoundedTopicReader;
+import dev.vapostream.schemas.io.BoundedTopicReader;
 import dev.vapostream.advantage.replay.ReplayOptions;
 import dev.vapostream.advantage.replay.Replayer;
 import dev.vapostream.advantage.stream.AdvantageConfig;

@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import dev.vapostream.advantage.replay.AvroFiles;
+import dev.vapostream.schemas.io.AvroFiles;
 import dev.vapostream.infra.ClusterEndpoints;
 import dev.vapostream.infra.testing.SharedCluster;
 import dev.vapostream.infra.testing.TestTopics;

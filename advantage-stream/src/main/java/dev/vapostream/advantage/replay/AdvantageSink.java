@@ -10,6 +10,7 @@ import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.AdvantageGroup;
+import dev.vapostream.schemas.io.AvroFiles;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;

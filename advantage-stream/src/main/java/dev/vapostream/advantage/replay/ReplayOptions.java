@@ -6,6 +6,7 @@ import java.util.Map;
 
 import dev.vapostream.advantage.EstimatorSettings;
 import dev.vapostream.schemas.SerdeSettings;
+import dev.vapostream.schemas.io.BoundedTopicReader;
 
 /**
  * What to replay and where to put it.

@@ -28,6 +28,8 @@ import dev.vapostream.schemas.avro.ScoredGroup;
 import dev.vapostream.schemas.avro.WeightChunk;
 import dev.vapostream.schemas.weights.AssembledWeights;
 import dev.vapostream.schemas.weights.WeightChunks;
+import dev.vapostream.schemas.io.AvroFiles;
+import dev.vapostream.schemas.io.BoundedTopicReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 

@@ -1,4 +1,4 @@
-package dev.vapostream.advantage.replay;
+package dev.vapostream.schemas.io;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
