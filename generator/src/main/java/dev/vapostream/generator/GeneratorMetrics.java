@@ -1,0 +1,130 @@
+package dev.vapostream.generator;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.vapostream.generator.weights.VersionEvents;
+import org.apache.kafka.common.metrics.JmxReporter;
+import org.apache.kafka.common.metrics.KafkaMetricsContext;
+import org.apache.kafka.common.metrics.MetricConfig;
+import org.apache.kafka.common.metrics.Metrics;
+import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.common.metrics.stats.Rate;
+import org.apache.kafka.common.metrics.stats.Value;
+import org.apache.kafka.common.utils.Time;
+
+/**
+ * One worker's counters, on JMX as {@code vapo:type=generator,worker=<worker.id>}: groups and
+ * tokens (total and per second), prompts dead-lettered, policy versions loaded and refused, the
+ * version in use, the newest announced version and the lag between them. Several workers in one
+ * JVM (tests) are told apart by the worker tag.
+ */
+public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
+    static final String GROUP = "generator";
+    private static final Metrics METRICS = new Metrics(new MetricConfig(), List.of(new JmxReporter()), Time.SYSTEM,
+        new KafkaMetricsContext("vapo"));
+
+    private final String workerId;
+    private final Map<String, String> tags;
+    private final List<String> sensorNames = new ArrayList<>();
+    private final Sensor groups;
+    private final Sensor tokens;
+    private final Sensor deadLetters;
+    private final Sensor loads;
+    private final Sensor refusals;
+    private final Sensor version;
+    private final Sensor newest;
+    private final Sensor lag;
+    private long versionInUse = -1;
+    private long newestAnnounced = -1;
+
+    public GeneratorMetrics(String workerId) {
+        this.workerId = workerId;
+        this.tags = Map.of("worker", workerId);
+        groups = counter("groups", "response groups committed");
+        tokens = counter("tokens", "response tokens sampled in committed groups");
+        deadLetters = counter("dead-letters", "prompts sent to the dead-letter topic");
+        loads = counter("versions-loaded", "policy versions loaded");
+        refusals = counter("versions-refused", "policy versions refused (incomplete, SHA-256 mismatch, or not loadable)");
+        version = gauge("policy-version", "policy version in use, -1 before the first");
+        newest = gauge("newest-version", "newest policy version announced on the weights topic, -1 before the first");
+        lag = gauge("version-lag", "newest announced version minus the version in use");
+        updateVersions();
+    }
+
+    /** A transaction with {@code groupCount} groups of {@code tokenCount} response tokens committed. */
+    void committed(int groupCount, long tokenCount) {
+        groups.record(groupCount);
+        tokens.record(tokenCount);
+    }
+
+    void deadLettered() {
+        deadLetters.record();
+    }
+
+    @Override
+    public synchronized void loaded(long loadedVersion) {
+        loads.record();
+        versionInUse = loadedVersion;
+        updateVersions();
+    }
+
+    @Override
+    public void refused(long refusedVersion, String reason) {
+        refusals.record();
+    }
+
+    @Override
+    public synchronized void announced(long newestVersion) {
+        newestAnnounced = newestVersion;
+        updateVersions();
+    }
+
+    /** Current value of one of this worker's metrics, e.g. {@code groups-total} or {@code version-lag}. */
+    public double value(String name) {
+        return ((Number) METRICS.metrics().get(METRICS.metricName(name, GROUP, tags)).metricValue()).doubleValue();
+    }
+
+    /** One line for the log. */
+    String summary() {
+        return String.format(Locale.ROOT,
+            "generator %s: %.2f groups/s, %.0f tokens/s (%.0f groups, %.0f dead letters in total), policy v%d, newest v%d, lag %d, %.0f versions refused",
+            workerId, value("groups-rate"), value("tokens-rate"), value("groups-total"), value("dead-letters-total"),
+            (long) value("policy-version"), (long) value("newest-version"), (long) value("version-lag"),
+            value("versions-refused-total"));
+    }
+
+    private void updateVersions() {
+        version.record(versionInUse);
+        newest.record(newestAnnounced);
+        lag.record(versionInUse < 0 ? 0 : Math.max(0, newestAnnounced - versionInUse));
+    }
+
+    private Sensor counter(String name, String description) {
+        Sensor sensor = sensor(name);
+        sensor.add(METRICS.metricName(name + "-total", GROUP, description, tags), new CumulativeSum());
+        sensor.add(METRICS.metricName(name + "-rate", GROUP, description + " per second", tags), new Rate());
+        return sensor;
+    }
+
+    private Sensor gauge(String name, String description) {
+        Sensor sensor = sensor(name);
+        sensor.add(METRICS.metricName(name, GROUP, description, tags), new Value());
+        return sensor;
+    }
+
+    private Sensor sensor(String name) {
+        String sensorName = GROUP + ":" + workerId + ":" + name;
+        sensorNames.add(sensorName);
+        return METRICS.sensor(sensorName);
+    }
+
+    /** Removes this worker's metrics (and MBean), so a worker id can be reused in the same JVM. */
+    @Override
+    public void close() {
+        sensorNames.forEach(METRICS::removeSensor);
+    }
+}

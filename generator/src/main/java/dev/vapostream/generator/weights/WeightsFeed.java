@@ -1,0 +1,72 @@
+package dev.vapostream.generator.weights;
+
+import java.time.Duration;
+import java.util.List;
+
+import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.avro.WeightChunk;
+import org.apache.kafka.clients.consumer.CloseOptions;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads the weights topic from its beginning into {@link PolicyVersions}. Only records keyed
+ * {@code <model>/<index>} are deserialized, so other models' (possibly large) chunks cost nothing.
+ * A chunk that cannot be read is logged and skipped: it is not this worker's to dead-letter (every
+ * worker reads it), and the version it belongs to will then never be complete, i.e. refused.
+ */
+public final class WeightsFeed implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(WeightsFeed.class);
+
+    private final Consumer<String, byte[]> consumer;
+    private final Deserializer<WeightChunk> deserializer;
+    private final String keyPrefix;
+
+    public WeightsFeed(Consumer<String, byte[]> consumer, Deserializer<WeightChunk> deserializer, String topic,
+                       String modelName, Duration metadataTimeout) {
+        this.consumer = consumer;
+        this.deserializer = deserializer;
+        String firstKey = Topics.weightChunkKey(modelName, 0);
+        this.keyPrefix = firstKey.substring(0, firstKey.length() - 1);
+        var partitions = consumer.partitionsFor(topic, metadataTimeout);
+        if (partitions == null || partitions.isEmpty()) {
+            throw new IllegalStateException("weights topic '" + topic + "' does not exist (create it, or run with topics.create=true)");
+        }
+        List<TopicPartition> all = partitions.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+        consumer.assign(all);
+        consumer.seekToBeginning(all);
+    }
+
+    /** Feeds whatever arrives within {@code timeout} to {@code versions}; returns the number of chunks offered. */
+    public int poll(Duration timeout, PolicyVersions versions) {
+        int offered = 0;
+        for (ConsumerRecord<String, byte[]> record : consumer.poll(timeout)) {
+            if (record.key() == null || !record.key().startsWith(keyPrefix) || record.value() == null) {
+                continue;
+            }
+            try {
+                versions.offer(deserializer.deserialize(record.topic(), record.headers(), record.value()));
+                offered++;
+            } catch (RuntimeException e) {
+                LOG.error("weight chunk {} at {}-{}@{} cannot be read, skipped: {}", record.key(), record.topic(),
+                    record.partition(), record.offset(), e.toString());
+            }
+        }
+        return offered;
+    }
+
+    /** Makes a blocked {@link #poll} return (thread-safe). */
+    public void wakeup() {
+        consumer.wakeup();
+    }
+
+    @Override
+    public void close() {
+        consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
+        deserializer.close();
+    }
+}
