@@ -76,6 +76,42 @@ public final class AdamW implements AutoCloseable {
         return steps;
     }
 
+    /** Step count and moment estimates, copied out for a checkpoint. */
+    public record State(int steps, List<float[]> firstMoments, List<float[]> secondMoments) {
+    }
+
+    public State state() {
+        List<float[]> first = new ArrayList<>(firstMoments.size());
+        List<float[]> second = new ArrayList<>(secondMoments.size());
+        for (int i = 0; i < firstMoments.size(); i++) {
+            first.add(firstMoments.get(i).toFloatArray());
+            second.add(secondMoments.get(i).toFloatArray());
+        }
+        return new State(steps, first, second);
+    }
+
+    /** Continues from a checkpointed state of an optimizer over the same parameter shapes. */
+    public void restore(State state) {
+        if (state.firstMoments().size() != firstMoments.size() || state.secondMoments().size() != secondMoments.size()) {
+            throw new IllegalArgumentException("optimizer state has " + state.firstMoments().size()
+                + " tensors, this optimizer " + firstMoments.size());
+        }
+        for (int i = 0; i < firstMoments.size(); i++) {
+            requireSize(i, firstMoments.get(i), state.firstMoments().get(i));
+            requireSize(i, secondMoments.get(i), state.secondMoments().get(i));
+            firstMoments.get(i).set(state.firstMoments().get(i));
+            secondMoments.get(i).set(state.secondMoments().get(i));
+        }
+        steps = state.steps();
+    }
+
+    private static void requireSize(int index, NDArray target, float[] values) {
+        if (target.size() != values.length) {
+            throw new IllegalArgumentException("optimizer tensor " + index + " has " + target.size()
+                + " entries, the saved state " + values.length);
+        }
+    }
+
     @Override
     public void close() {
         stateManager.close();
