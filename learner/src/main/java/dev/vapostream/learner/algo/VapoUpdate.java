@@ -29,7 +29,6 @@ public final class VapoUpdate implements AutoCloseable {
     private final UpdateSettings settings;
     private final AdamW actorOptimizer;
     private final AdamW criticOptimizer;
-    private final SplittableRandom shuffle;
 
     /** {@code critic} may be null for critic-free estimators (GRPO, DAPO). */
     public VapoUpdate(PolicyModel policy, ValueModel critic, UpdateSettings settings) {
@@ -39,7 +38,6 @@ public final class VapoUpdate implements AutoCloseable {
         // Optimizer state lives outside any NDScope (ENVIRONMENT.md).
         this.actorOptimizer = new AdamW(policy.parameters(), settings.weightDecay());
         this.criticOptimizer = critic == null ? null : new AdamW(critic.parameters(), settings.weightDecay());
-        this.shuffle = new SplittableRandom(settings.seed());
     }
 
     public UpdateSettings settings() {
@@ -56,15 +54,17 @@ public final class VapoUpdate implements AutoCloseable {
 
     /**
      * Runs the configured epochs over {@code batch}. {@code trainPolicy} false: value pretraining
-     * (critic only).
+     * (critic only). The mini-batch order depends only on the seed and {@code stepIndex}, so a
+     * resumed learner repeats a step exactly.
      */
-    public StepStats step(TrainingBatch batch, boolean trainPolicy) {
+    public StepStats step(TrainingBatch batch, boolean trainPolicy, long stepIndex) {
+        SplittableRandom shuffle = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + stepIndex);
         if (!trainPolicy && critic == null) {
             throw new IllegalStateException("value pretraining needs a critic");
         }
         Accumulator sums = new Accumulator();
         for (int epoch = 0; epoch < settings.epochs(); epoch++) {
-            for (int[] rows : miniBatches(batch.size())) {
+            for (int[] rows : miniBatches(batch.size(), shuffle)) {
                 sums.add(miniBatch(batch, rows, trainPolicy));
             }
         }
@@ -130,7 +130,7 @@ public final class VapoUpdate implements AutoCloseable {
         }
     }
 
-    private List<int[]> miniBatches(int n) {
+    private List<int[]> miniBatches(int n, SplittableRandom shuffle) {
         int[] order = new int[n];
         for (int i = 0; i < n; i++) {
             order[i] = i;

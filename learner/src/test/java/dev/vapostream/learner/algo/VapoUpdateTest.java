@@ -36,7 +36,7 @@ class VapoUpdateTest {
             // When 25 updates reward responses that start with '7' (group-normalised advantages)
             for (int step = 0; step < 25; step++) {
                 List<SampledResponse> group = new Sampler(policy).sample(repeat(prompt, 32), SamplingSettings.unbiased(3), step);
-                update.step(batch(prompt, group, r -> r.tokens()[0] == SEVEN ? 1.0 : 0.0), true);
+                update.step(batch(prompt, group, r -> r.tokens()[0] == SEVEN ? 1.0 : 0.0), true, step);
             }
 
             // Then most responses start with '7'
@@ -69,7 +69,7 @@ class VapoUpdateTest {
                     evBefore = ev;
                 }
                 evAfter = ev;
-                update.step(valued, false);
+                update.step(valued, false, step);
             }
 
             // Then the critic explains most of the return variance, and the policy did not move

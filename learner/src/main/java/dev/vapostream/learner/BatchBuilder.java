@@ -1,0 +1,138 @@
+package dev.vapostream.learner;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import ai.djl.ndarray.NDManager;
+import dev.vapostream.learner.algo.TrainingBatch;
+import dev.vapostream.learner.algo.Whitening;
+import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.PolicyScores;
+import dev.vapostream.schemas.avro.AdvantageGroup;
+import dev.vapostream.schemas.avro.ResponseAdvantage;
+
+/** Turns advantage groups into a {@link TrainingBatch}, correcting stale groups and whitening advantages. */
+final class BatchBuilder {
+    private BatchBuilder() {
+    }
+
+    /** What the batch looked like, for the step's metrics. */
+    record Summary(double rewardMean, double accuracy, double lengthMean, int lengthMax, long lagMin, double lagMean,
+                   long lagMax, double explainedVariance, long tokens) {
+    }
+
+    record Built(TrainingBatch batch, Summary summary) {
+    }
+
+    /**
+     * @param stale       per group: sampled more than max-staleness versions ago; such groups take the
+     *                    ratio against the current policy π_prox and an importance weight
+     *                    min(π_prox/μ, truncation) per token (decoupled PPO)
+     * @param policy      the current policy, to compute π_prox for stale groups
+     */
+    static Built build(List<AdvantageGroup> groups, boolean[] stale, PolicyModel policy, float truncation, boolean whiten,
+                       long policyVersion) {
+        List<int[]> prompts = new ArrayList<>();
+        List<int[]> responses = new ArrayList<>();
+        List<float[]> behaviour = new ArrayList<>();
+        List<float[]> advantages = new ArrayList<>();
+        List<float[]> returns = new ArrayList<>();
+        List<float[]> values = new ArrayList<>();
+        List<float[]> weights = new ArrayList<>();
+        List<Double> rewards = new ArrayList<>();
+        List<Boolean> positive = new ArrayList<>();
+        List<Integer> staleRows = new ArrayList<>();
+        long lagMin = Long.MAX_VALUE;
+        long lagMax = Long.MIN_VALUE;
+        double lagSum = 0;
+        for (int g = 0; g < groups.size(); g++) {
+            AdvantageGroup group = groups.get(g);
+            int[] prompt = ints(group.getPromptTokens());
+            long lag = policyVersion - group.getPolicyVersion();
+            lagMin = Math.min(lagMin, lag);
+            lagMax = Math.max(lagMax, lag);
+            lagSum += lag;
+            for (ResponseAdvantage r : group.getResponses()) {
+                if (stale[g]) {
+                    staleRows.add(responses.size());
+                }
+                prompts.add(prompt);
+                responses.add(ints(r.getTokens()));
+                behaviour.add(floats(r.getBehaviourLogProbs()));
+                advantages.add(floats(r.getAdvantages()));
+                returns.add(floats(r.getReturns()));
+                values.add(floats(r.getValues()));
+                float[] w = new float[r.getTokens().size()];
+                Arrays.fill(w, 1f);
+                weights.add(w);
+                rewards.add(r.getReward());
+                positive.add(r.getCorrect());
+            }
+        }
+        float[][] behaviourRows = behaviour.toArray(new float[0][]);
+        float[][] weightRows = weights.toArray(new float[0][]);
+        if (!staleRows.isEmpty()) {
+            correctStale(policy, prompts, responses, staleRows, behaviourRows, weightRows, truncation);
+        }
+        float[][] advantageRows = advantages.toArray(new float[0][]);
+        float[][] returnRows = returns.toArray(new float[0][]);
+        float[][] valueRows = values.toArray(new float[0][]);
+        int[] lengths = responses.stream().mapToInt(a -> a.length).toArray();
+        double explained = Whitening.explainedVariance(returnRows, valueRows, lengths);
+        if (whiten) {
+            Whitening.whiten(advantageRows, lengths);
+        }
+        double[] rewardArray = rewards.stream().mapToDouble(Double::doubleValue).toArray();
+        boolean[] positiveArray = new boolean[positive.size()];
+        for (int i = 0; i < positiveArray.length; i++) {
+            positiveArray[i] = positive.get(i);
+        }
+        TrainingBatch batch = new TrainingBatch(prompts, responses, behaviourRows, advantageRows, returnRows, valueRows,
+            weightRows, rewardArray, positiveArray);
+        long correct = positive.stream().filter(Boolean::booleanValue).count();
+        Summary summary = new Summary(Arrays.stream(rewardArray).average().orElse(0), (double) correct / positive.size(),
+            Arrays.stream(lengths).average().orElse(0), Arrays.stream(lengths).max().orElse(0), lagMin,
+            lagSum / groups.size(), lagMax, explained, batch.tokens());
+        return new Built(batch, summary);
+    }
+
+    private static void correctStale(PolicyModel policy, List<int[]> prompts, List<int[]> responses, List<Integer> rows,
+                                     float[][] behaviour, float[][] weights, float truncation) {
+        List<int[]> p = new ArrayList<>();
+        List<int[]> r = new ArrayList<>();
+        for (int row : rows) {
+            p.add(prompts.get(row));
+            r.add(responses.get(row));
+        }
+        try (NDManager m = NDManager.newBaseManager()) {
+            PolicyScores scores = policy.score(m, p, r);
+            float[] flat = scores.logProbs().toFloatArray();
+            int width = (int) scores.logProbs().getShape().get(1);
+            for (int i = 0; i < rows.size(); i++) {
+                int row = rows.get(i);
+                for (int t = 0; t < responses.get(row).length; t++) {
+                    float prox = flat[i * width + t];
+                    weights[row][t] = (float) Math.min(Math.exp(prox - behaviour[row][t]), truncation);
+                    behaviour[row][t] = prox;
+                }
+            }
+        }
+    }
+
+    private static int[] ints(List<Integer> xs) {
+        int[] a = new int[xs.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = xs.get(i);
+        }
+        return a;
+    }
+
+    private static float[] floats(List<Float> xs) {
+        float[] a = new float[xs.size()];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = xs.get(i);
+        }
+        return a;
+    }
+}

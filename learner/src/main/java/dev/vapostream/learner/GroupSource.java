@@ -1,0 +1,168 @@
+package dev.vapostream.learner;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+
+import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.avro.AdvantageGroup;
+import dev.vapostream.schemas.avro.ResponseAdvantage;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * Reads advantage groups (read_committed) and hands out training batches of P groups. The
+ * learner owns its offsets: they go into the checkpoint, never to a consumer group, so a restart
+ * resumes exactly after the last trained batch. Groups of other runs are skipped; stale groups
+ * are marked (or dropped), and with dynamic sampling groups whose rewards are all equal are
+ * filtered out; every group consumed frees one admission slot.
+ */
+final class GroupSource implements AutoCloseable {
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    private final LearnerConfig config;
+    private final KafkaConsumer<String, AdvantageGroup> consumer;
+    private final Deque<ConsumerRecord<String, AdvantageGroup>> pending = new ArrayDeque<>();
+    private final List<TopicPartition> partitions = new ArrayList<>();
+    private final Counts counts = new Counts();
+
+    /** Running totals, cumulative over the run (restored from the checkpoint). */
+    static final class Counts {
+        long consumed;
+        long dropped;
+        long corrected;
+        long filtered;
+        long foreign;
+    }
+
+    /** A batch: its groups, and which of them are stale and to be corrected. */
+    record Batch(List<AdvantageGroup> groups, boolean[] stale) {
+    }
+
+    /** {@code offsets}: where to resume per partition; null starts at the topic's current end. */
+    GroupSource(LearnerConfig config, Map<Integer, Long> offsets) {
+        this.config = config;
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "vapo-learner-" + config.runId() + "-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64);
+        p.putAll(config.kafka());
+        this.consumer = new KafkaConsumer<>(p, Topics.ADVANTAGES.keySerde().deserializer(),
+            Topics.ADVANTAGES.valueSerde(config.serdes()).deserializer());
+        for (PartitionInfo info : consumer.partitionsFor(config.advantagesTopic(), Duration.ofSeconds(30))) {
+            partitions.add(new TopicPartition(config.advantagesTopic(), info.partition()));
+        }
+        consumer.assign(partitions);
+        if (offsets == null) {
+            consumer.seekToEnd(partitions);
+            partitions.forEach(consumer::position);
+        } else {
+            for (TopicPartition tp : partitions) {
+                Long offset = offsets.get(tp.partition());
+                if (offset == null) {
+                    throw new IllegalStateException("checkpoint has no offset for " + tp + ": was the topic repartitioned?");
+                }
+                consumer.seek(tp, offset);
+            }
+        }
+    }
+
+    Counts counts() {
+        return counts;
+    }
+
+    void restoreCounts(long consumed, long dropped, long corrected, long filtered) {
+        counts.consumed = consumed;
+        counts.dropped = dropped;
+        counts.corrected = corrected;
+        counts.filtered = filtered;
+    }
+
+    /**
+     * Blocks until {@code size} usable groups are there, calling {@code whileWaiting} between
+     * polls (admission top-ups), or returns null if {@code stop} turns true first.
+     */
+    Batch next(int size, long policyVersion, Runnable whileWaiting, java.util.function.BooleanSupplier stop) {
+        List<AdvantageGroup> groups = new ArrayList<>(size);
+        List<Boolean> stale = new ArrayList<>(size);
+        while (groups.size() < size) {
+            if (pending.isEmpty()) {
+                if (stop.getAsBoolean()) {
+                    return null;
+                }
+                whileWaiting.run();
+                consumer.poll(POLL).forEach(pending::add);
+                continue;
+            }
+            // The checkpoint taken after this batch is trained records offsets past it (resumeOffsets).
+            take(pending.removeFirst().value(), policyVersion, groups, stale);
+        }
+        boolean[] flags = new boolean[stale.size()];
+        for (int i = 0; i < flags.length; i++) {
+            flags[i] = stale.get(i);
+        }
+        return new Batch(groups, flags);
+    }
+
+    /** Classifies one group: skipped (another run's), dropped, filtered, or added to the batch. */
+    private void take(AdvantageGroup group, long policyVersion, List<AdvantageGroup> groups, List<Boolean> stale) {
+        if (PromptAdmission.indexOf(config.runId(), group.getPromptId()) < 0) {
+            counts.foreign++;
+            return;
+        }
+        counts.consumed++;
+        long lag = policyVersion - group.getPolicyVersion();
+        boolean tooOld = lag > config.maxStaleness();
+        if (tooOld && config.stalenessMode() == LearnerConfig.StalenessMode.DROP) {
+            counts.dropped++;
+            return;
+        }
+        if (config.algorithm().dynamicSampling() && allRewardsEqual(group)) {
+            counts.filtered++;
+            return;
+        }
+        if (tooOld) {
+            counts.corrected++;
+        }
+        groups.add(group);
+        stale.add(tooOld);
+    }
+
+    private static boolean allRewardsEqual(AdvantageGroup group) {
+        double first = group.getResponses().get(0).getReward();
+        for (ResponseAdvantage r : group.getResponses()) {
+            if (r.getReward() != first) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Where to resume after everything handed out so far: the next record not yet taken, per partition. */
+    Map<Integer, Long> resumeOffsets() {
+        Map<Integer, Long> offsets = new HashMap<>();
+        for (TopicPartition tp : partitions) {
+            offsets.put(tp.partition(), consumer.position(tp));
+        }
+        for (ConsumerRecord<String, AdvantageGroup> r : pending) {
+            offsets.merge(r.partition(), r.offset(), Math::min);
+        }
+        return offsets;
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}

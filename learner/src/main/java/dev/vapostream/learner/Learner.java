@@ -1,0 +1,240 @@
+package dev.vapostream.learner;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+
+import dev.vapostream.learner.algo.StepStats;
+import dev.vapostream.learner.algo.VapoUpdate;
+import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.ValueModel;
+import dev.vapostream.model.pretrain.EvalReport;
+import dev.vapostream.model.pretrain.Evaluator;
+import dev.vapostream.model.task.BuiltInTask;
+import dev.vapostream.model.task.JsonlDataset;
+import dev.vapostream.model.task.TaskExample;
+import dev.vapostream.schemas.avro.ModelRole;
+import dev.vapostream.schemas.avro.TrainMetrics;
+import dev.vapostream.schemas.avro.TrainPhase;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The learner stage: admits prompts, trains on advantage batches (critic-only during value
+ * pretraining), publishes weight versions, writes metrics and checkpoints, and resumes from the
+ * latest checkpoint of its run folder.
+ */
+public final class Learner implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Learner.class);
+
+    private final LearnerConfig config;
+    private final PolicyModel policy;
+    private final ValueModel critic;
+    private final VapoUpdate update;
+    private final PromptAdmission admission;
+    private final GroupSource source;
+    private final WeightPublisher weights;
+    private final MetricsWriter metrics;
+    private final List<TaskExample> heldOut;
+    private long step;
+    private long policyVersion;
+    private long criticVersion;
+
+    private Learner(LearnerConfig config, PolicyModel policy, ValueModel critic, Checkpoints.State resumed,
+                    List<TaskExample> train, List<TaskExample> heldOut) {
+        this.config = config;
+        this.policy = policy;
+        this.critic = critic;
+        this.update = new VapoUpdate(policy, critic, config.algorithm().update());
+        this.heldOut = heldOut;
+        long admittedOnTopic = PromptAdmission.admittedOnTopic(config);
+        this.admission = new PromptAdmission(config, train,
+            Math.max(admittedOnTopic, resumed == null ? 0 : resumed.admitted()));
+        this.source = new GroupSource(config, resumed == null ? null : resumed.offsets());
+        this.weights = new WeightPublisher(config);
+        this.metrics = new MetricsWriter(config);
+        if (resumed != null) {
+            step = resumed.step();
+            policyVersion = resumed.policyVersion();
+            criticVersion = resumed.criticVersion();
+            source.restoreCounts(resumed.consumed(), resumed.dropped(), resumed.corrected(), resumed.filtered());
+        }
+    }
+
+    /** Opens the run: resumes from its latest checkpoint, or starts from the base policy. */
+    public static Learner open(LearnerConfig config) throws IOException {
+        Files.createDirectories(config.runDir());
+        writeResolvedConfig(config);
+        List<TaskExample> train = JsonlDataset.read(config.trainData());
+        List<TaskExample> heldOut = config.heldOutData() == null ? List.of() : JsonlDataset.read(config.heldOutData());
+        Optional<Checkpoints.Loaded> checkpoint = Checkpoints.latest(config.runDir());
+        PolicyModel policy;
+        ValueModel critic = null;
+        Learner learner;
+        if (checkpoint.isPresent()) {
+            Checkpoints.Loaded c = checkpoint.get();
+            policy = PolicyModel.fromWeights(c.policy());
+            if (config.algorithm().usesCritic()) {
+                critic = ValueModel.fromWeights(c.critic());
+            }
+            learner = new Learner(config, policy, critic, c.state(), train, heldOut);
+            learner.update.actorOptimizer().restore(c.actorOptimizer());
+            if (critic != null) {
+                learner.update.criticOptimizer().restore(c.criticOptimizer());
+            }
+            LOG.info("{}: resumed at step {} (policy v{}, critic v{})", config.runId(), learner.step,
+                learner.policyVersion, learner.criticVersion);
+        } else {
+            policy = PolicyModel.fromWeights(Files.readAllBytes(config.basePolicy()));
+            if (config.algorithm().usesCritic()) {
+                // The critic starts from the base policy's trunk with a fresh value head.
+                critic = policy.newValueModel(config.seed());
+            }
+            learner = new Learner(config, policy, critic, null, train, heldOut);
+            LOG.info("{}: new run from {} with preset {}", config.runId(), config.basePolicy(), config.algorithm().preset());
+        }
+        learner.publishWeights(true);
+        return learner;
+    }
+
+    public long step() {
+        return step;
+    }
+
+    public long policyVersion() {
+        return policyVersion;
+    }
+
+    /** Trains until max.steps or until {@code stop} says so; the last finished step is checkpointed. */
+    public void run(BooleanSupplier stop) {
+        while (step < config.maxSteps() && !stop.getAsBoolean()) {
+            admission.topUp(source.counts().consumed, policyVersion);
+            GroupSource.Batch batch = source.next(config.algorithm().promptsPerStep(), policyVersion,
+                () -> admission.topUp(source.counts().consumed, policyVersion), stop);
+            if (batch == null) {
+                break;
+            }
+            trainOn(batch);
+        }
+    }
+
+    private void trainOn(GroupSource.Batch batch) {
+        boolean policyPhase = step >= config.algorithm().valuePretrainSteps();
+        long started = System.nanoTime();
+        BatchBuilder.Built built = BatchBuilder.build(batch.groups(), batch.stale(), policy, config.truncation(),
+            config.algorithm().update().whiten(), policyVersion);
+        StepStats stats = update.step(built.batch(), policyPhase, step);
+        double seconds = (System.nanoTime() - started) / 1e9;
+        step++;
+        if (critic != null) {
+            criticVersion++;
+        }
+        if (policyPhase) {
+            policyVersion++;
+        }
+        publishWeights(policyPhase);
+        if (step == config.algorithm().valuePretrainSteps() && critic != null) {
+            LOG.info("{}: value pretraining done after {} steps; explained variance {}; policy updates start",
+                config.runId(), step, String.format("%.3f", built.summary().explainedVariance()));
+        }
+        Double heldOutAccuracy = evaluateIfDue();
+        metrics.write(metricsOf(policyPhase, stats, built.summary(), seconds, heldOutAccuracy));
+        Checkpoints.save(config.runDir(), new Checkpoints.State(step, policyVersion, criticVersion, admission.admitted(),
+                source.counts().consumed, source.counts().dropped, source.counts().corrected, source.counts().filtered,
+                new TreeMap<>(source.resumeOffsets())),
+            policy.encodeWeights(), critic == null ? null : critic.encodeWeights(), update.actorOptimizer().state(),
+            critic == null ? null : update.criticOptimizer().state());
+        LOG.info("{} step {} {} reward {} acc {}{} len {} lag {} ev {} {} tok/s", config.runId(), step,
+            policyPhase ? "policy" : "value-pretrain", fmt(built.summary().rewardMean()), fmt(built.summary().accuracy()),
+            heldOutAccuracy == null ? "" : " held-out " + fmt(heldOutAccuracy), fmt(built.summary().lengthMean()),
+            fmt(built.summary().lagMean()), fmt(built.summary().explainedVariance()),
+            Math.round(built.summary().tokens() / seconds));
+    }
+
+    private void publishWeights(boolean includePolicy) {
+        Map<String, String> shape = Map.of("layers", Integer.toString(policy.config().layers()),
+            "width", Integer.toString(policy.config().width()), "heads", Integer.toString(policy.config().heads()),
+            "context", Integer.toString(policy.config().contextLength()),
+            "vocab", Integer.toString(policy.config().vocabSize()));
+        if (critic != null) {
+            weights.publish(config.criticModel(), ModelRole.CRITIC, criticVersion, critic.encodeWeights(), shape);
+        }
+        if (includePolicy) {
+            weights.publish(config.policyModel(), ModelRole.POLICY, policyVersion, policy.encodeWeights(), shape);
+        }
+    }
+
+    private Double evaluateIfDue() {
+        if (heldOut.isEmpty() || config.evalEvery() == 0 || step % config.evalEvery() != 0) {
+            return null;
+        }
+        List<TaskExample> problems = heldOut.subList(0, Math.min(config.evalProblems(), heldOut.size()));
+        EvalReport report = new Evaluator(BuiltInTask.tokenizer(), 64).evaluate(policy, problems,
+            BuiltInTask.samplingSettings(), config.seed());
+        return report.accuracy();
+    }
+
+    private TrainMetrics metricsOf(boolean policyPhase, StepStats s, BatchBuilder.Summary b, double seconds, Double heldOut) {
+        return TrainMetrics.newBuilder().setRunId(config.runId()).setStep(step)
+            .setPhase(policyPhase ? TrainPhase.POLICY : TrainPhase.VALUE_PRETRAIN).setPolicyVersion(policyVersion)
+            .setTimestampMs(Instant.now()).setRewardMean(b.rewardMean()).setAccuracy(b.accuracy())
+            .setHeldOutAccuracy(heldOut).setResponseLengthMean(b.lengthMean()).setResponseLengthMax(b.lengthMax())
+            .setEntropy(s.entropy()).setClipFractionLow(s.clipFractionLow()).setClipFractionHigh(s.clipFractionHigh())
+            .setApproxKl(s.approxKl()).setPolicyLoss(s.policyLoss()).setLmLoss(s.lmLoss()).setValueLoss(s.valueLoss())
+            .setExplainedVariance(b.explainedVariance()).setVersionLagMin(b.lagMin()).setVersionLagMean(b.lagMean())
+            .setVersionLagMax(b.lagMax()).setTokensPerSecond(b.tokens() / seconds)
+            .setDroppedGroups(source.counts().dropped).setCorrectedGroups(source.counts().corrected)
+            .setExtra(Map.of("filteredGroups", (double) source.counts().filtered, "criticVersion", (double) criticVersion,
+                "actorGradNorm", s.actorGradNorm(), "criticGradNorm", s.criticGradNorm(), "stepSeconds", seconds))
+            .build();
+    }
+
+    private static void writeResolvedConfig(LearnerConfig config) throws IOException {
+        Properties p = new Properties();
+        config.algorithm().describe().forEach(p::setProperty);
+        p.setProperty("run.id", config.runId());
+        p.setProperty("base.policy", config.basePolicy().toString());
+        p.setProperty("train.data", config.trainData().toString());
+        p.setProperty("heldout.data", String.valueOf(config.heldOutData()));
+        p.setProperty("max.steps", Integer.toString(config.maxSteps()));
+        p.setProperty("max.prompts.in.flight", Integer.toString(config.maxPromptsInFlight()));
+        p.setProperty("max.staleness", Integer.toString(config.maxStaleness()));
+        p.setProperty("staleness.mode", config.stalenessMode().name().toLowerCase(java.util.Locale.ROOT));
+        p.setProperty("truncation", Float.toString(config.truncation()));
+        p.setProperty("eval.every", Integer.toString(config.evalEvery()));
+        p.setProperty("eval.problems", Integer.toString(config.evalProblems()));
+        p.setProperty("topics", String.join(",", config.promptsTopic(), config.advantagesTopic(), config.weightsTopic(),
+            config.metricsTopic()));
+        try (Writer w = Files.newBufferedWriter(config.runDir().resolve("learner.properties"), StandardCharsets.UTF_8)) {
+            p.store(w, "resolved learner settings");
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the resolved settings into " + config.runDir(), e);
+        }
+    }
+
+    private static String fmt(double v) {
+        return String.format(java.util.Locale.ROOT, "%.3f", v);
+    }
+
+    @Override
+    public void close() {
+        admission.close();
+        source.close();
+        weights.close();
+        metrics.close();
+        update.close();
+        if (critic != null) {
+            critic.close();
+        }
+        policy.close();
+    }
+}

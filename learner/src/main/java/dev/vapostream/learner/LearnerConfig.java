@@ -1,0 +1,111 @@
+package dev.vapostream.learner;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Properties;
+
+import dev.vapostream.schemas.SerdeSettings;
+import dev.vapostream.schemas.Topics;
+
+/**
+ * Settings of the learner, validated. From properties:
+ *
+ * <pre>
+ * bootstrap.servers, registry.url   (required)
+ * run.dir                            (required) checkpoints, metrics, resolved config; resumed if it holds a checkpoint
+ * base.policy                        (required) encoded weights of the base policy (vapo pretrain writes them)
+ * train.data, heldout.data           (required / optional) JSONL {id, prompt, answer}
+ * run.id                             default: the run folder's name
+ * max.steps                          stop after this many learner steps (default 200)
+ * max.prompts.in.flight              admitted but not yet trained (default 2 × prompts per step)
+ * max.staleness                      version lag beyond which a group is corrected or dropped (default 2)
+ * staleness.mode                     correct | drop (default correct)
+ * truncation                         cap of the importance weight for corrected groups (default 1.0)
+ * eval.every, eval.problems          held-out evaluation cadence and size (default 10, 256)
+ * policy.model, critic.model         names on the weights topic (policy, critic)
+ * prompts.topic, advantages.topic, weights.topic, metrics.topic
+ * kafka.*                            client settings passed through untouched
+ * + the algorithm settings of {@link Algorithm}
+ * </pre>
+ */
+public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<String, String> kafka, String runId,
+                            Path runDir, Path basePolicy, Path trainData, Path heldOutData, Algorithm algorithm,
+                            String promptsTopic, String advantagesTopic, String weightsTopic, String metricsTopic,
+                            String policyModel, String criticModel, int maxSteps, int maxPromptsInFlight,
+                            int maxStaleness, StalenessMode stalenessMode, float truncation, int evalEvery,
+                            int evalProblems, long seed) {
+
+    /** What happens to a group sampled more than {@code max.staleness} versions ago. */
+    public enum StalenessMode {
+        /** Trained, with the ratio taken against the current policy and a truncated importance weight. */
+        CORRECT,
+        /** Not trained; counted. */
+        DROP
+    }
+
+    public LearnerConfig {
+        Objects.requireNonNull(bootstrapServers, "bootstrap.servers is required");
+        Objects.requireNonNull(serdes, "registry.url is required");
+        Objects.requireNonNull(runDir, "run.dir is required");
+        Objects.requireNonNull(basePolicy, "base.policy is required (vapo pretrain writes one)");
+        Objects.requireNonNull(trainData, "train.data is required (vapo dataset writes one)");
+        kafka = Map.copyOf(kafka);
+        if (maxSteps < 1) {
+            throw new IllegalArgumentException("max.steps must be at least 1, got " + maxSteps);
+        }
+        if (maxPromptsInFlight < algorithm.promptsPerStep()) {
+            throw new IllegalArgumentException("max.prompts.in.flight (" + maxPromptsInFlight
+                + ") must be at least prompts.per.step (" + algorithm.promptsPerStep() + ") or no batch can fill");
+        }
+        if (maxStaleness < 0) {
+            throw new IllegalArgumentException("max.staleness must be >= 0, got " + maxStaleness);
+        }
+        if (!(truncation > 0)) {
+            throw new IllegalArgumentException("truncation must be positive, got " + truncation);
+        }
+        if (evalEvery < 0 || evalProblems < 0) {
+            throw new IllegalArgumentException("eval.every and eval.problems must be >= 0");
+        }
+    }
+
+    public static LearnerConfig fromProperties(Properties p) {
+        Algorithm algorithm = Algorithm.fromProperties(p);
+        String registry = required(p, "registry.url");
+        Map<String, String> kafka = new HashMap<>();
+        p.stringPropertyNames().stream().filter(k -> k.startsWith("kafka."))
+            .forEach(k -> kafka.put(k.substring("kafka.".length()), p.getProperty(k)));
+        Path runDir = Path.of(required(p, "run.dir"));
+        String mode = p.getProperty("staleness.mode", "correct").toUpperCase(Locale.ROOT);
+        StalenessMode staleness;
+        try {
+            staleness = StalenessMode.valueOf(mode);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("staleness.mode must be correct or drop, got '" + mode.toLowerCase(Locale.ROOT) + "'");
+        }
+        return new LearnerConfig(required(p, "bootstrap.servers"), SerdeSettings.fromProperties(registry, p), kafka,
+            p.getProperty("run.id", runDir.getFileName().toString()), runDir,
+            Path.of(required(p, "base.policy")), Path.of(required(p, "train.data")),
+            p.getProperty("heldout.data") == null ? null : Path.of(p.getProperty("heldout.data")), algorithm,
+            p.getProperty("prompts.topic", Topics.PROMPTS.name()),
+            p.getProperty("advantages.topic", Topics.ADVANTAGES.name()),
+            p.getProperty("weights.topic", Topics.WEIGHTS.name()),
+            p.getProperty("metrics.topic", Topics.METRICS.name()),
+            p.getProperty("policy.model", "policy"), p.getProperty("critic.model", "critic"),
+            Algorithm.intOf(p, "max.steps", 200),
+            Algorithm.intOf(p, "max.prompts.in.flight", 2 * algorithm.promptsPerStep()),
+            Algorithm.intOf(p, "max.staleness", 2), staleness, Algorithm.floatOf(p, "truncation", 1.0f),
+            Algorithm.intOf(p, "eval.every", 10), Algorithm.intOf(p, "eval.problems", 256),
+            Long.parseLong(p.getProperty("seed", "1")));
+    }
+
+    private static String required(Properties p, String key) {
+        String v = p.getProperty(key);
+        if (v == null || v.isBlank()) {
+            throw new IllegalArgumentException(key + " is required (--" + key.replace('.', '-') + ")");
+        }
+        return v;
+    }
+}

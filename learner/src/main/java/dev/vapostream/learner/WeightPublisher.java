@@ -1,0 +1,57 @@
+package dev.vapostream.learner;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.avro.ModelRole;
+import dev.vapostream.schemas.avro.WeightChunk;
+import dev.vapostream.schemas.weights.WeightChunks;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+
+/** Publishes weight versions to {@code vapo.weights} as SHA-256-checked chunks, waiting until all are acknowledged. */
+final class WeightPublisher implements AutoCloseable {
+    private final KafkaProducer<String, WeightChunk> producer;
+    private final String topic;
+
+    WeightPublisher(LearnerConfig config) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.WEIGHT_CHUNK_BYTES + 64 * 1024);
+        p.putAll(config.kafka());
+        this.producer = new KafkaProducer<>(p, Topics.WEIGHTS.keySerde().serializer(),
+            Topics.WEIGHTS.valueSerde(config.serdes()).serializer());
+        this.topic = config.weightsTopic();
+    }
+
+    void publish(String modelName, ModelRole role, long version, byte[] payload, Map<String, String> architecture) {
+        Future<RecordMetadata> last = null;
+        for (WeightChunk chunk : WeightChunks.split(new WeightChunks.Header(modelName, role, version, "vapo-weights-v1",
+            architecture), payload, Topics.WEIGHT_CHUNK_BYTES, Instant.now())) {
+            last = producer.send(new ProducerRecord<>(topic, WeightChunks.key(chunk), chunk));
+        }
+        producer.flush();
+        try {
+            last.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while publishing " + modelName + " v" + version, e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("publishing " + modelName + " v" + version + " to " + topic + " failed: "
+                + e.getCause().getMessage(), e.getCause());
+        }
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,83 @@
+package dev.vapostream.learner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Properties;
+
+import dev.vapostream.learner.algo.Aggregation;
+import org.junit.jupiter.api.Test;
+
+class AlgorithmTest {
+
+    @Test
+    void vapoPresetHasEverySwitchOn() {
+        Algorithm a = Algorithm.fromProperties(props());
+        assertEquals("vapo", a.estimator());
+        assertEquals(Aggregation.TOKEN, a.update().aggregation());
+        assertEquals(0.2f, a.update().epsLow());
+        assertEquals(0.28f, a.update().epsHigh());
+        assertEquals(0.1f, a.update().lmCoefficient());
+        assertTrue(a.usesCritic());
+        assertTrue(a.valuePretrainSteps() > 0);
+        assertTrue(a.update().criticLr() > a.update().actorLr());
+        assertEquals(16, a.groupSize());
+    }
+
+    @Test
+    void eachSwitchTurnsOffExactlyItsComponent() {
+        Algorithm vapo = Algorithm.fromProperties(props());
+        assertEquals(0, Algorithm.fromProperties(props("value.pretrain", "false")).valuePretrainSteps());
+        assertEquals("ppo", Algorithm.fromProperties(props("decoupled.gae", "false")).estimator());
+        assertEquals("decoupled", Algorithm.fromProperties(props("adaptive.gae", "false")).estimator());
+        Algorithm noClipHigher = Algorithm.fromProperties(props("clip.higher", "false"));
+        assertEquals(0.2f, noClipHigher.update().epsHigh());
+        assertEquals(vapo.update().aggregation(), noClipHigher.update().aggregation());
+        assertEquals(Aggregation.SEQUENCE, Algorithm.fromProperties(props("token.level.loss", "false")).update().aggregation());
+        assertEquals(0f, Algorithm.fromProperties(props("lm.loss", "false")).update().lmCoefficient());
+        Algorithm noGroups = Algorithm.fromProperties(props("group.sampling", "false"));
+        assertEquals(vapo.groupSize() * vapo.promptsPerStep(), noGroups.groupSize() * noGroups.promptsPerStep(),
+            "same batch size");
+        assertTrue(noGroups.groupSize() < vapo.groupSize());
+    }
+
+    @Test
+    void presetsMatchTheArchitecture() {
+        Algorithm ppo = Algorithm.fromProperties(props("preset", "ppo"));
+        assertEquals("ppo", ppo.estimator());
+        assertEquals(Aggregation.SEQUENCE, ppo.update().aggregation());
+        assertEquals(ppo.update().epsLow(), ppo.update().epsHigh());
+        assertEquals(0, ppo.valuePretrainSteps());
+        assertEquals(0f, ppo.update().lmCoefficient());
+        Algorithm dapo = Algorithm.fromProperties(props("preset", "dapo"));
+        assertFalse(dapo.usesCritic());
+        assertTrue(dapo.dynamicSampling());
+        assertEquals("grpo", dapo.estimator());
+        assertEquals(0.28f, dapo.update().epsHigh());
+        assertEquals(Aggregation.TOKEN, dapo.update().aggregation());
+        Algorithm grpo = Algorithm.fromProperties(props("preset", "grpo"));
+        assertFalse(grpo.usesCritic());
+        assertFalse(grpo.dynamicSampling());
+    }
+
+    @Test
+    void nonsenseIsRejectedWithTheSettingNamed() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> Algorithm.fromProperties(props("preset", "reinforce")));
+        assertTrue(e.getMessage().contains("reinforce"));
+        e = assertThrows(IllegalArgumentException.class, () -> Algorithm.fromProperties(props("lm.loss", "no")));
+        assertTrue(e.getMessage().contains("lm.loss"));
+        e = assertThrows(IllegalArgumentException.class, () -> Algorithm.fromProperties(props("actor.lr", "fast")));
+        assertTrue(e.getMessage().contains("actor.lr"));
+    }
+
+    private static Properties props(String... kv) {
+        Properties p = new Properties();
+        for (int i = 0; i < kv.length; i += 2) {
+            p.setProperty(kv[i], kv[i + 1]);
+        }
+        return p;
+    }
+}
