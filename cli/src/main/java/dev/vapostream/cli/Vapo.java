@@ -13,6 +13,7 @@ public final class Vapo {
                       pipeline's topics, until Ctrl-C (--work-dir DIR, default runs/cluster)
           scorer      run the scoring stage (Kafka Streams); see docs/scorers.md for its settings
           advantage   run the advantage stage (Kafka Streams) against --bootstrap-servers/--registry-url
+          learner     run the learner: admission, VAPO updates, weight versions, checkpoints (docs/learner.md)
           replay      recompute advantages over a recorded log with new settings (see docs/advantage.md)
           export      write a topic's records to an Avro container file (--topic, --file)
           import      publish an Avro container file's records to a topic (--file, --topic)
@@ -41,6 +42,10 @@ public final class Vapo {
                 }
                 case "scorer" -> {
                     dev.vapostream.scorer.ScorerApp.main(StageProperties.asKeyValueArguments(StageProperties.from(rest)));
+                    yield 0;
+                }
+                case "learner" -> {
+                    dev.vapostream.learner.LearnerApp.run(StageProperties.from(rest));
                     yield 0;
                 }
                 case "replay" -> ReplayCommand.run(rest);

@@ -1,0 +1,134 @@
+package dev.vapostream.learner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+
+import dev.vapostream.infra.ClusterEndpoints;
+import dev.vapostream.infra.testing.SharedCluster;
+import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.task.BuiltInTask;
+import dev.vapostream.model.task.JsonlDataset;
+import dev.vapostream.schemas.SerdeSettings;
+import dev.vapostream.schemas.TopicAdmin;
+import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.avro.AdvantageGroup;
+import dev.vapostream.schemas.avro.WeightChunk;
+import dev.vapostream.schemas.io.BoundedTopicReader;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+@ExtendWith(SharedCluster.class)
+class LearnerIT {
+
+    @Test
+    void trainsPublishesVersionsAndResumesWithoutRetrainingOrSkippingAGroup(ClusterEndpoints cluster, @TempDir Path dir)
+        throws Exception {
+        // Given topics, a dataset, a base policy and a stand-in upstream answering admitted prompts
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        Properties p = settings(cluster, dir, id);
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            TopicAdmin.ensure(admin, List.of(Topics.PROMPTS.withName(p.getProperty("prompts.topic")),
+                Topics.ADVANTAGES.withName(p.getProperty("advantages.topic")),
+                Topics.WEIGHTS.withName(p.getProperty("weights.topic")),
+                Topics.METRICS.withName(p.getProperty("metrics.topic"))), (short) 1);
+        }
+        byte[] base;
+        try (PolicyModel policy = PolicyModel.initialise(BuiltInTask.modelConfig(1, 32, 2), 5)) {
+            base = policy.encodeWeights();
+        }
+        Files.write(dir.resolve("base.weights"), base);
+        JsonlDataset.writeBuiltInSplits(dir.resolve("data"), 3, 200, 40);
+
+        try (StandInUpstream upstream = new StandInUpstream(cluster, p.getProperty("prompts.topic"),
+            p.getProperty("advantages.topic"), base, 4)) {
+            // When the learner runs 3 steps (2 of value pretraining), stops, and a new learner resumes to 5
+            p.setProperty("max.steps", "3");
+            try (Learner first = Learner.open(LearnerConfig.fromProperties(p))) {
+                first.run(() -> false);
+                assertEquals(3, first.step());
+                assertEquals(1, first.policyVersion(), "one policy update after two value-pretraining steps");
+            }
+            p.setProperty("max.steps", "5");
+            try (Learner second = Learner.open(LearnerConfig.fromProperties(p))) {
+                assertEquals(3, second.step(), "resumed from the checkpoint");
+                second.run(() -> false);
+                assertEquals(5, second.step());
+                assertEquals(3, second.policyVersion());
+            }
+
+            // Then five metric lines: two value-pretraining steps, then policy steps
+            List<String> lines = Files.readAllLines(dir.resolve("run").resolve("metrics.jsonl"));
+            assertEquals(5, lines.size());
+            assertTrue(lines.get(1).contains("\"phase\":\"VALUE_PRETRAIN\""), lines.get(1));
+            assertTrue(lines.get(2).contains("\"phase\":\"POLICY\""), lines.get(2));
+
+            // And the consumed prefix of the advantage log holds exactly the 10 trained groups, each once
+            Checkpoints.State last = Checkpoints.latest(dir.resolve("run")).orElseThrow().state();
+            List<String> consumed = consumedPrefix(cluster, p.getProperty("advantages.topic"), last.offsets());
+            assertEquals(5 * 2, consumed.size(), "steps × prompts per step");
+            assertEquals(consumed.size(), new HashSet<>(consumed).size(), "no group trained twice");
+            assertEquals(10, last.consumed());
+
+            // And admission never ran ahead of consumption by more than max.prompts.in.flight
+            assertTrue(last.admitted() - last.consumed() <= 4, "admitted " + last.admitted() + ", consumed " + last.consumed());
+            assertTrue(upstream.answered().size() >= 10);
+
+            // And the weights topic carries policy v0..v3 and critic v0..v5
+            Map<String, Set<Long>> versions = new HashMap<>();
+            BoundedTopicReader.read(cluster.bootstrapServers(), Map.of(), p.getProperty("weights.topic"),
+                BoundedTopicReader.Start.beginning(), null,
+                Topics.WEIGHTS.valueSerde(SerdeSettings.apicurio(cluster.registryBaseUrl())).deserializer(),
+                r -> versions.computeIfAbsent(r.value().getModelName(), k -> new HashSet<>()).add(r.value().getVersion()),
+                raw -> { });
+            assertEquals(Set.of(0L, 1L, 2L, 3L), versions.get("policy"));
+            assertEquals(Set.of(0L, 1L, 2L, 3L, 4L, 5L), versions.get("critic"));
+            assertTrue(Files.exists(dir.resolve("run").resolve("learner.properties")));
+        }
+    }
+
+    private static List<String> consumedPrefix(ClusterEndpoints cluster, String topic, Map<Integer, Long> offsets) {
+        List<String> ids = new ArrayList<>();
+        BoundedTopicReader.read(cluster.bootstrapServers(), Map.of(), topic, BoundedTopicReader.Start.beginning(), null,
+            Topics.ADVANTAGES.valueSerde(SerdeSettings.apicurio(cluster.registryBaseUrl())).deserializer(),
+            r -> {
+                if (r.offset() < offsets.get(r.partition())) {
+                    ids.add(r.value().getPromptId());
+                }
+            }, raw -> { });
+        return ids;
+    }
+
+    private static Properties settings(ClusterEndpoints cluster, Path dir, String id) {
+        Properties p = new Properties();
+        p.setProperty("bootstrap.servers", cluster.bootstrapServers());
+        p.setProperty("registry.url", cluster.registryBaseUrl());
+        p.setProperty("run.dir", dir.resolve("run").toString());
+        p.setProperty("run.id", "it-" + id);
+        p.setProperty("base.policy", dir.resolve("base.weights").toString());
+        p.setProperty("train.data", dir.resolve("data").resolve(JsonlDataset.TRAIN_FILE).toString());
+        p.setProperty("prompts.per.step", "2");
+        p.setProperty("group.size", "4");
+        p.setProperty("max.prompts.in.flight", "4");
+        p.setProperty("value.pretrain.steps", "2");
+        p.setProperty("eval.every", "0");
+        p.setProperty("prompts.topic", "learner-it.prompts-" + id);
+        p.setProperty("advantages.topic", "learner-it.advantages-" + id);
+        p.setProperty("weights.topic", "learner-it.weights-" + id);
+        p.setProperty("metrics.topic", "learner-it.metrics-" + id);
+        return p;
+    }
+}
