@@ -9,6 +9,7 @@ import dev.vapostream.learner.algo.TrainingBatch;
 import dev.vapostream.learner.algo.Whitening;
 import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.PolicyScores;
+import dev.vapostream.model.nn.NoGradient;
 import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.avro.ResponseAdvantage;
 
@@ -105,7 +106,7 @@ final class BatchBuilder {
             p.add(prompts.get(row));
             r.add(responses.get(row));
         }
-        try (NDManager m = NDManager.newBaseManager()) {
+        try (NoGradient ignored = NoGradient.enter(); NDManager m = NDManager.newBaseManager()) {
             PolicyScores scores = policy.score(m, p, r);
             float[] flat = scores.logProbs().toFloatArray();
             int width = (int) scores.logProbs().getShape().get(1);

@@ -7,6 +7,7 @@ import java.util.List;
 import ai.djl.ndarray.NDManager;
 import dev.vapostream.model.ValueModel;
 import dev.vapostream.model.ValueScores;
+import dev.vapostream.model.nn.NoGradient;
 
 /** The DJL value model of {@code model/}, one padded forward pass per group. */
 public final class DjlCritic implements Critic {
@@ -33,7 +34,8 @@ public final class DjlCritic implements Critic {
             tokens.add(toArray(response));
         }
         // A manager per group: the batch's arrays are freed together, nothing reaches the model's manager.
-        try (NDManager batch = scratch.newSubManager()) {
+        // Grad mode is per thread and on by default: inference here must not build autograd graphs.
+        try (NoGradient ignored = NoGradient.enter(); NDManager batch = scratch.newSubManager()) {
             ValueScores scores = model.score(batch, prompts, tokens);
             long width = scores.values().getShape().get(1);
             float[] flat = scores.values().toFloatArray();
