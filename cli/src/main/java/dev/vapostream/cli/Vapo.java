@@ -11,6 +11,7 @@ public final class Vapo {
         commands:
           cluster     start an embedded Kafka broker and schema registry on 127.0.0.1 with the
                       pipeline's topics, until Ctrl-C (--work-dir DIR, default runs/cluster)
+          generator   run a rollout worker: prompts in, response groups out (docs/protocol.md)
           scorer      run the scoring stage (Kafka Streams); see docs/scorers.md for its settings
           advantage   run the advantage stage (Kafka Streams) against --bootstrap-servers/--registry-url
           learner     run the learner: admission, VAPO updates, weight versions, checkpoints (docs/learner.md)
@@ -40,6 +41,7 @@ public final class Vapo {
                     dev.vapostream.advantage.stream.AdvantageApp.run(StageProperties.from(rest));
                     yield 0;
                 }
+                case "generator" -> dev.vapostream.generator.GeneratorApp.run(StageProperties.from(rest)) ? 0 : 1;
                 case "scorer" -> {
                     dev.vapostream.scorer.ScorerApp.main(StageProperties.asKeyValueArguments(StageProperties.from(rest)));
                     yield 0;
