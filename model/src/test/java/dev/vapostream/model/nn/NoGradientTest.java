@@ -32,9 +32,11 @@ class NoGradientTest {
         }
     }
 
-    /** Whether autograd attached a backward function to the result. */
+    /**
+     * Whether autograd recorded the op: its result then requires a gradient. (Asking the engine for
+     * the result's grad-function names instead crashes the JVM when there is none.)
+     */
     private static boolean recorded(NDArray result) {
-        String names = JniUtils.getGradientFunctionNames((PtNDArray) result);
-        return names != null && !names.isEmpty();
+        return JniUtils.requiresGrad((PtNDArray) result);
     }
 }
