@@ -37,7 +37,7 @@ public record PretrainSettings(long seed, int batchSize, float learningRate, int
 
     /** Defaults that land the built-in task's base policy at 5-20% held-out accuracy (docs/model.md). */
     public static PretrainSettings defaults(long seed) {
-        return new PretrainSettings(seed, 32, 3e-3f, 20, 0.01f, 1.0f, 3000, 50, 0.10, 0.05, 270);
+        return new PretrainSettings(seed, 32, 3e-3f, 20, 0.01f, 1.0f, 3000, 50, 0.14, 0.05, 270);
     }
 
     /** Learning rate of step {@code step} (1-based): linear warm-up, then constant. */

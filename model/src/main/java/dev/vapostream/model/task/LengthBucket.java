@@ -2,15 +2,16 @@ package dev.vapostream.model.task;
 
 /**
  * Difficulty classes of the running-sum task by number of terms; the reference solution has
- * one step per term after the first, so length and difficulty grow together.
+ * one step per term after the second, each longer than the last, so length and difficulty grow
+ * together.
  */
 public enum LengthBucket {
-    /** 1-4 terms: reference responses of 3-31 tokens (mean 13, EOS included). */
+    /** 1-4 terms: reference responses of 3-18 tokens (EOS included). */
     SHORT(1, 4),
-    /** 5-9 terms: 27-81 tokens (mean 48). */
-    MEDIUM(5, 9),
-    /** 10-15 terms: 57-141 tokens (mean 91). */
-    LONG(10, 15);
+    /** 5-7 terms: 21-54 tokens. */
+    MEDIUM(5, 7),
+    /** 8-10 terms: 57-108 tokens. */
+    LONG(8, 10);
 
     private final int minTerms;
     private final int maxTerms;

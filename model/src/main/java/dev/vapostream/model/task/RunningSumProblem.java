@@ -5,17 +5,25 @@ import java.util.List;
 
 /**
  * The built-in task: add up a list of signed one-digit numbers. The prompt is the expression
- * followed by '=', e.g. {@code 3+5-2=}; the reference solution keeps a running total, one step
- * per term, and ends with the answer after '#': {@code 3+5=8;8-2=6;#6}.
+ * followed by '=', e.g. {@code 3+5-2+7=}. The reference solution rewrites the expression once
+ * per step, replacing its first two numbers by their sum, until one number is left, which is
+ * the answer after '#': {@code 8-2+7;6+7;#13}. Each step is one local addition plus a verbatim
+ * copy of the rest of the previous line, so nothing has to be looked up by counting positions
+ * in the prompt; the work (and the number of chances to slip) grows with the square of the
+ * number of terms.
  */
 public final class RunningSumProblem {
 
     public static final int MIN_TERMS = 1;
-    public static final int MAX_TERMS = 15;
-    /** Longest reference response in tokens, EOS included: 14 steps of at most "-126+9=-117;" plus "#-135" and EOS. */
-    public static final int MAX_RESPONSE_TOKENS = 14 * 12 + 5 + 1;
-    /** Longest prompt in tokens, BOS included: 15 signed digits, first unsigned, then '='. */
-    public static final int MAX_PROMPT_TOKENS = 1 + 15 * 2 - 1 + 1;
+    public static final int MAX_TERMS = 10;
+    /**
+     * Longest reference response in tokens, EOS included: the line left with k numbers (k = 9..2)
+     * is a total of at most 3 characters ("-80"), k - 1 signed digits and ';' = 2k + 2 tokens,
+     * 104 in all, then "#-80" and EOS.
+     */
+    public static final int MAX_RESPONSE_TOKENS = 104 + 4 + 1;
+    /** Longest prompt in tokens, BOS included: 10 signed digits, the first unsigned, then '='. */
+    public static final int MAX_PROMPT_TOKENS = 1 + 10 * 2 - 1 + 1;
 
     private final int[] terms;
 
@@ -77,11 +85,17 @@ public final class RunningSumProblem {
     public String workedSolution() {
         StringBuilder solution = new StringBuilder();
         int total = terms[0];
-        for (int i = 1; i < terms.length; i++) {
+        // Lines are written while at least two numbers remain after the merge.
+        for (int merged = 1; merged < terms.length - 1; merged++) {
+            total += terms[merged];
             solution.append(total);
-            appendSigned(solution, terms[i]);
-            total += terms[i];
-            solution.append('=').append(total).append(';');
+            for (int rest = merged + 1; rest < terms.length; rest++) {
+                appendSigned(solution, terms[rest]);
+            }
+            solution.append(';');
+        }
+        if (terms.length > 1) {
+            total += terms[terms.length - 1];
         }
         return solution.append('#').append(total).toString();
     }

@@ -6,7 +6,7 @@ import java.util.SplittableRandom;
 
 /**
  * Generates running-sum problems deterministically from a seed: the same seed, split and count
- * give the same examples on every machine. The term count is uniform over 1..15, so short and
+ * give the same examples on every machine. The term count is uniform over 1..10, so short and
  * long chains of thought are equally common.
  *
  * <p>Splits are disjoint by construction for problems of three or more terms: a problem belongs

@@ -63,7 +63,7 @@ class TaskGeneratorTest {
             for (LengthBucket bucket : LengthBucket.values()) {
                 double share = examples.stream()
                         .filter(e -> RunningSumProblem.parse(e.prompt()).bucket() == bucket).count() / 3000.0;
-                double expected = (bucket.maxTerms() - bucket.minTerms() + 1) / 15.0;
+                double expected = (bucket.maxTerms() - bucket.minTerms() + 1) / (double) RunningSumProblem.MAX_TERMS;
                 // Then it matches the uniform term count within 4 standard errors (~0.035)
                 assertEquals(expected, share, 0.035, split + " " + bucket);
             }
