@@ -26,7 +26,7 @@ final class ClusterCommand {
     static int run(List<String> args) throws InterruptedException {
         Flags flags = Flags.parse(args, FLAGS);
         Path workDir = Path.of(flags.get("work-dir", "runs/cluster")).toAbsolutePath();
-        LocalCluster cluster = LocalCluster.start(workDir);
+        LocalCluster cluster = LocalCluster.start(workDir, true);
         ClusterEndpoints endpoints = cluster.endpoints();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints.bootstrapServers()))) {
             TopicAdmin.ensure(admin, Topics.ALL, (short) 1);

@@ -14,9 +14,19 @@ public final class LocalCluster implements AutoCloseable {
 
     /** Starts broker and registry on free ports; broker data and registry log go under {@code workDir}. */
     public static LocalCluster start(Path workDir) {
+        return start(workDir, false);
+    }
+
+    /**
+     * As {@link #start(Path)}; {@code durable} also keeps the registry's schemas under
+     * {@code workDir}, so a cluster restarted on the same folder can still read its topics.
+     */
+    public static LocalCluster start(Path workDir, boolean durable) {
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(workDir.resolve("kafka"));
         try {
-            return new LocalCluster(broker, SchemaRegistryServer.start(workDir.resolve("registry.log")));
+            return new LocalCluster(broker, SchemaRegistryServer.start(SchemaRegistryServer.locateHome(),
+                FreePort.onLoopback(), FreePort.onLoopback(), workDir.resolve("registry.log"),
+                durable ? workDir.resolve("registry-db") : null));
         } catch (RuntimeException e) {
             broker.close();
             throw e;

@@ -37,13 +37,17 @@ public final class SchemaRegistryServer implements AutoCloseable {
         this.logFile = logFile;
     }
 
-    /** Starts the registry on free loopback ports, logging to {@code logFile}. */
+    /** Starts the registry on free loopback ports with in-memory storage, logging to {@code logFile}. */
     public static SchemaRegistryServer start(Path logFile) {
-        return start(locateHome(), FreePort.onLoopback(), FreePort.onLoopback(), logFile);
+        return start(locateHome(), FreePort.onLoopback(), FreePort.onLoopback(), logFile, null);
     }
 
-    public static SchemaRegistryServer start(Path home, int httpPort, int managementPort, Path logFile) {
-        List<String> command = command(home, httpPort, managementPort);
+    /**
+     * Starts the registry; with a {@code storageDir} its schemas are kept in an H2 database file
+     * there and survive restarts (records already on topics keep resolving), else in memory.
+     */
+    public static SchemaRegistryServer start(Path home, int httpPort, int managementPort, Path logFile, Path storageDir) {
+        List<String> command = command(home, httpPort, managementPort, storageDir);
         try {
             Files.createDirectories(logFile.toAbsolutePath().getParent());
             Process process = new ProcessBuilder(command)
@@ -65,8 +69,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
         }
     }
 
-    /** The java command line that runs the server; shared with {@code infra/bin/local-cluster}. */
-    public static List<String> command(Path home, int httpPort, int managementPort) {
+    /** The java command line that runs the server. */
+    public static List<String> command(Path home, int httpPort, int managementPort, Path storageDir) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command().orElse("java"));
         cmd.add("-Xmx384m");
@@ -75,6 +79,13 @@ public final class SchemaRegistryServer implements AutoCloseable {
         // The management interface listens on every interface unless told otherwise.
         cmd.add("-Dquarkus.management.host=127.0.0.1");
         cmd.add("-Dquarkus.management.port=" + managementPort);
+        if (storageDir != null) {
+            cmd.add("-Dapicurio.storage.kind=sql");
+            cmd.add("-Dapicurio.storage.sql.kind=h2");
+            cmd.add("-Dapicurio.datasource.url=jdbc:h2:file:" + storageDir.toAbsolutePath().resolve("registry"));
+            cmd.add("-Dapicurio.datasource.username=sa");
+            cmd.add("-Dapicurio.datasource.password=sa");
+        }
         cmd.add("-jar");
         cmd.add(runnerJar(home).toString());
         return cmd;
