@@ -1,6 +1,7 @@
 package dev.vapostream.generator;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -79,18 +80,36 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
     public GeneratorWorker(GeneratorConfig config) {
         this.config = config;
         this.tokenizer = config.tokenizer();
-        this.metrics = new GeneratorMetrics(config.workerId());
-        this.producer = KafkaClients.producer(config);
-        this.prompts = KafkaClients.promptsConsumer(config);
-        this.versions = new PolicyVersions(config.modelName(), PolicyLoader.forTokenizer(tokenizer), metrics);
-        this.weights = new WeightsFeed(KafkaClients.weightsConsumer(config),
-            Topics.WEIGHTS.valueSerde(config.serdes()).deserializer(), config.weightsTopic(), config.modelName(),
-            Duration.ofSeconds(30));
         this.sampler = new GroupSampler(tokenizer, config.sampling(), config.groupSize());
-        this.deadLetters = new DeadLetterPublisher(GeneratorConfig.STAGE, producer);
-        this.promptDeserializer = Topics.PROMPTS.valueSerde(config.serdes()).deserializer();
-        this.groupSerializer = Topics.ROLLOUTS.valueSerde(config.serdes()).serializer();
         this.seeds = new SplittableRandom();
+        // Whatever was opened before a failure (e.g. the weights topic is missing) is closed again.
+        List<AutoCloseable> opened = new ArrayList<>();
+        try {
+            this.weights = track(opened, new WeightsFeed(KafkaClients.weightsConsumer(config),
+                Topics.WEIGHTS.valueSerde(config.serdes()).deserializer(), config.weightsTopic(), config.modelName(),
+                Duration.ofSeconds(30)));
+            this.metrics = track(opened, new GeneratorMetrics(config.workerId()));
+            this.versions = track(opened, new PolicyVersions(config.modelName(), PolicyLoader.forTokenizer(tokenizer), metrics));
+            this.producer = track(opened, KafkaClients.producer(config));
+            this.prompts = track(opened, KafkaClients.promptsConsumer(config));
+            this.promptDeserializer = track(opened, Topics.PROMPTS.valueSerde(config.serdes()).deserializer());
+            this.groupSerializer = track(opened, Topics.ROLLOUTS.valueSerde(config.serdes()).serializer());
+            this.deadLetters = new DeadLetterPublisher(GeneratorConfig.STAGE, producer);
+        } catch (RuntimeException e) {
+            for (AutoCloseable c : opened) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T resource) {
+        opened.add(0, resource);
+        return resource;
     }
 
     @Override
@@ -130,6 +149,9 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
         Optional<PolicyVersions.Current> policy = versions.current();
         if (policy.isEmpty()) {
             awaitingPolicy();
+            if (halting) {
+                throw new Halted();
+            }
             return;
         }
         if (!subscribed) {

@@ -57,6 +57,7 @@ public final class SamplingBenchmark {
             System.getProperty("ai.djl.pytorch.num_interop_threads", "default"),
             config, batch, promptTokens, newTokens);
         try (PolicyModel policy = PolicyModel.initialise(config, 1L)) {
+            suppressEos(policy);
             System.out.printf(Locale.ROOT, "policy has %d parameters%n", policy.parameterCount());
             double cached = Double.NaN;
             double recompute = Double.NaN;
@@ -105,6 +106,29 @@ public final class SamplingBenchmark {
         if (!fullLength) {
             throw new IllegalStateException("every row ended with EOS before " + newTokens + " tokens; use a larger batch");
         }
+    }
+
+    /**
+     * Makes EOS practically impossible so that every run takes all {@code new-tokens} steps: a
+     * random policy would otherwise stop at a random step and the runs would do different work.
+     * The final LayerNorm's output has zero mean over the width, so with beta = 1 and the head's
+     * EOS column = -1 the EOS logit is exactly -width; other logits only shift by a constant.
+     * The Python script does the same.
+     */
+    static void suppressEos(PolicyModel policy) {
+        List<String> names = policy.parameterNames();
+        List<ai.djl.ndarray.NDArray> arrays = policy.parameters();
+        ai.djl.ndarray.NDArray beta = arrays.get(names.indexOf("final_ln.beta"));
+        ai.djl.ndarray.NDArray head = arrays.get(names.indexOf("lm_head.weight"));
+        float[] ones = new float[Math.toIntExact(beta.size())];
+        Arrays.fill(ones, 1f);
+        beta.set(ones);
+        float[] weights = head.toFloatArray();
+        int vocab = Math.toIntExact(head.getShape().get(1));
+        for (int row = 0; row < weights.length / vocab; row++) {
+            weights[row * vocab + CharTokenizer.EOS] = -1f;
+        }
+        head.set(weights);
     }
 
     /** BOS followed by random alphabet characters, every prompt the same length (no padding, as in the Python script). */

@@ -32,13 +32,18 @@ public final class WeightsFeed implements AutoCloseable {
         this.deserializer = deserializer;
         String firstKey = Topics.weightChunkKey(modelName, 0);
         this.keyPrefix = firstKey.substring(0, firstKey.length() - 1);
-        var partitions = consumer.partitionsFor(topic, metadataTimeout);
-        if (partitions == null || partitions.isEmpty()) {
-            throw new IllegalStateException("weights topic '" + topic + "' does not exist (create it, or run with topics.create=true)");
+        try {
+            var partitions = consumer.partitionsFor(topic, metadataTimeout);
+            if (partitions == null || partitions.isEmpty()) {
+                throw new IllegalStateException("weights topic '" + topic + "' does not exist (create it, or run with topics.create=true)");
+            }
+            List<TopicPartition> all = partitions.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
+            consumer.assign(all);
+            consumer.seekToBeginning(all);
+        } catch (RuntimeException e) {
+            consumer.close(CloseOptions.timeout(Duration.ZERO));
+            throw e;
         }
-        List<TopicPartition> all = partitions.stream().map(info -> new TopicPartition(topic, info.partition())).toList();
-        consumer.assign(all);
-        consumer.seekToBeginning(all);
     }
 
     /** Feeds whatever arrives within {@code timeout} to {@code versions}; returns the number of chunks offered. */
