@@ -9,6 +9,11 @@ public final class Vapo {
         usage: vapo <command> [--flag value ...]
 
         commands:
+          train       the whole pipeline in one JVM on an embedded broker and registry (Ctrl-C stops,
+                      re-run resumes): --run-dir runs/train, --preset vapo, --max-steps 200, ...
+          dataset     write the built-in task's train/held-out JSONL (--out data)
+          pretrain    train the weak base policy (--out runs/base/policy.weights)
+          eval        held-out accuracy of a policy, per length bucket (--policy FILE, --data FILE)
           cluster     start an embedded Kafka broker and schema registry on 127.0.0.1 with the
                       pipeline's topics, until Ctrl-C (--work-dir DIR, default runs/cluster)
           generator   run a rollout worker: prompts in, response groups out (docs/protocol.md)
@@ -37,6 +42,10 @@ public final class Vapo {
         try {
             return switch (args.get(0)) {
                 case "cluster" -> ClusterCommand.run(rest);
+                case "train" -> TrainCommand.run(rest);
+                case "dataset" -> TaskCommands.dataset(rest);
+                case "pretrain" -> TaskCommands.pretrain(rest);
+                case "eval" -> TaskCommands.eval(rest);
                 case "advantage" -> {
                     dev.vapostream.advantage.stream.AdvantageApp.run(StageProperties.from(rest));
                     yield 0;

@@ -116,6 +116,11 @@ public final class Learner implements AutoCloseable {
 
     /** Trains until max.steps or until {@code stop} says so; the last finished step is checkpointed. */
     public void run(BooleanSupplier stop) {
+        run(stop, metrics -> { });
+    }
+
+    /** As {@link #run(BooleanSupplier)}, telling {@code onStep} each step's metrics (e.g. for a progress line). */
+    public void run(BooleanSupplier stop, java.util.function.Consumer<TrainMetrics> onStep) {
         while (step < config.maxSteps() && !stop.getAsBoolean()) {
             admission.topUp(source.counts().consumed, policyVersion);
             GroupSource.Batch batch = source.next(config.algorithm().promptsPerStep(), policyVersion,
@@ -123,11 +128,15 @@ public final class Learner implements AutoCloseable {
             if (batch == null) {
                 break;
             }
-            trainOn(batch);
+            onStep.accept(trainOn(batch));
         }
     }
 
-    private void trainOn(GroupSource.Batch batch) {
+    public int maxSteps() {
+        return config.maxSteps();
+    }
+
+    private TrainMetrics trainOn(GroupSource.Batch batch) {
         boolean policyPhase = step >= config.algorithm().valuePretrainSteps();
         long started = System.nanoTime();
         BatchBuilder.Built built = BatchBuilder.build(batch.groups(), batch.stale(), policy, config.truncation(),
@@ -147,7 +156,8 @@ public final class Learner implements AutoCloseable {
                 config.runId(), step, String.format("%.3f", built.summary().explainedVariance()));
         }
         Double heldOutAccuracy = evaluateIfDue();
-        metrics.write(metricsOf(policyPhase, stats, built.summary(), seconds, heldOutAccuracy));
+        TrainMetrics stepMetrics = metricsOf(policyPhase, stats, built.summary(), seconds, heldOutAccuracy);
+        metrics.write(stepMetrics);
         Checkpoints.save(config.runDir(), new Checkpoints.State(step, policyVersion, criticVersion, admission.admitted(),
                 source.counts().consumed, source.counts().dropped, source.counts().corrected, source.counts().filtered,
                 new TreeMap<>(source.resumeOffsets())),
@@ -158,6 +168,7 @@ public final class Learner implements AutoCloseable {
             heldOutAccuracy == null ? "" : " held-out " + fmt(heldOutAccuracy), fmt(built.summary().lengthMean()),
             fmt(built.summary().lagMean()), fmt(built.summary().explainedVariance()),
             Math.round(built.summary().tokens() / seconds));
+        return stepMetrics;
     }
 
     private void publishWeights(boolean includePolicy) {

@@ -1,0 +1,106 @@
+package dev.vapostream.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.pretrain.BucketResult;
+import dev.vapostream.model.pretrain.BuiltInPretraining;
+import dev.vapostream.model.pretrain.EvalReport;
+import dev.vapostream.model.pretrain.Evaluator;
+import dev.vapostream.model.task.BuiltInTask;
+import dev.vapostream.model.task.JsonlDataset;
+import dev.vapostream.model.task.LengthBucket;
+import dev.vapostream.model.task.TaskExample;
+
+/**
+ * {@code vapo dataset}, {@code vapo pretrain}, {@code vapo eval}: the built-in task's data, its
+ * weak base policy, and accuracy per length bucket.
+ */
+final class TaskCommands {
+    static final int TRAIN_PROBLEMS = 20_000;
+    static final int HELD_OUT_PROBLEMS = 1_000;
+
+    private TaskCommands() {
+    }
+
+    /** {@code vapo dataset [--out data] [--seed 1] [--train 20000] [--heldout 1000]} */
+    static int dataset(List<String> args) throws IOException {
+        Properties p = StageProperties.from(args);
+        Path out = Path.of(p.getProperty("out", "data"));
+        writeDataset(out, seed(p), intOf(p, "train", TRAIN_PROBLEMS), intOf(p, "heldout", HELD_OUT_PROBLEMS));
+        System.out.printf("wrote %s and %s%n", out.resolve(JsonlDataset.TRAIN_FILE), out.resolve(JsonlDataset.HELD_OUT_FILE));
+        return 0;
+    }
+
+    static void writeDataset(Path out, long seed, int train, int heldOut) throws IOException {
+        JsonlDataset.writeBuiltInSplits(out, seed, train, heldOut);
+    }
+
+    /** {@code vapo pretrain [--out runs/base/policy.weights] [--seed 1] [--heldout data/heldout.jsonl]} */
+    static int pretrain(List<String> args) throws IOException {
+        Properties p = StageProperties.from(args);
+        Path out = Path.of(p.getProperty("out", "runs/base/policy.weights"));
+        pretrainBasePolicy(out, seed(p));
+        Path heldOut = Path.of(p.getProperty("heldout", "data/" + JsonlDataset.HELD_OUT_FILE));
+        if (Files.exists(heldOut)) {
+            try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(out))) {
+                print(evaluate(policy, JsonlDataset.read(heldOut), intOf(p, "problems", HELD_OUT_PROBLEMS), seed(p)));
+            }
+        }
+        return 0;
+    }
+
+    static void pretrainBasePolicy(Path out, long seed) throws IOException {
+        long started = System.nanoTime();
+        BuiltInPretraining.Outcome outcome = BuiltInPretraining.run(seed, line -> System.out.println("pretrain: " + line));
+        try (PolicyModel policy = outcome.policy()) {
+            Files.createDirectories(out.toAbsolutePath().getParent());
+            Files.write(out, policy.encodeWeights());
+            System.out.printf("base policy written to %s in %.0f s (sha256 %s)%n", out, (System.nanoTime() - started) / 1e9,
+                policy.weightsSha256());
+        }
+    }
+
+    /** {@code vapo eval --policy FILE [--data data/heldout.jsonl] [--problems 1000] [--seed 1]} */
+    static int eval(List<String> args) throws IOException {
+        Properties p = StageProperties.from(args);
+        Path policyFile = Path.of(p.getProperty("policy", "runs/base/policy.weights"));
+        Path data = Path.of(p.getProperty("data", "data/" + JsonlDataset.HELD_OUT_FILE));
+        try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(policyFile))) {
+            print(evaluate(policy, JsonlDataset.read(data), intOf(p, "problems", HELD_OUT_PROBLEMS), seed(p)));
+        }
+        return 0;
+    }
+
+    static EvalReport evaluate(PolicyModel policy, List<TaskExample> problems, int count, long seed) {
+        return new Evaluator(BuiltInTask.tokenizer(), 128).evaluate(policy, problems.subList(0, Math.min(count, problems.size())),
+            BuiltInTask.samplingSettings(), seed);
+    }
+
+    static void print(EvalReport report) {
+        System.out.printf("held-out accuracy %.1f%% (%d problems, temperature 1), format errors %.1f%%%n",
+            100 * report.accuracy(), report.overall().problems(), 100 * report.formatErrorRate());
+        for (Map.Entry<LengthBucket, BucketResult> e : report.byBucket().entrySet()) {
+            System.out.printf("  %-8s %5.1f%% of %d%n", e.getKey().name().toLowerCase(java.util.Locale.ROOT),
+                100 * e.getValue().accuracy(), e.getValue().problems());
+        }
+    }
+
+    private static long seed(Properties p) {
+        return Long.parseLong(p.getProperty("seed", "1"));
+    }
+
+    private static int intOf(Properties p, String key, int fallback) {
+        String v = p.getProperty(key);
+        try {
+            return v == null ? fallback : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new Flags.UsageException("--" + key + " must be an integer, got '" + v + "'");
+        }
+    }
+}

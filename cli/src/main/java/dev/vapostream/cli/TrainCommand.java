@@ -1,0 +1,208 @@
+package dev.vapostream.cli;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.vapostream.advantage.stream.AdvantageConfig;
+import dev.vapostream.advantage.stream.AdvantageTopology;
+import dev.vapostream.advantage.stream.CriticFollower;
+import dev.vapostream.advantage.stream.DjlCritic;
+import dev.vapostream.generator.GeneratorConfig;
+import dev.vapostream.generator.GeneratorWorker;
+import dev.vapostream.infra.ClusterEndpoints;
+import dev.vapostream.infra.LocalCluster;
+import dev.vapostream.learner.Algorithm;
+import dev.vapostream.learner.Learner;
+import dev.vapostream.learner.LearnerConfig;
+import dev.vapostream.model.task.BuiltInTask;
+import dev.vapostream.model.task.JsonlDataset;
+import dev.vapostream.schemas.TopicAdmin;
+import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.avro.TrainMetrics;
+import dev.vapostream.scorer.ScorerApp;
+import dev.vapostream.scorer.ScorerConfig;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.streams.KafkaStreams;
+
+/**
+ * {@code vapo train}: everything in one JVM on an embedded broker and registry kept in the run
+ * folder. One JVM because on two cores separate processes would each pay for their own PyTorch
+ * engine and JIT warm-up and fight over the cores; the stages still talk only through Kafka, and
+ * each has its own model copy (sampling noise comes from per-call Java seeds, not the engine's
+ * global generator, so sharing the engine does not couple them). Re-running the same command
+ * resumes: broker data, registry database and the learner's checkpoints are in the run folder.
+ *
+ * <pre>
+ * --run-dir runs/train   --data-dir data   --base-policy runs/base/policy.weights   --seed 1
+ * --workers 1            generator workers
+ * + every learner setting (--preset, --max-steps, --prompts-per-step, --group-size, ...)
+ * </pre>
+ */
+final class TrainCommand {
+    private TrainCommand() {
+    }
+
+    static int run(List<String> args) throws Exception {
+        Properties p = StageProperties.from(args);
+        Path runDir = Path.of(p.getProperty("run.dir", "runs/train")).toAbsolutePath();
+        Path dataDir = Path.of(p.getProperty("data.dir", "data")).toAbsolutePath();
+        Path basePolicy = Path.of(p.getProperty("base.policy", "runs/base/policy.weights")).toAbsolutePath();
+        long seed = Long.parseLong(p.getProperty("seed", "1"));
+        prepare(dataDir, basePolicy, seed);
+        Algorithm algorithm = Algorithm.fromProperties(p);
+        try (LocalCluster cluster = LocalCluster.start(runDir.resolve("cluster"), true)) {
+            ClusterEndpoints endpoints = cluster.endpoints();
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints.bootstrapServers()))) {
+                TopicAdmin.ensure(admin, Topics.ALL, (short) 1);
+            }
+            p.setProperty("bootstrap.servers", endpoints.bootstrapServers());
+            p.setProperty("registry.url", endpoints.registryBaseUrl());
+            p.setProperty("run.dir", runDir.toString());
+            p.setProperty("base.policy", basePolicy.toString());
+            p.setProperty("train.data", dataDir.resolve(JsonlDataset.TRAIN_FILE).toString());
+            p.putIfAbsent("heldout.data", dataDir.resolve(JsonlDataset.HELD_OUT_FILE).toString());
+            return trainWithStages(p, algorithm, endpoints, runDir);
+        }
+    }
+
+    /** Writes the dataset and pretrains the base policy when they are missing. */
+    private static void prepare(Path dataDir, Path basePolicy, long seed) throws Exception {
+        if (!Files.exists(dataDir.resolve(JsonlDataset.TRAIN_FILE))) {
+            System.out.println("vapo train: writing the built-in dataset to " + dataDir);
+            TaskCommands.writeDataset(dataDir, seed, TaskCommands.TRAIN_PROBLEMS, TaskCommands.HELD_OUT_PROBLEMS);
+        }
+        if (!Files.exists(basePolicy)) {
+            System.out.println("vapo train: pretraining the base policy into " + basePolicy);
+            TaskCommands.pretrainBasePolicy(basePolicy, seed);
+        }
+    }
+
+    private static int trainWithStages(Properties p, Algorithm algorithm, ClusterEndpoints cluster, Path runDir)
+        throws Exception {
+        LearnerConfig learnerConfig = LearnerConfig.fromProperties(p);
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch finished = new CountDownLatch(1);
+        Thread hook = new Thread(() -> {
+            stop.set(true);
+            System.out.println("\nvapo train: stopping after the current step (run the same command to resume)");
+            awaitQuietly(finished);
+        }, "vapo-train-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        List<GeneratorWorker> workers = new ArrayList<>();
+        List<Thread> threads = new ArrayList<>();
+        KafkaStreams scorer = null;
+        KafkaStreams advantages = null;
+        try (Learner learner = Learner.open(learnerConfig);
+             CriticFollower critic = new CriticFollower(learnerConfig.criticModel(), DjlCritic::fromWeights)) {
+            int count = Integer.parseInt(p.getProperty("workers", "1"));
+            for (int i = 0; i < count; i++) {
+                GeneratorWorker worker = new GeneratorWorker(GeneratorConfig.fromProperties(generatorSettings(p, algorithm, i)));
+                workers.add(worker);
+                Thread t = new Thread(worker, "generator-" + i);
+                threads.add(t);
+                t.start();
+            }
+            scorer = ScorerApp.start(ScorerConfig.fromProperties(scorerSettings(p, runDir)));
+            AdvantageConfig advantageConfig = AdvantageConfig.fromProperties(advantageSettings(p, algorithm, runDir));
+            advantages = new KafkaStreams(AdvantageTopology.build(advantageConfig, critic), advantageConfig.streamsProperties());
+            advantages.start();
+            Progress progress = new Progress(learner.maxSteps(), learner.step());
+            learner.run(stop::get, progress::print);
+            System.out.printf("vapo train: %s at step %d, policy v%d; run folder %s%n",
+                learner.step() >= learner.maxSteps() ? "done" : "stopped", learner.step(), learner.policyVersion(), runDir);
+        } finally {
+            if (advantages != null) {
+                advantages.close(Duration.ofSeconds(30));
+            }
+            if (scorer != null) {
+                scorer.close(Duration.ofSeconds(30));
+            }
+            workers.forEach(GeneratorWorker::close);
+            for (Thread t : threads) {
+                t.join(30_000);
+            }
+            finished.countDown();
+        }
+        if (!stop.get()) {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        }
+        return 0;
+    }
+
+    private static Properties generatorSettings(Properties p, Algorithm algorithm, int index) {
+        Properties g = base(p);
+        g.setProperty("worker.id", "generator-" + index);
+        g.setProperty("group.size", Integer.toString(algorithm.groupSize()));
+        g.setProperty("max.new.tokens", p.getProperty("max.new.tokens", Integer.toString(BuiltInTask.MAX_NEW_TOKENS)));
+        g.setProperty("seed", Long.toString(Long.parseLong(p.getProperty("seed", "1")) * 31 + index));
+        g.setProperty("topics.create", "false");
+        return g;
+    }
+
+    private static Properties scorerSettings(Properties p, Path runDir) {
+        Properties s = base(p);
+        s.setProperty("topics.create", "false");
+        s.setProperty("kafka.state.dir", runDir.resolve("state").resolve("scorer").toString());
+        return s;
+    }
+
+    private static Properties advantageSettings(Properties p, Algorithm algorithm, Path runDir) {
+        Properties a = base(p);
+        a.setProperty("estimator", algorithm.estimator());
+        a.setProperty("state.dir", runDir.resolve("state").resolve("advantage").toString());
+        return a;
+    }
+
+    /** Cluster and serde settings shared by every stage. */
+    private static Properties base(Properties p) {
+        Properties b = new Properties();
+        for (String key : p.stringPropertyNames()) {
+            if (key.equals("bootstrap.servers") || key.equals("registry.url") || key.startsWith("kafka.")
+                || key.startsWith("vapo.serde.")) {
+                b.setProperty(key, p.getProperty(key));
+            }
+        }
+        return b;
+    }
+
+    private static void awaitQuietly(CountDownLatch latch) {
+        try {
+            latch.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** One line per step: step, phase, held-out accuracy when evaluated, reward, length, lag, tokens/s, ETA. */
+    private static final class Progress {
+        private final int maxSteps;
+        private final long startStep;
+        private final long started = System.nanoTime();
+        private Double lastHeldOut;
+
+        Progress(int maxSteps, long startStep) {
+            this.maxSteps = maxSteps;
+            this.startStep = startStep;
+        }
+
+        void print(TrainMetrics m) {
+            if (m.getHeldOutAccuracy() != null) {
+                lastHeldOut = m.getHeldOutAccuracy();
+            }
+            double perStep = (System.nanoTime() - started) / 1e9 / Math.max(1, m.getStep() - startStep);
+            long eta = Math.round(perStep * (maxSteps - m.getStep()));
+            System.out.printf(Locale.ROOT, "step %d/%d %-14s held-out %s reward %.3f len %.1f lag %.1f %.0f tok/s ETA %dm%02ds%n",
+                m.getStep(), maxSteps, m.getPhase().name().toLowerCase(Locale.ROOT),
+                lastHeldOut == null ? "  -  " : String.format(Locale.ROOT, "%.3f", lastHeldOut), m.getRewardMean(),
+                m.getResponseLengthMean(), m.getVersionLagMean(), m.getTokensPerSecond(), eta / 60, eta % 60);
+        }
+    }
+}
