@@ -91,6 +91,9 @@ final class TrainCommand {
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
+            if (finished.getCount() == 0) {
+                return;
+            }
             stop.set(true);
             System.out.println("\nvapo train: stopping after the current step (run the same command to resume)");
             awaitQuietly(finished);
@@ -130,9 +133,6 @@ final class TrainCommand {
                 t.join(30_000);
             }
             finished.countDown();
-        }
-        if (!stop.get()) {
-            Runtime.getRuntime().removeShutdownHook(hook);
         }
         return 0;
     }

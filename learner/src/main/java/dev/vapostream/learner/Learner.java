@@ -72,6 +72,7 @@ public final class Learner implements AutoCloseable {
 
     /** Opens the run: resumes from its latest checkpoint, or starts from the base policy. */
     public static Learner open(LearnerConfig config) throws IOException {
+        config.device().requireAvailable(ai.djl.engine.Engine.getInstance().getGpuCount());
         Files.createDirectories(config.runDir());
         writeResolvedConfig(config);
         List<TaskExample> train = JsonlDataset.read(config.trainData());
@@ -223,6 +224,7 @@ public final class Learner implements AutoCloseable {
         p.setProperty("truncation", Float.toString(config.truncation()));
         p.setProperty("eval.every", Integer.toString(config.evalEvery()));
         p.setProperty("eval.problems", Integer.toString(config.evalProblems()));
+        p.setProperty("device", config.device().name().toLowerCase(java.util.Locale.ROOT));
         p.setProperty("topics", String.join(",", config.promptsTopic(), config.advantagesTopic(), config.weightsTopic(),
             config.metricsTopic()));
         try (Writer w = Files.newBufferedWriter(config.runDir().resolve("learner.properties"), StandardCharsets.UTF_8)) {

@@ -25,6 +25,7 @@ import dev.vapostream.schemas.Topics;
  * staleness.mode                     correct | drop (default correct)
  * truncation                         cap of the importance weight for corrected groups (default 1.0)
  * eval.every, eval.problems          held-out evaluation cadence and size (default 10, 256)
+ * device                             cpu | gpu (default cpu): checked against the engine, see docs/deploy.md
  * policy.model, critic.model         names on the weights topic (policy, critic)
  * prompts.topic, advantages.topic, weights.topic, metrics.topic
  * kafka.*                            client settings passed through untouched
@@ -36,7 +37,24 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
                             String promptsTopic, String advantagesTopic, String weightsTopic, String metricsTopic,
                             String policyModel, String criticModel, int maxSteps, int maxPromptsInFlight,
                             int maxStaleness, StalenessMode stalenessMode, float truncation, int evalEvery,
-                            int evalProblems, long seed) {
+                            int evalProblems, long seed, Device device) {
+
+    /** Where the learner's tensors live. DJL places them on the engine's default device. */
+    public enum Device {
+        CPU, GPU;
+
+        /** Fails unless the PyTorch engine's default device is this one. */
+        public void requireAvailable(int gpuCount) {
+            if (this == GPU && gpuCount == 0) {
+                throw new IllegalStateException("--device gpu, but PyTorch sees no CUDA device: the CPU native library"
+                    + " is on the classpath or no GPU is visible; build with -Pcuda on a CUDA machine (docs/deploy.md)");
+            }
+            if (this == CPU && gpuCount > 0) {
+                throw new IllegalStateException("--device cpu, but PyTorch sees " + gpuCount + " CUDA device(s) and would"
+                    + " use them; run with the CPU native library (the default build) or pass --device gpu");
+            }
+        }
+    }
 
     /** What happens to a group sampled more than {@code max.staleness} versions ago. */
     public enum StalenessMode {
@@ -98,7 +116,15 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
             Algorithm.intOf(p, "max.prompts.in.flight", 2 * algorithm.promptsPerStep()),
             Algorithm.intOf(p, "max.staleness", 2), staleness, Algorithm.floatOf(p, "truncation", 1.0f),
             Algorithm.intOf(p, "eval.every", 10), Algorithm.intOf(p, "eval.problems", 256),
-            Long.parseLong(p.getProperty("seed", "1")));
+            Long.parseLong(p.getProperty("seed", "1")), device(p.getProperty("device", "cpu")));
+    }
+
+    private static Device device(String name) {
+        return switch (name.toLowerCase(Locale.ROOT)) {
+            case "cpu" -> Device.CPU;
+            case "gpu", "cuda" -> Device.GPU;
+            default -> throw new IllegalArgumentException("device must be cpu or gpu, got '" + name + "'");
+        };
     }
 
     private static String required(Properties p, String key) {
