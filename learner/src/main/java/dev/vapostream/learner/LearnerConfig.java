@@ -47,7 +47,7 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
         public void requireAvailable(int gpuCount) {
             if (this == GPU && gpuCount == 0) {
                 throw new IllegalStateException("--device gpu, but PyTorch sees no CUDA device: the CPU native library"
-                    + " is on the classpath or no GPU is visible; build with -Pcuda on a CUDA machine (docs/deploy.md)");
+                    + " is on the classpath or no GPU is visible; see docs/deploy.md for a CUDA build");
             }
             if (this == CPU && gpuCount > 0) {
                 throw new IllegalStateException("--device cpu, but PyTorch sees " + gpuCount + " CUDA device(s) and would"
