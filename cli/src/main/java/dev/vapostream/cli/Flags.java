@@ -19,28 +19,38 @@ public final class Flags {
 
     public static Flags parse(List<String> args, Set<String> known) {
         Map<String, String> values = new LinkedHashMap<>();
+        for (Map.Entry<String, String> flag : pairs(args)) {
+            if (!known.contains(flag.getKey())) {
+                throw new UsageException("unknown flag --" + flag.getKey() + "; known: --"
+                    + String.join(", --", new TreeSet<>(known)));
+            }
+            values.put(flag.getKey(), flag.getValue());
+        }
+        return new Flags(values);
+    }
+
+    /**
+     * {@code --name value}, {@code --name=value} and bare {@code --switch} (value "true") as
+     * name/value pairs in command-line order.
+     */
+    static List<Map.Entry<String, String>> pairs(List<String> args) {
+        List<Map.Entry<String, String>> pairs = new java.util.ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--")) {
                 throw new UsageException("unexpected argument '" + arg + "'; flags look like --name value");
             }
             String name = arg.substring(2);
-            String value;
             int eq = name.indexOf('=');
             if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
+                pairs.add(Map.entry(name.substring(0, eq), name.substring(eq + 1)));
             } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
-                value = args.get(++i);
+                pairs.add(Map.entry(name, args.get(++i)));
             } else {
-                value = "true";
+                pairs.add(Map.entry(name, "true"));
             }
-            if (!known.contains(name)) {
-                throw new UsageException("unknown flag --" + name + "; known: --" + String.join(", --", new TreeSet<>(known)));
-            }
-            values.put(name, value);
         }
-        return new Flags(values);
+        return pairs;
     }
 
     public String get(String name, String fallback) {

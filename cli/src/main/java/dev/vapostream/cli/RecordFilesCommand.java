@@ -1,7 +1,6 @@
 package dev.vapostream.cli;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -9,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 
 import dev.vapostream.schemas.io.AvroFiles;
 import dev.vapostream.schemas.io.BoundedTopicReader;
+import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.TopicDescriptor;
@@ -58,7 +58,7 @@ final class RecordFilesCommand {
     private static <V extends SpecificRecord> long exportTopic(Properties p, TopicDescriptor<V> topic, Path file) {
         Serde<V> serde = topic.valueSerde(serdes(p));
         try (AvroFiles.Writer<V> out = AvroFiles.create(file, topic.valueType())) {
-            return BoundedTopicReader.read(required(p, "bootstrap.servers"), kafka(p), topic.name(),
+            return BoundedTopicReader.read(required(p, "bootstrap.servers"), ClientSettings.from(p), topic.name(),
                 BoundedTopicReader.Start.beginning(), null, serde.deserializer(), r -> out.append(r.value()),
                 raw -> System.err.printf("skipped undecodable record %s-%d@%d%n", raw.topic(), raw.partition(), raw.offset()));
         }
@@ -73,7 +73,7 @@ final class RecordFilesCommand {
         Properties producerProps = new Properties();
         producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
-        producerProps.putAll(kafka(p));
+        producerProps.putAll(ClientSettings.from(p));
         Serde<V> serde = topic.valueSerde(serdes(p));
         try (KafkaProducer<String, V> producer = new KafkaProducer<>(producerProps, topic.keySerde().serializer(), serde.serializer())) {
             long n = AvroFiles.read(file, topic.valueType(),
@@ -99,13 +99,6 @@ final class RecordFilesCommand {
 
     private static SerdeSettings serdes(Properties p) {
         return SerdeSettings.fromProperties(required(p, "registry.url"), p);
-    }
-
-    private static Map<String, String> kafka(Properties p) {
-        Map<String, String> kafka = new HashMap<>();
-        p.stringPropertyNames().stream().filter(k -> k.startsWith("kafka."))
-            .forEach(k -> kafka.put(k.substring("kafka.".length()), p.getProperty(k)));
-        return kafka;
     }
 
     private static String required(Properties p, String key) {

@@ -2,7 +2,6 @@ package dev.vapostream.cli;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -11,6 +10,7 @@ import dev.vapostream.schemas.io.BoundedTopicReader;
 import dev.vapostream.advantage.replay.ReplayOptions;
 import dev.vapostream.advantage.replay.Replayer;
 import dev.vapostream.advantage.stream.AdvantageConfig;
+import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.Topics;
 
@@ -44,9 +44,7 @@ final class ReplayCommand {
             : p.getProperty("input.topic", fromAdvantages ? Topics.ADVANTAGES.name() : Topics.SCORED.name());
         String bootstrap = p.getProperty("bootstrap.servers");
         String registry = p.getProperty("registry.url");
-        Map<String, String> kafka = new HashMap<>();
-        p.stringPropertyNames().stream().filter(k -> k.startsWith("kafka."))
-            .forEach(k -> kafka.put(k.substring("kafka.".length()), p.getProperty(k)));
+        Map<String, String> kafka = ClientSettings.from(p);
         ReplayOptions options = new ReplayOptions(bootstrap, registry == null ? null : SerdeSettings.fromProperties(registry, p),
             kafka, fromAdvantages, inputTopic, path(p, "input.file"), start(p), time(p, "until.time"),
             AdvantageConfig.estimatorFrom(p), null, p.getProperty("output.topic"), path(p, "output.file"),

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 
 /**
@@ -22,26 +23,12 @@ final class StageProperties {
 
     static Properties from(List<String> args) {
         Properties props = new Properties();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (!arg.startsWith("--")) {
-                throw new Flags.UsageException("unexpected argument '" + arg + "'; settings look like --name value");
-            }
-            String name = arg.substring(2);
-            String value;
-            int eq = name.indexOf('=');
-            if (eq >= 0) {
-                value = name.substring(eq + 1);
-                name = name.substring(0, eq);
-            } else if (i + 1 < args.size() && !args.get(i + 1).startsWith("--")) {
-                value = args.get(++i);
-            } else {
-                value = "true";
-            }
+        for (Map.Entry<String, String> flag : Flags.pairs(args)) {
+            String name = flag.getKey();
             if (name.equals("config")) {
-                load(Path.of(value), props);
+                load(Path.of(flag.getValue()), props);
             } else {
-                props.setProperty(name.contains(".") ? name : name.replace('-', '.'), value);
+                props.setProperty(name.contains(".") ? name : name.replace('-', '.'), flag.getValue());
             }
         }
         return props;

@@ -1,12 +1,12 @@
 package dev.vapostream.learner;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
+import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.Topics;
 
@@ -92,9 +92,6 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
     public static LearnerConfig fromProperties(Properties p) {
         Algorithm algorithm = Algorithm.fromProperties(p);
         String registry = required(p, "registry.url");
-        Map<String, String> kafka = new HashMap<>();
-        p.stringPropertyNames().stream().filter(k -> k.startsWith("kafka."))
-            .forEach(k -> kafka.put(k.substring("kafka.".length()), p.getProperty(k)));
         Path runDir = Path.of(required(p, "run.dir"));
         String mode = p.getProperty("staleness.mode", "correct").toUpperCase(Locale.ROOT);
         StalenessMode staleness;
@@ -103,7 +100,7 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("staleness.mode must be correct or drop, got '" + mode.toLowerCase(Locale.ROOT) + "'");
         }
-        return new LearnerConfig(required(p, "bootstrap.servers"), SerdeSettings.fromProperties(registry, p), kafka,
+        return new LearnerConfig(required(p, "bootstrap.servers"), SerdeSettings.fromProperties(registry, p), ClientSettings.from(p),
             p.getProperty("run.id", runDir.getFileName().toString()), runDir,
             Path.of(required(p, "base.policy")), Path.of(required(p, "train.data")),
             p.getProperty("heldout.data") == null ? null : Path.of(p.getProperty("heldout.data")), algorithm,

@@ -6,6 +6,7 @@ import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.vapostream.learner.algo.Permutations;
 import dev.vapostream.model.task.TaskExample;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.Prompt;
@@ -97,24 +98,10 @@ final class PromptAdmission implements AutoCloseable {
     private TaskExample exampleAt(long index) {
         long epoch = index / dataset.size();
         if (epoch != orderEpoch) {
-            order = permutation(dataset.size(), new SplittableRandom(config.seed() * 1_000_003L + epoch));
+            order = Permutations.of(dataset.size(), new SplittableRandom(config.seed() * 1_000_003L + epoch));
             orderEpoch = epoch;
         }
         return dataset.get(order[(int) (index % dataset.size())]);
-    }
-
-    private static int[] permutation(int n, SplittableRandom random) {
-        int[] p = new int[n];
-        for (int i = 0; i < n; i++) {
-            p[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = random.nextInt(i + 1);
-            int t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
     }
 
     @Override

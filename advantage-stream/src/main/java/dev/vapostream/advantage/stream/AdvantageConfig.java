@@ -1,13 +1,13 @@
 package dev.vapostream.advantage.stream;
 
 import java.nio.file.Path;
-import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
 import dev.vapostream.advantage.EstimatorSettings;
+import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.dlq.StreamsDeadLetters;
@@ -32,7 +32,6 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
                               EstimatorSettings estimator, Path stateDir, Map<String, String> kafka) {
 
     public static final String STAGE = "advantage-stream";
-    public static final String KAFKA_PREFIX = "kafka.";
 
     public AdvantageConfig {
         requireText("application.id", applicationId);
@@ -55,12 +54,6 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
         if (registry == null || registry.isBlank()) {
             throw new IllegalArgumentException("registry.url is required (--registry-url http://host:port)");
         }
-        Map<String, String> kafka = new HashMap<>();
-        for (String key : p.stringPropertyNames()) {
-            if (key.startsWith(KAFKA_PREFIX)) {
-                kafka.put(key.substring(KAFKA_PREFIX.length()), p.getProperty(key));
-            }
-        }
         return new AdvantageConfig(
             p.getProperty("application.id", "vapo-advantage"),
             p.getProperty("bootstrap.servers"),
@@ -71,7 +64,7 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
             p.getProperty("critic.model", "critic"),
             estimatorFrom(p),
             Path.of(p.getProperty("state.dir", System.getProperty("java.io.tmpdir") + "/vapo-advantage-state")),
-            kafka);
+            ClientSettings.from(p));
     }
 
     /** The estimator preset named by {@code estimator}, with any of its numbers overridden. */

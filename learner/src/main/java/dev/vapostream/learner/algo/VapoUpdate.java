@@ -131,16 +131,7 @@ public final class VapoUpdate implements AutoCloseable {
     }
 
     private List<int[]> miniBatches(int n, SplittableRandom shuffle) {
-        int[] order = new int[n];
-        for (int i = 0; i < n; i++) {
-            order[i] = i;
-        }
-        for (int i = n - 1; i > 0; i--) {
-            int j = shuffle.nextInt(i + 1);
-            int t = order[i];
-            order[i] = order[j];
-            order[j] = t;
-        }
+        int[] order = Permutations.of(n, shuffle);
         int parts = Math.min(settings.miniBatches(), n);
         List<int[]> out = new ArrayList<>(parts);
         for (int p = 0; p < parts; p++) {
