@@ -121,6 +121,9 @@ final class TrainCommand {
             learner.run(stop::get, progress::print);
             System.out.printf("vapo train: %s at step %d, policy v%d; run folder %s%n",
                 learner.step() >= learner.maxSteps() ? "done" : "stopped", learner.step(), learner.policyVersion(), runDir);
+            if (learner.step() > 0) {
+                System.out.println("vapo train: report " + dev.vapostream.cli.report.RunReport.write(List.of(runDir)));
+            }
         } finally {
             if (advantages != null) {
                 advantages.close(Duration.ofSeconds(30));

@@ -11,6 +11,7 @@ public final class Vapo {
         commands:
           train       the whole pipeline in one JVM on an embedded broker and registry (Ctrl-C stops,
                       re-run resumes): --run-dir runs/train, --preset vapo, --max-steps 200, ...
+          report      plots and an HTML page of a run folder; several folders overlay: vapo report RUN_A RUN_B
           dataset     write the built-in task's train/held-out JSONL (--out data)
           pretrain    train the weak base policy (--out runs/base/policy.weights)
           eval        held-out accuracy of a policy, per length bucket (--policy FILE, --data FILE)
@@ -43,6 +44,14 @@ public final class Vapo {
             return switch (args.get(0)) {
                 case "cluster" -> ClusterCommand.run(rest);
                 case "train" -> TrainCommand.run(rest);
+                case "report" -> {
+                    if (rest.isEmpty()) {
+                        throw new Flags.UsageException("report needs one or more run folders");
+                    }
+                    System.out.println("report: " + dev.vapostream.cli.report.RunReport.write(
+                        rest.stream().map(java.nio.file.Path::of).toList()));
+                    yield 0;
+                }
                 case "dataset" -> TaskCommands.dataset(rest);
                 case "pretrain" -> TaskCommands.pretrain(rest);
                 case "eval" -> TaskCommands.eval(rest);

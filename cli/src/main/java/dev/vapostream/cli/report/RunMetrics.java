@@ -1,0 +1,66 @@
+package dev.vapostream.cli.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** The per-step metrics of one run, read from its {@code metrics.jsonl} (flat JSON objects of numbers and strings). */
+public record RunMetrics(String name, List<Map<String, Double>> steps, Map<String, String> settings) {
+    private static final Pattern FIELD = Pattern.compile("\"([^\"]+)\":(\"[^\"]*\"|null|-?[0-9.eE+-]+)");
+
+    public static RunMetrics read(Path runDir) throws IOException {
+        Path file = runDir.resolve("metrics.jsonl");
+        if (!Files.exists(file)) {
+            throw new IOException(runDir + " has no metrics.jsonl: is it a vapo run folder?");
+        }
+        List<Map<String, Double>> steps = new ArrayList<>();
+        for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
+            if (line.isBlank()) {
+                continue;
+            }
+            Map<String, Double> values = new LinkedHashMap<>();
+            Matcher m = FIELD.matcher(line);
+            while (m.find()) {
+                String raw = m.group(2);
+                if (!raw.startsWith("\"") && !raw.equals("null")) {
+                    values.put(m.group(1), Double.parseDouble(raw));
+                }
+            }
+            steps.add(values);
+        }
+        return new RunMetrics(runDir.getFileName().toString(), steps, settings(runDir));
+    }
+
+    /** (step, value) points of one metric, skipping steps where it is absent (e.g. held-out accuracy). */
+    public double[][] series(String metric) {
+        List<double[]> points = new ArrayList<>();
+        for (Map<String, Double> s : steps) {
+            Double v = s.get(metric);
+            Double step = s.get("step");
+            if (v != null && step != null && Double.isFinite(v)) {
+                points.add(new double[] {step, v});
+            }
+        }
+        return points.toArray(new double[0][]);
+    }
+
+    private static Map<String, String> settings(Path runDir) throws IOException {
+        Map<String, String> settings = new LinkedHashMap<>();
+        Path file = runDir.resolve("learner.properties");
+        if (Files.exists(file)) {
+            java.util.Properties p = new java.util.Properties();
+            try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+                p.load(in);
+            }
+            p.stringPropertyNames().stream().sorted().forEach(k -> settings.put(k, p.getProperty(k)));
+        }
+        return settings;
+    }
+}

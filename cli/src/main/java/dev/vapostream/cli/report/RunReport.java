@@ -1,0 +1,73 @@
+package dev.vapostream.cli.report;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The report of one or more runs: a PNG per metric (held-out accuracy, reward, response length,
+ * entropy, value loss, explained variance; one line per run) and {@code report.html} showing them
+ * with each run's settings. Written into the first run's folder ({@code report/}).
+ */
+public final class RunReport {
+    /** metric name in metrics.jsonl → chart title. */
+    static final Map<String, String> CHARTS = new java.util.LinkedHashMap<>();
+
+    static {
+        CHARTS.put("heldOutAccuracy", "Held-out accuracy (temperature 1)");
+        CHARTS.put("rewardMean", "Mean reward of the training batch");
+        CHARTS.put("responseLengthMean", "Mean response length (tokens)");
+        CHARTS.put("entropy", "Policy entropy per token (nats)");
+        CHARTS.put("valueLoss", "Critic loss");
+        CHARTS.put("explainedVariance", "Critic explained variance");
+    }
+
+    private RunReport() {
+    }
+
+    /** Writes the report for {@code runs} into {@code runs[0]/report}; returns the HTML file. */
+    public static Path write(List<Path> runs) throws IOException {
+        List<RunMetrics> metrics = new ArrayList<>();
+        for (Path run : runs) {
+            metrics.add(RunMetrics.read(run));
+        }
+        Path out = Files.createDirectories(runs.get(0).resolve("report"));
+        StringBuilder html = new StringBuilder("<!doctype html><html><head><meta charset=\"utf-8\"><title>vapo-stream report: ")
+            .append(escape(names(metrics))).append("</title><style>body{font-family:sans-serif;margin:2em}"
+                + "img{margin:4px;border:1px solid #ddd}table{border-collapse:collapse;font-size:12px}"
+                + "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}</style></head><body>")
+            .append("<h1>").append(escape(names(metrics))).append("</h1>");
+        for (Map.Entry<String, String> chart : CHARTS.entrySet()) {
+            List<LinePlot.Line> lines = new ArrayList<>();
+            for (RunMetrics m : metrics) {
+                lines.add(new LinePlot.Line(m.name(), m.series(chart.getKey())));
+            }
+            String file = chart.getKey() + ".png";
+            LinePlot.write(out.resolve(file), chart.getValue(), chart.getKey(), lines);
+            html.append("<img src=\"").append(file).append("\" alt=\"").append(escape(chart.getValue())).append("\">");
+        }
+        html.append("<h2>Settings</h2>");
+        for (RunMetrics m : metrics) {
+            html.append("<h3>").append(escape(m.name())).append(" (").append(m.steps().size()).append(" steps)</h3><table>");
+            m.settings().forEach((k, v) -> html.append("<tr><th>").append(escape(k)).append("</th><td>").append(escape(v))
+                .append("</td></tr>"));
+            html.append("</table>");
+        }
+        html.append("</body></html>\n");
+        Path page = out.resolve("report.html");
+        Files.writeString(page, html, StandardCharsets.UTF_8);
+        return page;
+    }
+
+    private static String names(List<RunMetrics> metrics) {
+        return String.join(" vs ", metrics.stream().map(RunMetrics::name).toList());
+    }
+
+    private static String escape(String s) {
+        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+    }
+}
