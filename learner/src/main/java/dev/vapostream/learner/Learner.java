@@ -22,9 +22,12 @@ import dev.vapostream.model.pretrain.Evaluator;
 import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.JsonlDataset;
 import dev.vapostream.model.task.TaskExample;
+import dev.vapostream.schemas.TopicAdmin;
+import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.ModelRole;
 import dev.vapostream.schemas.avro.TrainMetrics;
 import dev.vapostream.schemas.avro.TrainPhase;
+import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -74,6 +77,9 @@ public final class Learner implements AutoCloseable {
     public static Learner open(LearnerConfig config) throws IOException {
         config.device().requireAvailable(ai.djl.engine.Engine.getInstance().getGpuCount());
         Files.createDirectories(config.runDir());
+        if (config.createTopics()) {
+            ensureTopics(config);
+        }
         writeResolvedConfig(config);
         List<TaskExample> train = JsonlDataset.read(config.trainData());
         List<TaskExample> heldOut = config.heldOutData() == null ? List.of() : JsonlDataset.read(config.heldOutData());
@@ -208,6 +214,20 @@ public final class Learner implements AutoCloseable {
             .setExtra(Map.of("filteredGroups", (double) source.counts().filtered, "criticVersion", (double) criticVersion,
                 "actorGradNorm", s.actorGradNorm(), "criticGradNorm", s.criticGradNorm(), "stepSeconds", seconds))
             .build();
+    }
+
+    /** The learner's topics (and their dead-letter topics), created if missing. */
+    private static void ensureTopics(LearnerConfig config) {
+        Properties admin = new Properties();
+        admin.putAll(config.kafka());
+        admin.put("bootstrap.servers", config.bootstrapServers());
+        try (Admin client = Admin.create(admin)) {
+            TopicAdmin.ensure(client, List.of(
+                Topics.PROMPTS.withName(config.promptsTopic()),
+                Topics.ADVANTAGES.withName(config.advantagesTopic()),
+                Topics.WEIGHTS.withName(config.weightsTopic()),
+                Topics.METRICS.withName(config.metricsTopic())), config.topicReplication());
+        }
     }
 
     private static void writeResolvedConfig(LearnerConfig config) throws IOException {

@@ -26,6 +26,7 @@ import dev.vapostream.schemas.Topics;
  * truncation                         cap of the importance weight for corrected groups (default 1.0)
  * eval.every, eval.problems          held-out evaluation cadence and size (default 10, 256)
  * device                             cpu | gpu (default cpu): checked against the engine, see docs/deploy.md
+ * topics.create, topics.replication  create missing topics at start (true) with this replication (1)
  * policy.model, critic.model         names on the weights topic (policy, critic)
  * prompts.topic, advantages.topic, weights.topic, metrics.topic
  * kafka.*                            client settings passed through untouched
@@ -37,7 +38,8 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
                             String promptsTopic, String advantagesTopic, String weightsTopic, String metricsTopic,
                             String policyModel, String criticModel, int maxSteps, int maxPromptsInFlight,
                             int maxStaleness, StalenessMode stalenessMode, float truncation, int evalEvery,
-                            int evalProblems, long seed, Device device) {
+                            int evalProblems, long seed, Device device, boolean createTopics,
+                            short topicReplication) {
 
     /** Where the learner's tensors live. DJL places them on the engine's default device. */
     public enum Device {
@@ -113,7 +115,9 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
             Algorithm.intOf(p, "max.prompts.in.flight", 2 * algorithm.promptsPerStep()),
             Algorithm.intOf(p, "max.staleness", 2), staleness, Algorithm.floatOf(p, "truncation", 1.0f),
             Algorithm.intOf(p, "eval.every", 10), Algorithm.intOf(p, "eval.problems", 256),
-            Long.parseLong(p.getProperty("seed", "1")), device(p.getProperty("device", "cpu")));
+            Long.parseLong(p.getProperty("seed", "1")), device(p.getProperty("device", "cpu")),
+            Boolean.parseBoolean(p.getProperty("topics.create", "true")),
+            (short) Algorithm.intOf(p, "topics.replication", 1));
     }
 
     private static Device device(String name) {

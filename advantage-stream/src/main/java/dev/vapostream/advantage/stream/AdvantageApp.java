@@ -1,8 +1,12 @@
 package dev.vapostream.advantage.stream;
 
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
+import dev.vapostream.schemas.TopicAdmin;
+import dev.vapostream.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
@@ -15,9 +19,25 @@ public final class AdvantageApp {
     private AdvantageApp() {
     }
 
+    /** Creates the input, output and weights topics (and their dead-letter topics) if missing. */
+    static void ensureTopics(AdvantageConfig config, short replication) {
+        Properties admin = new Properties();
+        admin.putAll(config.kafka());
+        admin.put("bootstrap.servers", config.bootstrapServers());
+        try (Admin client = Admin.create(admin)) {
+            TopicAdmin.ensure(client, List.of(
+                Topics.SCORED.withName(config.inputTopic()),
+                Topics.ADVANTAGES.withName(config.outputTopic()),
+                Topics.WEIGHTS.withName(config.weightsTopic())), replication);
+        }
+    }
+
     /** Builds, starts, and blocks until shutdown; a fatal stream error ends the process with a message. */
     public static void run(Properties properties) throws InterruptedException {
         AdvantageConfig config = AdvantageConfig.fromProperties(properties);
+        if (Boolean.parseBoolean(properties.getProperty("topics.create", "true"))) {
+            ensureTopics(config, Short.parseShort(properties.getProperty("topics.replication", "1")));
+        }
         CriticFollower critic = new CriticFollower(config.criticModelName(), DjlCritic::fromWeights);
         Topology topology = AdvantageTopology.build(config, critic);
         LOG.info("advantage-stream {} → {} with {}\n{}", config.inputTopic(), config.outputTopic(),
