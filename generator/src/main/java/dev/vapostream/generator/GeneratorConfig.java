@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import java.util.UUID;
 
 import dev.vapostream.model.sampling.SamplingSettings;
+import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.tokenizer.CharTokenizer;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.Topics;
@@ -24,7 +25,7 @@ import dev.vapostream.schemas.Topics;
  * group.id               vapo-generator        worker.id           generator-&lt;random&gt;
  * prompts.topic          vapo.prompts          rollouts.topic      vapo.rollouts
  * weights.topic          vapo.weights          model.name          policy
- * group.size             16                    max.new.tokens      128
+ * group.size             16                    max.new.tokens      BuiltInTask.MAX_NEW_TOKENS
  * temperature            1.0                   top.p               1.0
  * seed                   (none: random)        max.groups.in.flight 4
  * tokenizer.alphabet     the built-in task's   metrics.log.interval.ms 30000
@@ -80,7 +81,8 @@ public record GeneratorConfig(String bootstrapServers, SerdeSettings serdes, Str
     public static final String TOPICS_REPLICATION = "topics.replication";
 
     public static final int DEFAULT_GROUP_SIZE = 16;
-    public static final int DEFAULT_MAX_NEW_TOKENS = 128;
+    /** The built-in task's response budget: its longest reference solution, EOS included. */
+    public static final int DEFAULT_MAX_NEW_TOKENS = BuiltInTask.MAX_NEW_TOKENS;
     public static final int DEFAULT_MAX_GROUPS_IN_FLIGHT = 4;
 
     private static final Set<String> KEYS = Set.of(BOOTSTRAP_SERVERS, REGISTRY_URL, GROUP_ID, WORKER_ID, PROMPTS_TOPIC,

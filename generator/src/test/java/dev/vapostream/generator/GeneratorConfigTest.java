@@ -11,6 +11,7 @@ import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 
+import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.tokenizer.CharTokenizer;
 import org.junit.jupiter.api.Test;
 
@@ -39,7 +40,7 @@ class GeneratorConfigTest {
         assertEquals(64, config.batchRows());
         assertEquals(1f, config.sampling().temperature());
         assertEquals(1f, config.sampling().topP());
-        assertEquals(128, config.sampling().maxNewTokens());
+        assertEquals(BuiltInTask.MAX_NEW_TOKENS, config.sampling().maxNewTokens());
         assertEquals(OptionalLong.empty(), config.seed());
         assertEquals(CharTokenizer.BUILT_IN_TASK_ALPHABET, config.tokenizerAlphabet());
         assertEquals(Duration.ofSeconds(30), config.metricsLogInterval());
