@@ -254,12 +254,15 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
 
     private void closeClients() {
         if (halting) {
-            // As a killed process would: no abort, no flush of anything else.
+            // As a killed process would: no abort, no goodbye to the group (the coordinator notices
+            // after session.timeout.ms and hands the partitions to the other workers).
             producer.close(Duration.ZERO);
+            prompts.close(CloseOptions.groupMembershipOperation(CloseOptions.GroupMembershipOperation.REMAIN_IN_GROUP)
+                .withTimeout(Duration.ZERO));
         } else {
             producer.close(CLOSE_TIMEOUT);
+            prompts.close(CloseOptions.timeout(CLOSE_TIMEOUT));
         }
-        prompts.close(CloseOptions.timeout(CLOSE_TIMEOUT));
         weights.close();
         versions.close();
         promptDeserializer.close();
@@ -292,7 +295,8 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
      * For failure tests: stops the worker the way a killed process stops. The batch in progress
      * (or the next one) is sampled and its groups are written, but its transaction is neither
      * committed nor aborted, and no offset is committed; the broker aborts it after
-     * {@code transaction.timeout.ms}, or when a worker with the same id starts.
+     * {@code transaction.timeout.ms}, or when a worker with the same id starts. The consumer does
+     * not leave the group: its partitions move to the other workers after {@code session.timeout.ms}.
      */
     void halt() {
         halting = true;

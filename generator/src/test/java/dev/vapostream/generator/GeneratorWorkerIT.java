@@ -90,6 +90,9 @@ class GeneratorWorkerIT {
             props.setProperty("topics.create", "false");
             // A worker that dies mid-transaction blocks its partitions until the broker aborts it.
             props.setProperty("kafka.transaction.timeout.ms", "3000");
+            // A dead worker's partitions move on after the session timeout (6 s is the broker's minimum).
+            props.setProperty("kafka.session.timeout.ms", "6000");
+            props.setProperty("kafka.heartbeat.interval.ms", "1000");
             return GeneratorConfig.fromProperties(props);
         }
 
@@ -227,7 +230,7 @@ class GeneratorWorkerIT {
             assertTrue(a.awaitStopped(TIMEOUT), "worker A did not halt");
             assertTrue(a.abandonedGroups() > 0, "worker A halted between transactions; the test needs it to die inside one");
 
-            // Then worker B takes over A's partitions and every prompt's offset gets committed
+            // Then worker B takes over A's partitions once A's session expires, and every prompt's offset gets committed
             Await.until(TIMEOUT, "all prompts committed by the surviving worker", pipeline::allPromptsCommitted,
                 () -> "B: " + b.state() + " " + b.metrics().summary());
 
