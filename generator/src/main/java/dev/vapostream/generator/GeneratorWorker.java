@@ -50,6 +50,8 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GeneratorWorker.class);
     private static final Duration PROMPT_POLL = Duration.ofMillis(200);
     private static final Duration IDLE_WEIGHTS_POLL = Duration.ofMillis(200);
+    /** How long a worker may spend reading the weights backlog between two batches. */
+    private static final Duration CATCH_UP_LIMIT = Duration.ofSeconds(2);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
 
     /** What the worker is doing, for logs, tests and health checks. */
@@ -144,7 +146,11 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
 
     /** One round: follow the weights, then (with a policy) sample and commit one batch of prompts. */
     private void step() {
-        weights.poll(subscribed ? Duration.ZERO : IDLE_WEIGHTS_POLL, versions);
+        if (subscribed) {
+            weights.catchUp(CATCH_UP_LIMIT, versions);
+        } else {
+            weights.poll(IDLE_WEIGHTS_POLL, versions);
+        }
         // Between batches: the only place the policy version may change.
         Optional<PolicyVersions.Current> policy = versions.current();
         if (policy.isEmpty()) {

@@ -2,6 +2,7 @@ package dev.vapostream.generator.weights;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.WeightChunk;
@@ -62,6 +63,31 @@ public final class WeightsFeed implements AutoCloseable {
             }
         }
         return offered;
+    }
+
+    /**
+     * Reads everything published up to now (the end offsets when called), or until {@code maxWait}
+     * passes. A busy worker calls this between batches: one plain poll returns at most one fetch
+     * (about one weight version), so while the learner publishes faster than the worker samples,
+     * polling once per batch falls further and further behind.
+     */
+    public int catchUp(Duration maxWait, PolicyVersions versions) {
+        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), maxWait);
+        long deadline = System.nanoTime() + maxWait.toNanos();
+        int offered = 0;
+        while (behind(end) && System.nanoTime() < deadline) {
+            offered += poll(Duration.ofMillis(50), versions);
+        }
+        return offered;
+    }
+
+    private boolean behind(Map<TopicPartition, Long> end) {
+        for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
+            if (consumer.position(e.getKey()) < e.getValue()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Makes a blocked {@link #poll} return (thread-safe). */
