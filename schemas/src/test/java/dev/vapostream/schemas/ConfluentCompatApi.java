@@ -36,6 +36,42 @@ final class ConfluentCompatApi {
         return a.body().get("schema").asText();
     }
 
+    /**
+     * The writer schema of a wire-format id, parsed the way a Confluent client does it: schema
+     * references (the Apicurio serde registers nested named types as their own subjects) are
+     * fetched and parsed first, depth first.
+     */
+    org.apache.avro.Schema parsedSchemaById(int id) throws IOException, InterruptedException {
+        Answer a = send("GET", "/schemas/ids/" + id, null);
+        if (a.status() != 200) {
+            throw new IllegalStateException("schema id " + id + ": HTTP " + a.status() + " " + a.body());
+        }
+        org.apache.avro.Schema.Parser parser = new org.apache.avro.Schema.Parser();
+        parseReferences(a.body(), parser, new java.util.HashSet<>());
+        return parser.parse(a.body().get("schema").asText());
+    }
+
+    private void parseReferences(JsonNode schemaAnswer, org.apache.avro.Schema.Parser parser, java.util.Set<String> done)
+        throws IOException, InterruptedException {
+        JsonNode references = schemaAnswer.get("references");
+        if (references == null) {
+            return;
+        }
+        for (JsonNode ref : references) {
+            String key = ref.get("subject").asText() + "/" + ref.get("version").asText();
+            if (!done.add(key)) {
+                continue;
+            }
+            Answer referenced = send("GET", "/subjects/" + encode(ref.get("subject").asText()) + "/versions/"
+                + ref.get("version").asText(), null);
+            if (referenced.status() != 200) {
+                throw new IllegalStateException("reference " + key + ": HTTP " + referenced.status());
+            }
+            parseReferences(referenced.body(), parser, done);
+            parser.parse(referenced.body().get("schema").asText());
+        }
+    }
+
     Answer register(String subject, String schema) throws IOException, InterruptedException {
         return send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
     }

@@ -11,6 +11,7 @@ import dev.vapostream.infra.ClusterEndpoints;
 import dev.vapostream.infra.testing.SharedCluster;
 import dev.vapostream.infra.testing.TestTopics;
 import dev.vapostream.schemas.avro.Prompt;
+import dev.vapostream.schemas.avro.ScoredGroup;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.generic.GenericRecord;
@@ -83,6 +84,34 @@ class WireContractIT {
         // And the subject follows Confluent's topic naming
         assertTrue(registry.subjects().body().toString().contains("\"" + topic.name() + "-value\""),
             registry.subjects().body().toString());
+    }
+
+    @Test
+    void nestedRecordsDecodeThroughTheCompatApiWithTheirSchemaReferences(ClusterEndpoints cluster) throws Exception {
+        // Given a ScoredGroup (nested records and enums) written by vapo's serde
+        TopicDescriptor<ScoredGroup> topic = Topics.SCORED.withName(TestTopics.unique("wire.scored"));
+        ensure(cluster, topic);
+        ScoredGroup group = SampleRecords.scoredGroup();
+        try (Serde<ScoredGroup> serde = topic.valueSerde(SerdeSettings.apicurio(cluster.registryBaseUrl()));
+             KafkaProducer<String, ScoredGroup> producer = KafkaClients.producer(cluster, new StringSerializer(), serde.serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), "p-1", group)).get();
+        }
+
+        // When a Confluent-style client resolves the id (and any references) and decodes plain Avro
+        byte[] bytes = KafkaClients.readAll(cluster, topic.name(), 1, TIMEOUT, new StringDeserializer(),
+            new ByteArrayDeserializer()).get(0).value();
+        Schema writer = new ConfluentCompatApi(cluster.confluentCompatUrl())
+            .parsedSchemaById(ByteBuffer.wrap(bytes, 1, 4).getInt());
+        GenericRecord decoded = new GenericDatumReader<GenericRecord>(writer)
+            .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+
+        // Then the nested values are there
+        GenericRecord rollout = (GenericRecord) decoded.get("rollout");
+        assertEquals("p-1", rollout.get("promptId").toString());
+        GenericRecord firstResponse = (GenericRecord) ((java.util.List<?>) rollout.get("responses")).get(0);
+        assertEquals("EOS", firstResponse.get("finishReason").toString());
+        GenericRecord firstScore = (GenericRecord) ((java.util.List<?>) decoded.get("scores")).get(0);
+        assertEquals(1.0, firstScore.get("reward"));
     }
 
     @SuppressWarnings("unchecked")
