@@ -1,6 +1,7 @@
 package dev.vapostream.advantage;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 import dev.vapostream.advantage.kernel.Gae;
@@ -66,7 +67,7 @@ public final class AdvantageComputer {
             int length = lengths[i];
             float[] zeros = new float[length];
             float[] advantages = new float[length];
-            java.util.Arrays.fill(advantages, (float) perResponse[i]);
+            Arrays.fill(advantages, (float) perResponse[i]);
             // No critic: the value targets are the Monte-Carlo returns, kept for diagnostics and replay.
             float[] returns = new float[length];
             Gae.terminalReward((float) rewards[i], zeros, length, s.gamma(), 1.0, returns);

@@ -1,5 +1,6 @@
 package dev.vapostream.cli;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,7 +35,7 @@ public final class Flags {
      * name/value pairs in command-line order.
      */
     static List<Map.Entry<String, String>> pairs(List<String> args) {
-        List<Map.Entry<String, String>> pairs = new java.util.ArrayList<>();
+        List<Map.Entry<String, String>> pairs = new ArrayList<>();
         for (int i = 0; i < args.size(); i++) {
             String arg = args.get(i);
             if (!arg.startsWith("--")) {

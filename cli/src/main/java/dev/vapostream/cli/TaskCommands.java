@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -86,7 +87,7 @@ final class TaskCommands {
         System.out.printf("held-out accuracy %.1f%% (%d problems, temperature 1), format errors %.1f%%%n",
             100 * report.accuracy(), report.overall().problems(), 100 * report.formatErrorRate());
         for (Map.Entry<LengthBucket, BucketResult> e : report.byBucket().entrySet()) {
-            System.out.printf("  %-8s %5.1f%% of %d%n", e.getKey().name().toLowerCase(java.util.Locale.ROOT),
+            System.out.printf("  %-8s %5.1f%% of %d%n", e.getKey().name().toLowerCase(Locale.ROOT),
                 100 * e.getValue().accuracy(), e.getValue().problems());
         }
     }

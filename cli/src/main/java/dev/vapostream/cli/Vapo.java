@@ -1,5 +1,6 @@
 package dev.vapostream.cli;
 
+import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
@@ -49,7 +50,7 @@ public final class Vapo {
                         throw new Flags.UsageException("report needs one or more run folders");
                     }
                     System.out.println("report: " + dev.vapostream.cli.report.RunReport.write(
-                        rest.stream().map(java.nio.file.Path::of).toList()));
+                        rest.stream().map(Path::of).toList()));
                     yield 0;
                 }
                 case "dataset" -> TaskCommands.dataset(rest);

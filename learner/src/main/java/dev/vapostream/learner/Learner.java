@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
@@ -240,11 +241,11 @@ public final class Learner implements AutoCloseable {
         p.setProperty("max.steps", Integer.toString(config.maxSteps()));
         p.setProperty("max.prompts.in.flight", Integer.toString(config.maxPromptsInFlight()));
         p.setProperty("max.staleness", Integer.toString(config.maxStaleness()));
-        p.setProperty("staleness.mode", config.stalenessMode().name().toLowerCase(java.util.Locale.ROOT));
+        p.setProperty("staleness.mode", config.stalenessMode().name().toLowerCase(Locale.ROOT));
         p.setProperty("truncation", Float.toString(config.truncation()));
         p.setProperty("eval.every", Integer.toString(config.evalEvery()));
         p.setProperty("eval.problems", Integer.toString(config.evalProblems()));
-        p.setProperty("device", config.device().name().toLowerCase(java.util.Locale.ROOT));
+        p.setProperty("device", config.device().name().toLowerCase(Locale.ROOT));
         p.setProperty("topics", String.join(",", config.promptsTopic(), config.advantagesTopic(), config.weightsTopic(),
             config.metricsTopic()));
         try (Writer w = Files.newBufferedWriter(config.runDir().resolve("learner.properties"), StandardCharsets.UTF_8)) {
@@ -255,7 +256,7 @@ public final class Learner implements AutoCloseable {
     }
 
     private static String fmt(double v) {
-        return String.format(java.util.Locale.ROOT, "%.3f", v);
+        return String.format(Locale.ROOT, "%.3f", v);
     }
 
     @Override

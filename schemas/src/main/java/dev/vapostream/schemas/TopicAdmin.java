@@ -2,6 +2,7 @@ package dev.vapostream.schemas;
 
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -26,7 +27,7 @@ public final class TopicAdmin {
         for (TopicDescriptor<?> topic : topics) {
             wanted.add(new NewTopic(topic.name(), topic.partitions(), replication).configs(topic.topicConfigs()));
             // Dead letters keep their original bytes: size limit as the source topic, kept forever.
-            Map<String, String> dlqConfigs = new java.util.HashMap<>();
+            Map<String, String> dlqConfigs = new HashMap<>();
             if (topic.topicConfigs().containsKey("max.message.bytes")) {
                 dlqConfigs.put("max.message.bytes", topic.topicConfigs().get("max.message.bytes"));
             }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -55,7 +56,7 @@ public record RunMetrics(String name, List<Map<String, Double>> steps, Map<Strin
         Map<String, String> settings = new LinkedHashMap<>();
         Path file = runDir.resolve("learner.properties");
         if (Files.exists(file)) {
-            java.util.Properties p = new java.util.Properties();
+            Properties p = new Properties();
             try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 p.load(in);
             }

@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -15,7 +16,7 @@ import java.util.Map;
  */
 public final class RunReport {
     /** metric name in metrics.jsonl → chart title. */
-    static final Map<String, String> CHARTS = new java.util.LinkedHashMap<>();
+    static final Map<String, String> CHARTS = new LinkedHashMap<>();
 
     static {
         CHARTS.put("heldOutAccuracy", "Held-out accuracy (temperature 1)");
