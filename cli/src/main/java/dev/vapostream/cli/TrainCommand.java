@@ -43,6 +43,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * <pre>
  * --run-dir runs/train   --data-dir data   --base-policy runs/base/policy.weights   --seed 1
  * --workers 1            generator workers
+ * --max-minutes M        stop (and checkpoint) after M minutes of training, whatever the step
  * + every learner setting (--preset, --max-steps, --prompts-per-step, --group-size, ...)
  * </pre>
  */
@@ -118,7 +119,9 @@ final class TrainCommand {
             advantages = new KafkaStreams(AdvantageTopology.build(advantageConfig, critic), advantageConfig.streamsProperties());
             advantages.start();
             Progress progress = new Progress(learner.maxSteps(), learner.step());
-            learner.run(stop::get, progress::print);
+            long minutes = Long.parseLong(p.getProperty("max.minutes", "0"));
+            long deadline = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
+            learner.run(() -> stop.get() || (minutes > 0 && System.nanoTime() > deadline), progress::print);
             System.out.printf("vapo train: %s at step %d, policy v%d; run folder %s%n",
                 learner.step() >= learner.maxSteps() ? "done" : "stopped", learner.step(), learner.policyVersion(), runDir);
             if (learner.step() > 0) {

@@ -12,6 +12,7 @@ public final class Vapo {
         commands:
           train       the whole pipeline in one JVM on an embedded broker and registry (Ctrl-C stops,
                       re-run resumes): --run-dir runs/train, --preset vapo, --max-steps 200, ...
+          ablate      VAPO, each VAPO-without-X, PPO and DAPO over seeds; resumable (--out runs/ablate)
           report      plots and an HTML page of a run folder; several folders overlay: vapo report RUN_A RUN_B
           dataset     write the built-in task's train/held-out JSONL (--out data)
           pretrain    train the weak base policy (--out runs/base/policy.weights)
@@ -45,6 +46,7 @@ public final class Vapo {
             return switch (args.get(0)) {
                 case "cluster" -> ClusterCommand.run(rest);
                 case "train" -> TrainCommand.run(rest);
+                case "ablate" -> AblateCommand.run(rest);
                 case "report" -> {
                     if (rest.isEmpty()) {
                         throw new Flags.UsageException("report needs one or more run folders");
