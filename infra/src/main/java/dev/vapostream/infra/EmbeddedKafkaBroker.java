@@ -120,7 +120,15 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Formats the log folder on first use. A folder that was formatted before keeps its cluster id,
+     * so a broker restarted on the same folder comes back with its topics (formatting again with a
+     * new id is refused by Kafka).
+     */
     private static void formatStorage(Path dataDir, Properties props) {
+        if (Files.exists(Path.of(props.getProperty("log.dirs")).resolve("meta.properties"))) {
+            return;
+        }
         try {
             Files.createDirectories(dataDir);
             Path config = dataDir.resolve("server.properties");

@@ -91,4 +91,37 @@ class EmbeddedKafkaBrokerIT {
             dir, FreePort.onLoopback(), FreePort.onLoopback(), Map.of("listeners", "PLAINTEXT://0.0.0.0:9092")));
         assertTrue(e.getMessage().contains("127.0.0.1"), e.getMessage());
     }
+
+    @Test
+    void aBrokerRestartedOnItsFolderStillHasItsTopicsAndRecords(@TempDir Path dir) throws Exception {
+        // Given a broker that wrote a record and was stopped
+        try (EmbeddedKafkaBroker first = EmbeddedKafkaBroker.start(dir)) {
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", first.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic("kept", 1, (short) 1))).all().get();
+            }
+            Properties p = new Properties();
+            p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, first.bootstrapServers());
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer())) {
+                producer.send(new ProducerRecord<>("kept", "k", "v")).get();
+            }
+        }
+
+        // When a new broker starts on the same folder (on other ports)
+        try (EmbeddedKafkaBroker second = EmbeddedKafkaBroker.start(dir)) {
+            // Then the topic and its record are there
+            Properties c = new Properties();
+            c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, second.bootstrapServers());
+            c.put(ConsumerConfig.GROUP_ID_CONFIG, "after-restart");
+            c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+            List<String> values = new ArrayList<>();
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new StringDeserializer())) {
+                consumer.subscribe(List.of("kept"));
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (values.isEmpty() && System.nanoTime() < deadline) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(r -> values.add(r.value()));
+                }
+            }
+            assertEquals(List.of("v"), values);
+        }
+    }
 }
