@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Properties;
 
 import dev.vapostream.model.PolicyModel;
@@ -86,9 +85,12 @@ final class TaskCommands {
     static void print(EvalReport report) {
         System.out.printf("held-out accuracy %.1f%% (%d problems, temperature 1), format errors %.1f%%%n",
             100 * report.accuracy(), report.overall().problems(), 100 * report.formatErrorRate());
-        for (Map.Entry<LengthBucket, BucketResult> e : report.byBucket().entrySet()) {
-            System.out.printf("  %-8s %5.1f%% of %d%n", e.getKey().name().toLowerCase(Locale.ROOT),
-                100 * e.getValue().accuracy(), e.getValue().problems());
+        for (LengthBucket bucket : LengthBucket.values()) {
+            BucketResult result = report.byBucket().get(bucket);
+            if (result != null) {
+                System.out.printf("  %-8s %5.1f%% of %d%n", bucket.name().toLowerCase(Locale.ROOT),
+                    100 * result.accuracy(), result.problems());
+            }
         }
     }
 
