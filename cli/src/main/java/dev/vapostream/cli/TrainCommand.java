@@ -57,6 +57,8 @@ final class TrainCommand {
         Path dataDir = Path.of(p.getProperty("data.dir", "data")).toAbsolutePath();
         Path basePolicy = Path.of(p.getProperty("base.policy", "runs/base/policy.weights")).toAbsolutePath();
         long seed = Long.parseLong(p.getProperty("seed", "1"));
+        Files.createDirectories(runDir.resolve("logs"));
+        StageLogs.routeTo(runDir.resolve("logs"));
         prepare(dataDir, basePolicy, seed);
         Algorithm algorithm = Algorithm.fromProperties(p);
         try (LocalCluster cluster = LocalCluster.start(runDir.resolve("cluster"), true)) {
