@@ -40,6 +40,7 @@ public final class AdvantageTopology {
             .process(() -> new AdvantageProcessor(config.estimator(), config.criticModelName(), critic),
                 Named.as("compute-advantages"))
             .to(config.outputTopic(), Produced.with(Serdes.String(), advantages).withName("write-advantage-groups"));
-        return builder.build();
+        // Built with the app's settings so topology-level options (e.g. the global processing handler) apply.
+        return builder.build(config.streamsProperties());
     }
 }
