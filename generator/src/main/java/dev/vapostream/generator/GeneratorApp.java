@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.Set;
 
+import dev.vapostream.schemas.StageArguments;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
 import org.apache.kafka.clients.admin.Admin;
@@ -35,7 +36,7 @@ public final class GeneratorApp {
     public static void main(String[] args) {
         Properties props;
         try {
-            props = loadArguments(args);
+            props = StageArguments.load(args);
             GeneratorConfig.fromProperties(props);
         } catch (IllegalArgumentException | IOException e) {
             System.err.println("vapo-generator: " + e.getMessage());
@@ -77,39 +78,8 @@ public final class GeneratorApp {
 
     /** Creates the prompts, rollouts and weights topics (and their dead-letter topics) if missing. */
     public static void ensureTopics(GeneratorConfig config) {
-        Properties adminProps = new Properties();
-        config.kafka().forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains(key)) {
-                adminProps.put(key, value);
-            }
-        });
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        try (Admin admin = Admin.create(adminProps)) {
-            TopicAdmin.ensure(admin, List.of(Topics.PROMPTS.withName(config.promptsTopic()),
-                Topics.ROLLOUTS.withName(config.rolloutsTopic()), Topics.WEIGHTS.withName(config.weightsTopic())),
-                config.topicReplication());
-        }
-    }
-
-    static Properties loadArguments(String[] args) throws IOException {
-        Properties files = new Properties();
-        Properties overrides = new Properties();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq > 0) {
-                overrides.setProperty(arg.substring(0, eq).trim(), arg.substring(eq + 1).trim());
-            } else {
-                Path path = Path.of(arg);
-                if (!Files.isReadable(path)) {
-                    throw new IOException("cannot read settings file " + path.toAbsolutePath()
-                        + " (arguments are settings files or key=value)");
-                }
-                try (Reader reader = Files.newBufferedReader(path)) {
-                    files.load(reader);
-                }
-            }
-        }
-        files.putAll(overrides);
-        return files;
+        TopicAdmin.ensure(config.bootstrapServers(), config.kafka(), List.of(Topics.PROMPTS.withName(config.promptsTopic()),
+            Topics.ROLLOUTS.withName(config.rolloutsTopic()), Topics.WEIGHTS.withName(config.weightsTopic())),
+            config.topicReplication());
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
+import dev.vapostream.schemas.StageArguments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,7 @@ class GeneratorAppTest {
         Path base = Files.writeString(dir.resolve("base.properties"), "group.size=8\nworker.id=base\nseed=1\n");
         Path site = Files.writeString(dir.resolve("site.properties"), "worker.id=site\n");
         // When the arguments are read
-        Properties p = GeneratorApp.loadArguments(new String[] {base.toString(), site.toString(), "seed=2", "top.p = 0.9"});
+        Properties p = StageArguments.load(new String[] {base.toString(), site.toString(), "seed=2", "top.p = 0.9"});
         // Then later files override earlier ones and key=value arguments override files
         assertEquals("8", p.getProperty("group.size"));
         assertEquals("site", p.getProperty("worker.id"));
@@ -31,7 +32,7 @@ class GeneratorAppTest {
     @Test
     void aMissingSettingsFileIsNamed(@TempDir Path dir) {
         IOException e = assertThrows(IOException.class,
-            () -> GeneratorApp.loadArguments(new String[] {dir.resolve("nope.properties").toString()}));
+            () -> StageArguments.load(new String[] {dir.resolve("nope.properties").toString()}));
         assertTrue(e.getMessage().contains("nope.properties"), e.getMessage());
     }
 }

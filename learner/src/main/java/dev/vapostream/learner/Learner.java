@@ -28,7 +28,6 @@ import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.ModelRole;
 import dev.vapostream.schemas.avro.TrainMetrics;
 import dev.vapostream.schemas.avro.TrainPhase;
-import org.apache.kafka.clients.admin.Admin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -219,16 +218,11 @@ public final class Learner implements AutoCloseable {
 
     /** The learner's topics (and their dead-letter topics), created if missing. */
     private static void ensureTopics(LearnerConfig config) {
-        Properties admin = new Properties();
-        admin.putAll(config.kafka());
-        admin.put("bootstrap.servers", config.bootstrapServers());
-        try (Admin client = Admin.create(admin)) {
-            TopicAdmin.ensure(client, List.of(
+        TopicAdmin.ensure(config.bootstrapServers(), config.kafka(), List.of(
                 Topics.PROMPTS.withName(config.promptsTopic()),
                 Topics.ADVANTAGES.withName(config.advantagesTopic()),
                 Topics.WEIGHTS.withName(config.weightsTopic()),
                 Topics.METRICS.withName(config.metricsTopic())), config.topicReplication());
-        }
     }
 
     private static void writeResolvedConfig(LearnerConfig config) throws IOException {

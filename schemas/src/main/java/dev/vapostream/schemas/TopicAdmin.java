@@ -5,17 +5,37 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 /** Creates the pipeline's topics and their dead-letter topics if they are missing. */
 public final class TopicAdmin {
     private TopicAdmin() {
+    }
+
+    /**
+     * As {@link #ensure(Admin, Collection, short)} with an admin client of its own, configured from
+     * the stage's pass-through client settings (those an admin client knows) and bootstrap servers.
+     */
+    public static void ensure(String bootstrapServers, Map<String, String> clientSettings,
+                              Collection<? extends TopicDescriptor<?>> topics, short replication) {
+        Properties props = new Properties();
+        clientSettings.forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key)) {
+                props.put(key, value);
+            }
+        });
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        try (Admin admin = Admin.create(props)) {
+            ensure(admin, topics, replication);
+        }
     }
 
     /**

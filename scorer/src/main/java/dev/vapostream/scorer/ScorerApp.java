@@ -10,6 +10,7 @@ import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
+import dev.vapostream.schemas.StageArguments;
 import dev.vapostream.schemas.TopicAdmin;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -37,7 +38,7 @@ public final class ScorerApp {
     public static void main(String[] args) {
         ScorerConfig config;
         try {
-            Properties props = loadArguments(args);
+            Properties props = StageArguments.load(args);
             Set<String> unknown = ScorerConfig.unknownKeys(props);
             if (!unknown.isEmpty()) {
                 LOG.warn("ignoring unknown settings {} (Kafka settings need the prefix {})", unknown, ScorerConfig.KAFKA_PREFIX);
@@ -97,37 +98,7 @@ public final class ScorerApp {
 
     /** Creates the input and output topics (and their dead-letter topics) if missing. */
     public static void ensureTopics(ScorerConfig config) {
-        Properties adminProps = new Properties();
-        config.kafka().forEach((key, value) -> {
-            if (AdminClientConfig.configNames().contains(key)) {
-                adminProps.put(key, value);
-            }
-        });
-        adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        try (Admin admin = Admin.create(adminProps)) {
-            TopicAdmin.ensure(admin, List.of(config.inputDescriptor(), config.outputDescriptor()), config.topicReplication());
-        }
-    }
-
-    static Properties loadArguments(String[] args) throws IOException {
-        Properties files = new Properties();
-        Properties overrides = new Properties();
-        for (String arg : args) {
-            int eq = arg.indexOf('=');
-            if (eq > 0) {
-                overrides.setProperty(arg.substring(0, eq).trim(), arg.substring(eq + 1).trim());
-            } else {
-                Path path = Path.of(arg);
-                if (!Files.isReadable(path)) {
-                    throw new IOException("cannot read settings file " + path.toAbsolutePath()
-                        + " (arguments are settings files or key=value)");
-                }
-                try (Reader reader = Files.newBufferedReader(path)) {
-                    files.load(reader);
-                }
-            }
-        }
-        files.putAll(overrides);
-        return files;
+        TopicAdmin.ensure(config.bootstrapServers(), config.kafka(), List.of(config.inputDescriptor(), config.outputDescriptor()),
+            config.topicReplication());
     }
 }

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Properties;
 
+import dev.vapostream.schemas.StageArguments;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,7 +21,7 @@ class ScorerAppTest {
         Path file = dir.resolve("scorer.properties");
         Files.writeString(file, "scorers=correctness\nregistry.url=http://127.0.0.1:1\n");
         // When the arguments are read
-        Properties props = ScorerApp.loadArguments(new String[] {file.toString(), "scorers=correctness,overlong"});
+        Properties props = StageArguments.load(new String[] {file.toString(), "scorers=correctness,overlong"});
         // Then the override wins and the file's other keys remain
         assertEquals("correctness,overlong", props.getProperty("scorers"));
         assertEquals("http://127.0.0.1:1", props.getProperty("registry.url"));
@@ -30,7 +31,7 @@ class ScorerAppTest {
     void anUnreadableSettingsFileIsAClearError(@TempDir Path dir) {
         // Given a path that does not exist When read Then the error names it
         IOException e = assertThrows(IOException.class,
-            () -> ScorerApp.loadArguments(new String[] {dir.resolve("missing.properties").toString()}));
+            () -> StageArguments.load(new String[] {dir.resolve("missing.properties").toString()}));
         assertTrue(e.getMessage().contains("missing.properties"), e.getMessage());
     }
 }

@@ -6,7 +6,6 @@ import java.util.concurrent.CountDownLatch;
 
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
@@ -21,15 +20,10 @@ public final class AdvantageApp {
 
     /** Creates the input, output and weights topics (and their dead-letter topics) if missing. */
     static void ensureTopics(AdvantageConfig config, short replication) {
-        Properties admin = new Properties();
-        admin.putAll(config.kafka());
-        admin.put("bootstrap.servers", config.bootstrapServers());
-        try (Admin client = Admin.create(admin)) {
-            TopicAdmin.ensure(client, List.of(
+        TopicAdmin.ensure(config.bootstrapServers(), config.kafka(), List.of(
                 Topics.SCORED.withName(config.inputTopic()),
                 Topics.ADVANTAGES.withName(config.outputTopic()),
                 Topics.WEIGHTS.withName(config.weightsTopic())), replication);
-        }
     }
 
     /** Builds, starts, and blocks until shutdown; a fatal stream error ends the process with a message. */
