@@ -26,7 +26,7 @@ public final class Vapo {
           replay      recompute advantages over a recorded log with new settings (see docs/advantage.md)
           export      write a topic's records to an Avro container file (--topic, --file)
           import      publish an Avro container file's records to a topic (--file, --topic)
-          help      this text
+          help        this text
         """;
 
     private Vapo() {
