@@ -50,7 +50,7 @@ import org.apache.kafka.streams.KafkaStreams;
  * written first, then the app is started and timed until every advantage group is committed.
  * Two modes: "values-excluded" (the critic answers zeros, so the time is Kafka, Avro and GAE) and
  * "djl-critic" (the built-in critic, batched per group). Usage:
- * {@code AdvantageThroughput [groups=400] [runs=3] [modes=values-excluded,djl-critic]}.
+ * {@code AdvantageThroughput [groups=400] [runs=3] [modes=values-excluded,djl-critic] [threads=1]}.
  */
 public final class AdvantageThroughput {
     private static final int GROUP_SIZE = 16;
@@ -66,6 +66,7 @@ public final class AdvantageThroughput {
         int groups = Integer.parseInt(opts.getOrDefault("groups", "400"));
         int runs = Integer.parseInt(opts.getOrDefault("runs", "3"));
         List<String> modes = List.of(opts.getOrDefault("modes", "values-excluded,djl-critic").split(","));
+        String threads = opts.getOrDefault("threads", "1");
         Path work = Files.createTempDirectory("vapo-adv-bench");
         try (LocalCluster cluster = LocalCluster.start(work)) {
             List<ScoredGroup> input = groups(groups, new SplittableRandom(1));
@@ -75,7 +76,7 @@ public final class AdvantageThroughput {
             for (String mode : modes) {
                 double[] rates = new double[runs];
                 for (int run = 0; run < runs; run++) {
-                    double seconds = oneRun(cluster.endpoints(), work, input, mode);
+                    double seconds = oneRun(cluster.endpoints(), work, input, mode, threads);
                     rates[run] = tokens / seconds;
                     System.out.printf(Locale.ROOT, "%s run %d: %.2f s, %.0f tokens/s, %.1f groups/s%n",
                         mode, run + 1, seconds, rates[run], groups / seconds);
@@ -86,7 +87,8 @@ public final class AdvantageThroughput {
         }
     }
 
-    private static double oneRun(ClusterEndpoints cluster, Path work, List<ScoredGroup> input, String mode) throws Exception {
+    private static double oneRun(ClusterEndpoints cluster, Path work, List<ScoredGroup> input, String mode, String threads)
+        throws Exception {
         String id = UUID.randomUUID().toString().substring(0, 8);
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", cluster.bootstrapServers());
@@ -96,6 +98,7 @@ public final class AdvantageThroughput {
         p.setProperty("output.topic", "bench.advantages-" + id);
         p.setProperty("weights.topic", "bench.weights-" + id);
         p.setProperty("state.dir", work.resolve("state-" + id).toString());
+        p.setProperty("kafka.num.stream.threads", threads);
         AdvantageConfig config = AdvantageConfig.fromProperties(p);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
             TopicAdmin.ensure(admin, List.of(Topics.SCORED.withName(config.inputTopic()),
@@ -157,14 +160,14 @@ public final class AdvantageThroughput {
         }
     }
 
-    /** Built-in task shaped groups: response lengths 8..200 tokens. */
+    /** Built-in task shaped groups: response lengths 8..120 tokens (they must fit the critic's context). */
     static List<ScoredGroup> groups(int n, SplittableRandom random) {
         List<ScoredGroup> out = new ArrayList<>(n);
         for (int g = 0; g < n; g++) {
             List<SampledResponse> responses = new ArrayList<>();
             List<ResponseScore> scores = new ArrayList<>();
             for (int i = 0; i < GROUP_SIZE; i++) {
-                int length = 8 + random.nextInt(193);
+                int length = 8 + random.nextInt(113);
                 List<Integer> tokens = new ArrayList<>(length);
                 List<Float> logProbs = new ArrayList<>(length);
                 for (int t = 0; t < length; t++) {
@@ -178,7 +181,7 @@ public final class AdvantageThroughput {
             }
             ResponseGroup rollout = ResponseGroup.newBuilder().setPromptId("g" + g).setPromptText("")
                 .setAnswer("0").setPromptTokens(List.of(CharTokenizer.BOS, 4, 5)).setPolicyVersion(0).setModelName("policy")
-                .setSampling(SamplingSettings.newBuilder().setTemperature(1f).setMaxNewTokens(200).build())
+                .setSampling(SamplingSettings.newBuilder().setTemperature(1f).setMaxNewTokens(120).build())
                 .setResponses(responses).setGeneratorId("bench").setCreatedAtMs(java.time.Instant.now()).build();
             out.add(ScoredGroup.newBuilder().setRollout(rollout).setScores(scores).setScorers(List.of())
                 .setScoredAtMs(java.time.Instant.now()).build());
