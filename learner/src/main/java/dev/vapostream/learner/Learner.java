@@ -109,7 +109,8 @@ public final class Learner implements AutoCloseable {
             learner = new Learner(config, policy, critic, null, train, heldOut);
             LOG.info("{}: new run from {} with preset {}", config.runId(), config.basePolicy(), config.algorithm().preset());
         }
-        learner.publishWeights(true);
+        learner.publishWeights(learner.policy.encodeWeights(),
+            learner.critic == null ? null : learner.critic.encodeWeights());
         return learner;
     }
 
@@ -157,7 +158,10 @@ public final class Learner implements AutoCloseable {
         if (policyPhase) {
             policyVersion++;
         }
-        publishWeights(policyPhase);
+        // Encoded once per step: published and checkpointed from the same bytes.
+        byte[] policyWeights = policy.encodeWeights();
+        byte[] criticWeights = critic == null ? null : critic.encodeWeights();
+        publishWeights(policyPhase ? policyWeights : null, criticWeights);
         if (step == config.algorithm().valuePretrainSteps() && critic != null) {
             LOG.info("{}: value pretraining done after {} steps; explained variance {}; policy updates start",
                 config.runId(), step, String.format("%.3f", built.summary().explainedVariance()));
@@ -168,7 +172,7 @@ public final class Learner implements AutoCloseable {
         Checkpoints.save(config.runDir(), new Checkpoints.State(step, policyVersion, criticVersion, admission.admitted(),
                 source.counts().consumed, source.counts().dropped, source.counts().corrected, source.counts().filtered,
                 new TreeMap<>(source.resumeOffsets())),
-            policy.encodeWeights(), critic == null ? null : critic.encodeWeights(), update.actorOptimizer().state(),
+            policyWeights, criticWeights, update.actorOptimizer().state(),
             critic == null ? null : update.criticOptimizer().state());
         LOG.info("{} step {} {} reward {} acc {}{} len {} lag {} ev {} {} tok/s", config.runId(), step,
             policyPhase ? "policy" : "value-pretrain", fmt(built.summary().rewardMean()), fmt(built.summary().accuracy()),
@@ -178,16 +182,17 @@ public final class Learner implements AutoCloseable {
         return stepMetrics;
     }
 
-    private void publishWeights(boolean includePolicy) {
+    /** Publishes the current versions of the given encoded networks (null: not this time). */
+    private void publishWeights(byte[] policyWeights, byte[] criticWeights) {
         Map<String, String> shape = Map.of("layers", Integer.toString(policy.config().layers()),
             "width", Integer.toString(policy.config().width()), "heads", Integer.toString(policy.config().heads()),
             "context", Integer.toString(policy.config().contextLength()),
             "vocab", Integer.toString(policy.config().vocabSize()));
-        if (critic != null) {
-            weights.publish(config.criticModel(), ModelRole.CRITIC, criticVersion, critic.encodeWeights(), shape);
+        if (criticWeights != null) {
+            weights.publish(config.criticModel(), ModelRole.CRITIC, criticVersion, criticWeights, shape);
         }
-        if (includePolicy) {
-            weights.publish(config.policyModel(), ModelRole.POLICY, policyVersion, policy.encodeWeights(), shape);
+        if (policyWeights != null) {
+            weights.publish(config.policyModel(), ModelRole.POLICY, policyVersion, policyWeights, shape);
         }
     }
 
