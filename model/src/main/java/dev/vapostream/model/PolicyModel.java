@@ -8,8 +8,6 @@ import dev.vapostream.model.nn.Parameters;
 import dev.vapostream.model.nn.ResponseBatch;
 import dev.vapostream.model.nn.TrunkInput;
 import dev.vapostream.model.weights.NamedTensor;
-import dev.vapostream.model.weights.WeightCodec;
-import dev.vapostream.model.weights.WeightFile;
 import java.util.List;
 
 /** The policy: the transformer trunk with a language-model head (width to vocabulary logits). */
@@ -35,11 +33,7 @@ public final class PolicyModel extends TransformerNetwork {
 
     /** A policy rebuilt from {@link #encodeWeights()} bytes. */
     public static PolicyModel fromWeights(byte[] encoded) {
-        WeightFile file = WeightCodec.decode(encoded);
-        PolicyModel model = initialise(file.config(), 0L);
-        model.requireCompatible(file);
-        model.parameterStore().load(file.tensors());
-        return model;
+        return rebuild(encoded, config -> initialise(config, 0L));
     }
 
     @Override

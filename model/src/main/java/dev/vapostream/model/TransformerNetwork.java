@@ -9,6 +9,7 @@ import dev.vapostream.model.nn.TransformerTrunk;
 import dev.vapostream.model.weights.WeightCodec;
 import dev.vapostream.model.weights.WeightFile;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * What policy and value model share: a config, a trunk, named parameters in one manager, and
@@ -67,6 +68,23 @@ public abstract class TransformerNetwork implements AutoCloseable {
         WeightFile file = WeightCodec.decode(encoded);
         requireCompatible(file);
         parameters.load(file.tensors());
+    }
+
+    /**
+     * A network rebuilt from encoded weights: {@code fresh} makes one of the file's size, then its
+     * tensors are replaced by the file's (closed again if the file does not fit it).
+     */
+    protected static <T extends TransformerNetwork> T rebuild(byte[] encoded, Function<ModelConfig, T> fresh) {
+        WeightFile file = WeightCodec.decode(encoded);
+        T model = fresh.apply(file.config());
+        try {
+            model.requireCompatible(file);
+            model.parameterStore().load(file.tensors());
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
     }
 
     protected void requireCompatible(WeightFile file) {

@@ -6,8 +6,6 @@ import dev.vapostream.model.nn.ParameterInitializer;
 import dev.vapostream.model.nn.Parameters;
 import dev.vapostream.model.nn.ResponseBatch;
 import dev.vapostream.model.weights.NamedTensor;
-import dev.vapostream.model.weights.WeightCodec;
-import dev.vapostream.model.weights.WeightFile;
 import java.util.List;
 
 /** The critic: the same trunk architecture with a scalar value head on every position. */
@@ -41,11 +39,7 @@ public final class ValueModel extends TransformerNetwork {
     }
 
     public static ValueModel fromWeights(byte[] encoded) {
-        WeightFile file = WeightCodec.decode(encoded);
-        ValueModel model = initialise(file.config(), 0L);
-        model.requireCompatible(file);
-        model.parameterStore().load(file.tensors());
-        return model;
+        return rebuild(encoded, config -> initialise(config, 0L));
     }
 
     @Override
