@@ -67,7 +67,7 @@ public final class PolicyModel extends TransformerNetwork {
      * per-step sub-manager).
      */
     public PolicyScores score(NDManager manager, List<int[]> prompts, List<int[]> responses) {
-        ResponseBatch batch = new ResponseBatch(prompts, responses, config().contextLength());
+        ResponseBatch batch = new ResponseBatch(prompts, responses, config().contextLength(), config().responseStart());
         NDArray logits = responseHidden(manager, batch).matMul(parameterStore().get(HEAD));
         NDArray logProbs = logits.logSoftmax(-1);
         NDArray mask = batch.responseMask(manager);

@@ -52,7 +52,7 @@ public final class ValueModel extends TransformerNetwork {
      * of the state in which response token j is chosen. 0 at padding.
      */
     public ValueScores score(NDManager manager, List<int[]> prompts, List<int[]> responses) {
-        ResponseBatch batch = new ResponseBatch(prompts, responses, config().contextLength());
+        ResponseBatch batch = new ResponseBatch(prompts, responses, config().contextLength(), config().responseStart());
         NDArray values = responseHidden(manager, batch)
                 .matMul(parameterStore().get(HEAD_WEIGHT))
                 .squeeze(2)

@@ -17,7 +17,9 @@ class ModelConfigTest {
     void nonPositiveSizesAreRejected() {
         assertThrows(IllegalArgumentException.class, () -> ModelConfig.of(18, 0, 2, 32, 4));
         assertThrows(IllegalArgumentException.class, () -> ModelConfig.of(18, 64, 0, 32, 4));
-        assertThrows(IllegalArgumentException.class, () -> new ModelConfig(18, 64, 2, 32, 4, -1));
+        assertThrows(IllegalArgumentException.class, () -> new ModelConfig(18, 64, 2, 32, 4, -1, 0));
+        assertThrows(IllegalArgumentException.class, () -> ModelConfig.of(18, 64, 2, 32, 4).withResponseStart(64));
+        assertThrows(IllegalArgumentException.class, () -> ModelConfig.of(18, 64, 2, 32, 4).withResponseStart(-1));
     }
 
     @Test

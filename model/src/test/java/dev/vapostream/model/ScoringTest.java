@@ -12,6 +12,8 @@ import dev.vapostream.model.sampling.SamplingSettings;
 import dev.vapostream.model.tokenizer.CharTokenizer;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class ScoringTest {
 
@@ -22,10 +24,11 @@ class ScoringTest {
     private final List<int[]> responses = List.of(TOKENIZER.encodeResponse("#8"),
             TOKENIZER.encodeResponse("1+2=3;3-3=0;0+4=4;#4"));
 
-    @Test
-    void scoresOfARowDoNotDependOnThePaddingAroundIt() {
+    @ParameterizedTest(name = "responses start at position {0}")
+    @ValueSource(ints = {0, 24})
+    void scoresOfARowDoNotDependOnThePaddingAroundIt(int responseStart) {
         // Given a short row scored alone and inside a batch with a longer prompt and response
-        try (PolicyModel policy = PolicyModel.initialise(TestModels.SMALL, 41L);
+        try (PolicyModel policy = PolicyModel.initialise(TestModels.SMALL.withResponseStart(responseStart), 41L);
                 ValueModel critic = policy.newValueModel(42L);
                 NDManager manager = NDManager.newBaseManager()) {
             float[] aloneLogProbs = policy.score(manager, prompts.subList(0, 1), responses.subList(0, 1)).logProbs().toFloatArray();

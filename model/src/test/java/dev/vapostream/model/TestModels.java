@@ -11,6 +11,8 @@ import java.util.List;
 public final class TestModels {
 
     public static final ModelConfig SMALL = ModelConfig.of(CharTokenizer.forBuiltInTask().vocabSize(), 64, 2, 32, 4);
+    /** SMALL with every response starting at position 24 (prompts of up to 24 tokens). */
+    public static final ModelConfig SMALL_ANCHORED = SMALL.withResponseStart(24);
 
     private TestModels() {
     }

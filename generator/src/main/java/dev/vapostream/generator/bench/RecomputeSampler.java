@@ -35,7 +35,7 @@ public final class RecomputeSampler {
     }
 
     public List<SampledResponse> sample(List<int[]> prompts, SamplingSettings settings, long seed) {
-        PromptLayout layout = new PromptLayout(prompts);
+        PromptLayout layout = new PromptLayout(prompts, model.config().responseStart());
         int batch = layout.batchSize();
         int max = settings.maxNewTokens();
         int[][] generated = new int[batch][max];

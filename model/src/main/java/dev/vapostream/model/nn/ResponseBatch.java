@@ -18,10 +18,15 @@ public final class ResponseBatch {
     private final int responseWidth;
 
     public ResponseBatch(List<int[]> prompts, List<int[]> responses, int contextLength) {
+        this(prompts, responses, contextLength, 0);
+    }
+
+    /** @param responseStart the model's fixed response start position, 0 for none */
+    public ResponseBatch(List<int[]> prompts, List<int[]> responses, int contextLength, int responseStart) {
         if (prompts.size() != responses.size()) {
             throw new IllegalArgumentException(prompts.size() + " prompts but " + responses.size() + " responses");
         }
-        this.layout = new PromptLayout(prompts);
+        this.layout = new PromptLayout(prompts, responseStart);
         this.responses = responses.toArray(new int[0][]);
         int longest = 0;
         for (int row = 0; row < this.responses.length; row++) {
@@ -29,8 +34,9 @@ public final class ResponseBatch {
             if (length == 0) {
                 throw new IllegalArgumentException("response " + row + " is empty");
             }
-            if (layout.promptLength(row) + length - 1 > contextLength) {
-                throw new IllegalArgumentException("row " + row + " needs " + (layout.promptLength(row) + length - 1)
+            int needed = layout.positionsUsed(row, length - 1);
+            if (needed > contextLength) {
+                throw new IllegalArgumentException("row " + row + " needs " + needed
                         + " positions, the model has " + contextLength);
             }
             longest = Math.max(longest, length);

@@ -31,10 +31,10 @@ public final class KvDecoder implements AutoCloseable {
     /** @param maxNewTokens how many tokens will be generated per row at most */
     public KvDecoder(PolicyModel model, List<int[]> prompts, int maxNewTokens) {
         this.model = model;
-        this.layout = new PromptLayout(prompts);
+        this.layout = new PromptLayout(prompts, model.config().responseStart());
         int contextLength = model.config().contextLength();
         for (int row = 0; row < layout.batchSize(); row++) {
-            if (layout.promptLength(row) + maxNewTokens - 1 > contextLength) {
+            if (layout.positionsUsed(row, maxNewTokens - 1) > contextLength) {
                 throw new IllegalArgumentException("prompt " + row + " of " + layout.promptLength(row) + " tokens plus "
                         + maxNewTokens + " new tokens exceeds the context of " + contextLength);
             }

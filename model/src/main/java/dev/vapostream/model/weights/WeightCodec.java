@@ -22,7 +22,7 @@ import java.util.List;
  */
 public final class WeightCodec {
 
-    static final byte[] MAGIC = "VAPOWTS1".getBytes(StandardCharsets.US_ASCII);
+    static final byte[] MAGIC = "VAPOWTS2".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_RANK = 8;
 
     private WeightCodec() {
@@ -48,7 +48,8 @@ public final class WeightCodec {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(encoded))) {
             byte[] magic = in.readNBytes(MAGIC.length);
             if (!Arrays.equals(magic, MAGIC)) {
-                throw new IllegalArgumentException("not a vapo-stream weight file (bad magic)");
+                throw new IllegalArgumentException("not a vapo-stream weight file of this version (bad magic; files"
+                        + " written before responseStart was added start with VAPOWTS1 and must be re-created)");
             }
             String kind = readString(in);
             ModelConfig config = readConfig(in);
@@ -82,10 +83,12 @@ public final class WeightCodec {
         out.writeInt(config.width());
         out.writeInt(config.heads());
         out.writeInt(config.mlpWidth());
+        out.writeInt(config.responseStart());
     }
 
     private static ModelConfig readConfig(DataInputStream in) throws IOException {
-        return new ModelConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt());
+        return new ModelConfig(in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(), in.readInt(),
+                in.readInt());
     }
 
     private static void writeTensor(DataOutputStream out, NamedTensor tensor) throws IOException {

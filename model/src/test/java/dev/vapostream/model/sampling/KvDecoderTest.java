@@ -11,6 +11,8 @@ import dev.vapostream.model.TestModels;
 import dev.vapostream.model.nn.ResponseBatch;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class KvDecoderTest {
 
@@ -18,12 +20,13 @@ class KvDecoderTest {
     private static final float LOGIT_TOLERANCE = 1e-4f;
     private static final int STEPS = 6;
 
-    @Test
-    void cachedLogitsEqualAFullRecomputationOfEachUnpaddedRow() {
+    @ParameterizedTest(name = "responses start at position {0}")
+    @ValueSource(ints = {0, 24})
+    void cachedLogitsEqualAFullRecomputationOfEachUnpaddedRow(int responseStart) {
         // Given prompts of different lengths (so the batch is left-padded) and tokens to feed
         List<int[]> prompts = List.of(new int[] {1, 5, 6, 7, 8, 9}, new int[] {1, 4}, new int[] {1, 10, 11, 12});
         int[][] fed = {{3, 4, 5, 6, 7, 8}, {9, 10, 11, 12, 13, 14}, {15, 16, 17, 3, 4, 5}};
-        try (PolicyModel policy = PolicyModel.initialise(TestModels.SMALL, 21L);
+        try (PolicyModel policy = PolicyModel.initialise(TestModels.SMALL.withResponseStart(responseStart), 21L);
                 NDManager manager = NDManager.newBaseManager();
                 KvDecoder decoder = new KvDecoder(policy, prompts, STEPS + 1)) {
             // When the batch is decoded incrementally
@@ -54,11 +57,18 @@ class KvDecoderTest {
             assertThrows(IllegalArgumentException.class,
                     () -> new KvDecoder(policy, prompts, TestModels.SMALL.contextLength()));
         }
+        try (PolicyModel anchored = PolicyModel.initialise(TestModels.SMALL_ANCHORED, 21L)) {
+            // With responses from position 24, 42 new tokens feed 41 back, up to position 64 (one too many)
+            assertThrows(IllegalArgumentException.class, () -> new KvDecoder(anchored, List.of(new int[] {1, 4}), 42));
+            new KvDecoder(anchored, List.of(new int[] {1, 4}), 41).close();
+            assertThrows(IllegalArgumentException.class, () -> new KvDecoder(anchored, List.of(new int[25]), 2));
+        }
     }
 
     /** Logits (steps + 1, V) at the last prompt position and after each fed token, no cache, no padding. */
     private static float[][] fullLogits(PolicyModel policy, NDManager manager, int[] prompt, int[] fed) {
-        ResponseBatch single = new ResponseBatch(List.of(prompt), List.of(withExtraToken(fed)), 64);
+        ResponseBatch single = new ResponseBatch(List.of(prompt), List.of(withExtraToken(fed)),
+                policy.config().contextLength(), policy.config().responseStart());
         NDArray logits = policy.logits(single.toTrunkInput(manager), null);
         float[][] rows = new float[fed.length + 1][];
         for (int step = 0; step <= fed.length; step++) {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 
 class WeightCodecTest {
 
-    private static final ModelConfig CONFIG = ModelConfig.of(18, 16, 1, 8, 2);
+    private static final ModelConfig CONFIG = ModelConfig.of(18, 16, 1, 8, 2).withResponseStart(5);
 
     @Test
     void decodeThenEncodeReproducesTheBytesIncludingSpecialFloats() {
