@@ -12,6 +12,7 @@ import dev.vapostream.model.pretrain.BucketResult;
 import dev.vapostream.model.pretrain.BuiltInPretraining;
 import dev.vapostream.model.pretrain.EvalReport;
 import dev.vapostream.model.pretrain.Evaluator;
+import dev.vapostream.model.pretrain.PretrainSettings;
 import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.JsonlDataset;
 import dev.vapostream.model.task.LengthBucket;
@@ -41,11 +42,19 @@ final class TaskCommands {
         JsonlDataset.writeBuiltInSplits(out, seed, train, heldOut);
     }
 
-    /** {@code vapo pretrain [--out runs/base/policy.weights] [--seed 1] [--heldout data/heldout.jsonl]} */
+    /**
+     * {@code vapo pretrain [--out runs/base/policy.weights] [--seed 1] [--heldout data/heldout.jsonl]
+     * [--slip-rate 0.5] [--stop-greedy-accuracy 0.95] [--max-seconds 600]}
+     */
     static int pretrain(List<String> args) throws IOException {
         Properties p = StageProperties.from(args);
         Path out = Path.of(p.getProperty("out", "runs/base/policy.weights"));
-        pretrainBasePolicy(out, seed(p));
+        PretrainSettings defaults = PretrainSettings.defaults(seed(p));
+        pretrainBasePolicy(out, new PretrainSettings(defaults.seed(), defaults.batchSize(), defaults.learningRate(),
+                defaults.warmupSteps(), defaults.weightDecay(), defaults.clipNorm(),
+                doubleOf(p, "slip-rate", defaults.teacherSlipRate()), defaults.maxSteps(), defaults.evalEvery(),
+                doubleOf(p, "stop-greedy-accuracy", defaults.stopGreedyAccuracy()), defaults.maxFormatErrorRate(),
+                doubleOf(p, "max-seconds", defaults.timeBudgetSeconds())));
         Path heldOut = Path.of(p.getProperty("heldout", "data/" + JsonlDataset.HELD_OUT_FILE));
         if (Files.exists(heldOut)) {
             try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(out))) {
@@ -56,8 +65,13 @@ final class TaskCommands {
     }
 
     static void pretrainBasePolicy(Path out, long seed) throws IOException {
+        pretrainBasePolicy(out, PretrainSettings.defaults(seed));
+    }
+
+    static void pretrainBasePolicy(Path out, PretrainSettings settings) throws IOException {
         long started = System.nanoTime();
-        BuiltInPretraining.Outcome outcome = BuiltInPretraining.run(seed, line -> System.out.println("pretrain: " + line));
+        BuiltInPretraining.Outcome outcome = BuiltInPretraining.run(BuiltInTask.defaultModelConfig(), settings,
+                line -> System.out.println("pretrain: " + line));
         try (PolicyModel policy = outcome.policy()) {
             Files.createDirectories(out.toAbsolutePath().getParent());
             Files.write(out, policy.encodeWeights());
@@ -104,6 +118,15 @@ final class TaskCommands {
             return v == null ? fallback : Integer.parseInt(v);
         } catch (NumberFormatException e) {
             throw new Flags.UsageException("--" + key + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    private static double doubleOf(Properties p, String key, double fallback) {
+        String v = p.getProperty(key);
+        try {
+            return v == null ? fallback : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new Flags.UsageException("--" + key + " must be a number, got '" + v + "'");
         }
     }
 }

@@ -20,7 +20,7 @@ public record PretrainResult(int steps, StopReason stopReason, EvalReport finalV
     }
 
     public enum StopReason {
-        /** Validation accuracy and format-error rate reached their targets. */
+        /** Greedy validation accuracy and the format-error rate reached their targets. */
         TARGET_REACHED,
         /** {@code maxSteps} ran out first. */
         MAX_STEPS,
@@ -28,7 +28,12 @@ public record PretrainResult(int steps, StopReason stopReason, EvalReport finalV
         TIME_BUDGET
     }
 
-    /** One validation evaluation during training. */
-    public record EvalPoint(int step, double loss, EvalReport report) {
+    /**
+     * One validation evaluation during training.
+     *
+     * @param report sampled at temperature 1, as RL samples
+     * @param greedy the same problems decoded greedily: whether the method has been learned
+     */
+    public record EvalPoint(int step, double loss, EvalReport report, EvalReport greedy) {
     }
 }

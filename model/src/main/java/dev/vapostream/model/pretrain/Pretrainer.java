@@ -15,12 +15,14 @@ import dev.vapostream.model.task.TaskExample;
 import dev.vapostream.model.tokenizer.CharTokenizer;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Trains a base policy on worked solutions (token-level NLL of the reference response) and
- * stops as soon as a validation evaluation at temperature 1 shows it knows the answer format
- * but still solves only a few problems: the starting point RL is supposed to lift.
+ * Trains a base policy on worked solutions of a teacher that slips (token-level NLL of the
+ * teacher's response) and stops as soon as greedy decoding shows the method is learned. Sampled
+ * at temperature 1, as RL samples, such a policy slips as often as its teacher and solves only
+ * a few problems: the starting point RL is supposed to lift, by making it stop slipping.
  */
 public final class Pretrainer {
 
@@ -45,20 +47,23 @@ public final class Pretrainer {
             PretrainSettings settings, Consumer<String> log) {
         long started = System.nanoTime();
         LengthPooledBatches batches = new LengthPooledBatches(train, settings.batchSize(),
-                example -> example.prompt().length() + RunningSumProblem.parse(example.prompt()).workedSolution().length(),
-                settings.seed());
+                example -> example.prompt().length(), settings.seed());
+        SplittableRandom teacher = new SplittableRandom(settings.seed() ^ 0x5EEDL);
+        SamplingSettings greedy = new SamplingSettings(0f, 1f, evalSampling.maxNewTokens());
         Evaluator evaluator = new Evaluator(tokenizer, EVAL_BATCH_SIZE);
         List<EvalPoint> history = new ArrayList<>();
         double loss = Double.NaN;
         try (AdamW optimizer = new AdamW(policy.parameters(), settings.weightDecay())) {
             for (int step = 1; step <= settings.maxSteps(); step++) {
-                loss = trainStep(policy, optimizer, batches.next(), settings, step);
+                loss = trainStep(policy, optimizer, batches.next(), settings, step, teacher);
                 boolean outOfTime = seconds(started) > settings.timeBudgetSeconds();
                 if (step % settings.evalEvery() == 0 || step == settings.maxSteps() || outOfTime) {
                     EvalReport report = evaluator.evaluate(policy, validation, evalSampling, settings.seed() + step);
-                    history.add(new EvalPoint(step, loss, report));
-                    log.accept(String.format("step %d loss %.4f %.0fs: %s", step, loss, seconds(started), report.summary()));
-                    StopReason reason = stopReason(report, settings, step, outOfTime);
+                    EvalReport greedyReport = evaluator.evaluate(policy, validation, greedy, settings.seed() + step);
+                    history.add(new EvalPoint(step, loss, report, greedyReport));
+                    log.accept(String.format("step %d loss %.4f %.0fs: greedy %.1f%%, sampled %s", step, loss,
+                            seconds(started), 100 * greedyReport.accuracy(), report.summary()));
+                    StopReason reason = stopReason(report, greedyReport, settings, step, outOfTime);
                     if (reason != null) {
                         return new PretrainResult(step, reason, report, history, loss, seconds(started));
                     }
@@ -68,8 +73,10 @@ public final class Pretrainer {
         throw new IllegalStateException("the last step always evaluates and stops");
     }
 
-    private static StopReason stopReason(EvalReport report, PretrainSettings settings, int step, boolean outOfTime) {
-        if (report.accuracy() >= settings.stopAccuracy() && report.formatErrorRate() <= settings.maxFormatErrorRate()) {
+    private static StopReason stopReason(EvalReport report, EvalReport greedy, PretrainSettings settings, int step,
+            boolean outOfTime) {
+        if (greedy.accuracy() >= settings.stopGreedyAccuracy()
+                && report.formatErrorRate() <= settings.maxFormatErrorRate()) {
             return StopReason.TARGET_REACHED;
         }
         if (outOfTime) {
@@ -80,13 +87,14 @@ public final class Pretrainer {
 
     /** One AdamW step on the mean NLL over all response tokens of the batch; returns that loss. */
     private double trainStep(PolicyModel policy, AdamW optimizer, List<TaskExample> batch, PretrainSettings settings,
-            int step) {
+            int step, SplittableRandom teacher) {
         List<int[]> prompts = new ArrayList<>(batch.size());
         List<int[]> targets = new ArrayList<>(batch.size());
         int tokenCount = 0;
         for (TaskExample example : batch) {
             prompts.add(tokenizer.encodePrompt(example.prompt()));
-            int[] target = tokenizer.encodeResponse(RunningSumProblem.parse(example.prompt()).workedSolution());
+            RunningSumProblem problem = RunningSumProblem.parse(example.prompt());
+            int[] target = tokenizer.encodeResponse(problem.sloppySolution(settings.teacherSlipRate(), teacher));
             targets.add(target);
             tokenCount += target.length;
         }

@@ -19,13 +19,14 @@ public final class BuiltInTask {
         return CharTokenizer.forBuiltInTask();
     }
 
-    /** The default base policy size: 2 layers, width 64, 4 heads (110 656 parameters with the built-in context). */
+    /** The default base policy size: 2 layers, width 64, 4 heads (107 584 parameters with the built-in context). */
     public static ModelConfig defaultModelConfig() {
         return modelConfig(2, 64, 4);
     }
 
     public static ModelConfig modelConfig(int layers, int width, int heads) {
-        return ModelConfig.of(tokenizer().vocabSize(), CONTEXT_LENGTH, layers, width, heads);
+        return ModelConfig.of(tokenizer().vocabSize(), CONTEXT_LENGTH, layers, width, heads)
+                .withResponseStart(RunningSumProblem.MAX_PROMPT_TOKENS);
     }
 
     /** Plain temperature-1 sampling with the full response budget (what evaluation and RL use). */

@@ -2,15 +2,14 @@ package dev.vapostream.model.task;
 
 /**
  * Difficulty classes of the running-sum task by number of terms; the reference solution has
- * one step per term after the second, each longer than the last, so length and difficulty grow
- * together.
+ * one six-character line per term after the first, so length and difficulty grow together.
  */
 public enum LengthBucket {
-    /** 1-4 terms: reference responses of 3-18 tokens (EOS included). */
-    SHORT(1, 4),
-    /** 5-7 terms: 21-54 tokens. */
+    /** 2-4 terms: reference responses of 9-21 tokens (EOS included). */
+    SHORT(2, 4),
+    /** 5-7 terms: 27-39 tokens. */
     MEDIUM(5, 7),
-    /** 8-10 terms: 57-108 tokens. */
+    /** 8-10 terms: 45-57 tokens. */
     LONG(8, 10);
 
     private final int minTerms;

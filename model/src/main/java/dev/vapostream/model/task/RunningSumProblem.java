@@ -2,57 +2,52 @@ package dev.vapostream.model.task;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.SplittableRandom;
 
 /**
- * The built-in task: add up a list of signed one-digit numbers. The prompt is the expression
- * followed by '=', e.g. {@code 3+5-2+7=}. The reference solution rewrites the expression once
- * per step, replacing its first two numbers by their sum, until one number is left, which is
- * the answer after '#': {@code 8-2+7;6+7;#13}. Each step is one local addition plus a verbatim
- * copy of the rest of the previous line, so nothing has to be looked up by counting positions
- * in the prompt; the work (and the number of chances to slip) grows with the square of the
+ * The built-in task: the last digit of a sum of one-digit numbers. The prompt is the expression
+ * followed by '=', e.g. {@code 3+5+2+7=}; the answer is the sum modulo 10 ({@code 7}). The
+ * reference solution adds one term per line to the running digit, {@code 3+5=8;8+2=0;0+7=7;#7}:
+ * every line is six characters, so line k always starts at the same response position and reads
+ * term k+1 from the same prompt position whatever the problem's length (see docs/task.md for why
+ * that matters to a tiny model). The work, and the number of chances to slip, grows with the
  * number of terms.
  */
 public final class RunningSumProblem {
 
-    public static final int MIN_TERMS = 1;
+    public static final int MIN_TERMS = 2;
     public static final int MAX_TERMS = 10;
-    /**
-     * Longest reference response in tokens, EOS included: the line left with k numbers (k = 9..2)
-     * is a total of at most 3 characters ("-80"), k - 1 signed digits and ';' = 2k + 2 tokens,
-     * 104 in all, then "#-80" and EOS.
-     */
-    public static final int MAX_RESPONSE_TOKENS = 104 + 4 + 1;
-    /** Longest prompt in tokens, BOS included: 10 signed digits, the first unsigned, then '='. */
-    public static final int MAX_PROMPT_TOKENS = 1 + 10 * 2 - 1 + 1;
+    /** Characters of one worked line: digit, '+', digit, '=', digit, ';'. */
+    public static final int LINE_LENGTH = 6;
+    /** Longest reference response in tokens, EOS included: nine lines, then "#d" and EOS. */
+    public static final int MAX_RESPONSE_TOKENS = (MAX_TERMS - 1) * LINE_LENGTH + 2 + 1;
+    /** Longest prompt in tokens, BOS included: ten digits, nine '+', then '='. */
+    public static final int MAX_PROMPT_TOKENS = 1 + MAX_TERMS * 2 - 1 + 1;
 
     private final int[] terms;
 
-    /** @param terms the numbers in order: first in 1..9, the others in -9..-1 or 1..9 */
+    /** @param terms the numbers in order, each in 1..9 */
     public RunningSumProblem(int[] terms) {
         if (terms.length < MIN_TERMS || terms.length > MAX_TERMS) {
             throw new IllegalArgumentException("a problem has " + MIN_TERMS + ".." + MAX_TERMS + " terms, got " + terms.length);
         }
-        if (terms[0] < 1 || terms[0] > 9) {
-            throw new IllegalArgumentException("the first term must be in 1..9, was " + terms[0]);
-        }
-        for (int i = 1; i < terms.length; i++) {
-            if (terms[i] == 0 || Math.abs(terms[i]) > 9) {
-                throw new IllegalArgumentException("terms after the first must be in -9..-1 or 1..9, was " + terms[i]);
+        for (int term : terms) {
+            if (term < 1 || term > 9) {
+                throw new IllegalArgumentException("every term must be in 1..9, was " + term);
             }
         }
         this.terms = terms.clone();
     }
 
-    /** Parses a prompt such as {@code 3+5-2=} back into its problem. */
+    /** Parses a prompt such as {@code 3+5+2=} back into its problem. */
     public static RunningSumProblem parse(String prompt) {
-        if (!prompt.matches("[1-9]([+-][1-9])*=")) {
-            throw new IllegalArgumentException("not a running-sum prompt: " + prompt);
+        if (!prompt.matches("[1-9](\\+[1-9]){" + (MIN_TERMS - 1) + "," + (MAX_TERMS - 1) + "}=")) {
+            throw new IllegalArgumentException("not a running-sum prompt (" + MIN_TERMS + ".." + MAX_TERMS
+                    + " digits 1-9 joined by '+', then '='): " + prompt);
         }
         List<Integer> terms = new ArrayList<>();
-        terms.add(prompt.charAt(0) - '0');
-        for (int i = 1; i + 1 < prompt.length(); i += 2) {
-            int digit = prompt.charAt(i + 1) - '0';
-            terms.add(prompt.charAt(i) == '-' ? -digit : digit);
+        for (int i = 0; i + 1 < prompt.length(); i += 2) {
+            terms.add(prompt.charAt(i) - '0');
         }
         return new RunningSumProblem(terms.stream().mapToInt(Integer::intValue).toArray());
     }
@@ -68,43 +63,52 @@ public final class RunningSumProblem {
     public String prompt() {
         StringBuilder prompt = new StringBuilder().append(terms[0]);
         for (int i = 1; i < terms.length; i++) {
-            appendSigned(prompt, terms[i]);
+            prompt.append('+').append(terms[i]);
         }
         return prompt.append('=').toString();
     }
 
     public String answer() {
-        int total = 0;
+        int digit = 0;
         for (int term : terms) {
-            total += term;
+            digit = (digit + term) % 10;
         }
-        return Integer.toString(total);
+        return Integer.toString(digit);
     }
 
     /** The reference chain of thought plus {@code #answer}, the supervised pretraining target. */
     public String workedSolution() {
+        return solution(0.0, null);
+    }
+
+    /**
+     * A solution written by a teacher that knows the method but slips: each line's result is
+     * replaced, with probability {@code slipRate}, by another digit drawn uniformly, and the
+     * following lines carry on from the slipped digit, as a person's would. The final answer is
+     * whatever the last line gave, so a slipped solution is wrong.
+     */
+    public String sloppySolution(double slipRate, SplittableRandom random) {
+        if (!(slipRate >= 0.0 && slipRate < 1.0)) {
+            throw new IllegalArgumentException("slipRate must be in [0, 1), was " + slipRate);
+        }
+        return solution(slipRate, random);
+    }
+
+    private String solution(double slipRate, SplittableRandom random) {
         StringBuilder solution = new StringBuilder();
-        int total = terms[0];
-        // Lines are written while at least two numbers remain after the merge.
-        for (int merged = 1; merged < terms.length - 1; merged++) {
-            total += terms[merged];
-            solution.append(total);
-            for (int rest = merged + 1; rest < terms.length; rest++) {
-                appendSigned(solution, terms[rest]);
+        int digit = terms[0];
+        for (int i = 1; i < terms.length; i++) {
+            int next = (digit + terms[i]) % 10;
+            if (slipRate > 0.0 && random.nextDouble() < slipRate) {
+                next = (next + random.nextInt(1, 10)) % 10;
             }
-            solution.append(';');
+            solution.append(digit).append('+').append(terms[i]).append('=').append(next).append(';');
+            digit = next;
         }
-        if (terms.length > 1) {
-            total += terms[terms.length - 1];
-        }
-        return solution.append('#').append(total).toString();
+        return solution.append('#').append(digit).toString();
     }
 
     public TaskExample toExample(String id) {
         return new TaskExample(id, prompt(), answer());
-    }
-
-    private static void appendSigned(StringBuilder text, int term) {
-        text.append(term < 0 ? '-' : '+').append(Math.abs(term));
     }
 }

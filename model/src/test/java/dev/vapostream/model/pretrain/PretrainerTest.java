@@ -22,9 +22,9 @@ class PretrainerTest {
     private final List<TaskExample> train = new TaskGenerator(1L).generate(Split.TRAIN, 2000);
     private final List<TaskExample> validation = new TaskGenerator(2L).generate(Split.TRAIN, 16);
 
-    /** An accuracy of 100% cannot be reached by a tiny model in 40 steps, so it runs all steps. */
+    /** A greedy accuracy of 100% cannot be reached by a tiny model in 40 steps, so it runs all steps. */
     private static PretrainSettings settings(long seed) {
-        return new PretrainSettings(seed, 8, 1e-2f, 5, 0.01f, 1f, STEPS, 20, 1.0, 0.0, 120);
+        return new PretrainSettings(seed, 8, 1e-2f, 5, 0.01f, 1f, 0.3, STEPS, 20, 1.0, 0.0, 120);
     }
 
     @Test
@@ -54,7 +54,7 @@ class PretrainerTest {
     void reachingTheTargetStopsTraining() {
         // Given a target every evaluation meets (accuracy >= 0, any format-error rate)
         try (PolicyModel policy = PolicyModel.initialise(TINY, 7L)) {
-            PretrainSettings easyTarget = new PretrainSettings(7L, 4, 1e-3f, 0, 0f, 1f, 100, 3, 0.0, 1.0, 120);
+            PretrainSettings easyTarget = new PretrainSettings(7L, 4, 1e-3f, 0, 0f, 1f, 0.3, 100, 3, 0.0, 1.0, 120);
             PretrainResult result = pretrainer().train(policy, train, validation, easyTarget, line -> { });
             // Then training stops at the first evaluation
             assertEquals(StopReason.TARGET_REACHED, result.stopReason());

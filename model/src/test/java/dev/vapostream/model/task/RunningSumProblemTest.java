@@ -1,11 +1,13 @@
 package dev.vapostream.model.task;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vapostream.model.tokenizer.CharTokenizer;
 import java.util.Arrays;
+import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class RunningSumProblemTest {
@@ -13,75 +15,114 @@ class RunningSumProblemTest {
     private static final CharTokenizer TOKENIZER = CharTokenizer.forBuiltInTask();
 
     @Test
-    void promptAnswerAndWorkedSolutionOfAThreeTermProblem() {
-        RunningSumProblem problem = new RunningSumProblem(new int[] {3, 5, -2});
-        assertEquals("3+5-2=", problem.prompt());
-        assertEquals("6", problem.answer());
-        assertEquals("8-2;#6", problem.workedSolution());
+    void promptAnswerAndWorkedSolutionOfAFourTermProblem() {
+        RunningSumProblem problem = new RunningSumProblem(new int[] {3, 5, 2, 7});
+        assertEquals("3+5+2+7=", problem.prompt());
+        assertEquals("7", problem.answer());
+        assertEquals("3+5=8;8+2=0;0+7=7;#7", problem.workedSolution());
         assertEquals(LengthBucket.SHORT, problem.bucket());
     }
 
     @Test
-    void eachLineMergesTheFirstTwoNumbersAndCopiesTheRest() {
-        RunningSumProblem problem = new RunningSumProblem(new int[] {3, 5, -2, 7});
-        assertEquals("8-2+7;6+7;#13", problem.workedSolution());
-        assertEquals("13", problem.answer());
+    void aTwoTermProblemTakesOneLine() {
+        assertEquals("3+5=8;#8", new RunningSumProblem(new int[] {3, 5}).workedSolution());
+        assertEquals("4", new RunningSumProblem(new int[] {9, 5}).answer());
     }
 
     @Test
-    void aTwoTermProblemIsAnsweredInOneStep() {
-        assertEquals("#8", new RunningSumProblem(new int[] {3, 5}).workedSolution());
-    }
-
-    @Test
-    void aSingleTermIsAnsweredDirectly() {
-        RunningSumProblem problem = new RunningSumProblem(new int[] {7});
-        assertEquals("7=", problem.prompt());
-        assertEquals("#7", problem.workedSolution());
-    }
-
-    @Test
-    void negativeRunningTotalsAreWrittenWithTheirSign() {
-        RunningSumProblem problem = new RunningSumProblem(new int[] {1, -9, -3});
-        assertEquals("-8-3;#-11", problem.workedSolution());
-        assertEquals("-11", problem.answer());
+    void everyLineHasTheSameLengthSoLineKStartsAtTheSamePositionForEveryProblem() {
+        RunningSumProblem problem = new RunningSumProblem(new int[] {9, 9, 1, 4, 6, 8});
+        String[] lines = problem.workedSolution().split(";");
+        for (int i = 0; i < lines.length - 1; i++) {
+            assertEquals(RunningSumProblem.LINE_LENGTH - 1, lines[i].length(), lines[i]);
+        }
+        assertEquals("#7", lines[lines.length - 1]);
     }
 
     @Test
     void theWorkedSolutionsFinalAnswerIsTheGroundTruth() {
-        RunningSumProblem problem = new RunningSumProblem(new int[] {9, -4, 8, -1, 2, 6});
+        RunningSumProblem problem = new RunningSumProblem(new int[] {9, 4, 8, 1, 2, 6});
         assertEquals(FinalAnswer.Verdict.CORRECT, FinalAnswer.judge(problem.workedSolution(), problem.answer()));
     }
 
     @Test
+    void aTeacherThatNeverSlipsWritesTheReferenceSolution() {
+        RunningSumProblem problem = new RunningSumProblem(new int[] {2, 7, 7, 3, 5});
+        assertEquals(problem.workedSolution(), problem.sloppySolution(0.0, new SplittableRandom(1)));
+    }
+
+    @Test
+    void aSlipChangesOneLinesResultAndTheRestCarriesOnFromIt() {
+        // Given a teacher that slips on 30% of lines, and many solutions of one 6-term problem
+        RunningSumProblem problem = new RunningSumProblem(new int[] {2, 7, 7, 3, 5, 1});
+        SplittableRandom random = new SplittableRandom(3);
+        int wrong = 0;
+        int slips = 0;
+        int lines = 0;
+        for (int i = 0; i < 4000; i++) {
+            String solution = problem.sloppySolution(0.3, random);
+            String[] parts = solution.split(";");
+            int carried = -1;
+            for (int line = 0; line < parts.length - 1; line++) {
+                String text = parts[line];
+                int left = text.charAt(0) - '0';
+                int term = text.charAt(2) - '0';
+                int result = text.charAt(4) - '0';
+                // Then every line starts from the previous line's result (the chain stays consistent)
+                if (carried >= 0) {
+                    assertEquals(carried, left, solution);
+                }
+                slips += result != (left + term) % 10 ? 1 : 0;
+                lines++;
+                carried = result;
+            }
+            // And the final answer is the last line's result
+            assertEquals("#" + carried, parts[parts.length - 1]);
+            wrong += FinalAnswer.judge(solution, problem.answer()) == FinalAnswer.Verdict.CORRECT ? 0 : 1;
+        }
+        // And lines slip at the configured rate; a wrong digit turns right again only by a slip onto it (1 in 9)
+        assertEquals(0.3, (double) slips / lines, 0.02);
+        double expectedWrong = 0;
+        for (int line = 0; line < 5; line++) {
+            expectedWrong = expectedWrong * (1 - 0.3 / 9) + (1 - expectedWrong) * 0.3;
+        }
+        assertEquals(expectedWrong, wrong / 4000.0, 0.03);
+    }
+
+    @Test
+    void slipRatesOutsideZeroToOneAreRejected() {
+        RunningSumProblem problem = new RunningSumProblem(new int[] {2, 7});
+        assertThrows(IllegalArgumentException.class, () -> problem.sloppySolution(1.0, new SplittableRandom(1)));
+        assertThrows(IllegalArgumentException.class, () -> problem.sloppySolution(-0.1, new SplittableRandom(1)));
+        assertNotEquals(problem.workedSolution(), "");
+    }
+
+    @Test
     void parsingAPromptGivesBackTheSameProblem() {
-        RunningSumProblem problem = RunningSumProblem.parse("4-7+9-1=");
-        assertEquals("4-7+9-1=", problem.prompt());
+        RunningSumProblem problem = RunningSumProblem.parse("4+7+9+1=");
+        assertEquals("4+7+9+1=", problem.prompt());
         assertEquals(4, problem.termCount());
-        assertThrows(IllegalArgumentException.class, () -> RunningSumProblem.parse("4-7+"));
+        assertThrows(IllegalArgumentException.class, () -> RunningSumProblem.parse("4+7+"));
         assertThrows(IllegalArgumentException.class, () -> RunningSumProblem.parse("0+1="));
+        assertThrows(IllegalArgumentException.class, () -> RunningSumProblem.parse("4-7="));
+        assertThrows(IllegalArgumentException.class, () -> RunningSumProblem.parse("7="));
     }
 
     @Test
     void extremeProblemsFitTheDeclaredTokenBounds() {
-        // Given the problems with the longest numbers (all +9, and 1 then all -9)
-        int[] allPlus = new int[RunningSumProblem.MAX_TERMS];
-        Arrays.fill(allPlus, 9);
-        int[] allMinus = allPlus.clone();
-        allMinus[0] = 1;
-        Arrays.fill(allMinus, 1, allMinus.length, -9);
-        for (int[] terms : new int[][] {allPlus, allMinus}) {
-            RunningSumProblem problem = new RunningSumProblem(terms);
-            // Then prompt and reference response fit the bounds the model's context is sized from
-            assertTrue(TOKENIZER.encodeResponse(problem.workedSolution()).length <= RunningSumProblem.MAX_RESPONSE_TOKENS);
-            assertEquals(FinalAnswer.Verdict.CORRECT, FinalAnswer.judge(problem.workedSolution(), problem.answer()));
-            assertEquals(RunningSumProblem.MAX_PROMPT_TOKENS, TOKENIZER.encodePrompt(problem.prompt()).length);
-        }
+        // Given the longest problem
+        int[] terms = new int[RunningSumProblem.MAX_TERMS];
+        Arrays.fill(terms, 9);
+        RunningSumProblem problem = new RunningSumProblem(terms);
+        // Then prompt and reference response fill the bounds the model's context is sized from exactly
+        assertEquals(RunningSumProblem.MAX_RESPONSE_TOKENS, TOKENIZER.encodeResponse(problem.workedSolution()).length);
+        assertEquals(RunningSumProblem.MAX_PROMPT_TOKENS, TOKENIZER.encodePrompt(problem.prompt()).length);
+        assertEquals(FinalAnswer.Verdict.CORRECT, FinalAnswer.judge(problem.workedSolution(), problem.answer()));
     }
 
     @Test
     void invalidTermsAreRejected() {
-        assertThrows(IllegalArgumentException.class, () -> new RunningSumProblem(new int[0]));
+        assertThrows(IllegalArgumentException.class, () -> new RunningSumProblem(new int[] {5}));
         assertThrows(IllegalArgumentException.class, () -> new RunningSumProblem(new int[RunningSumProblem.MAX_TERMS + 1]));
         assertThrows(IllegalArgumentException.class, () -> new RunningSumProblem(new int[] {-3, 4}));
         assertThrows(IllegalArgumentException.class, () -> new RunningSumProblem(new int[] {3, 0}));

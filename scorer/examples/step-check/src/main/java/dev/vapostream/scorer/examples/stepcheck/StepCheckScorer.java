@@ -12,15 +12,16 @@ import dev.vapostream.scorer.api.Scorer;
 import dev.vapostream.scorer.api.ScorerSettings;
 
 /**
- * A process reward for the built-in running-sum task: checks every step {@code a+b=c;} or
- * {@code a-b=c;} of the chain of thought and gives {@code -penalty * wrongSteps / steps}
+ * A process reward for the built-in running-sum task: checks every line {@code a+b=c;} of the
+ * chain of thought (right when {@code c} is the last digit of {@code a+b}; {@code a-b=c;} is
+ * checked the same way) and gives {@code -penalty * wrongSteps / steps}
  * (0 when there are no steps). It has no opinion on the final answer, so it returns
  * {@link Score#of} and leaves correctness to the {@code correctness} scorer.
  *
  * <p>Setting: {@code scorer.step-check.penalty} (default 0.1).
  */
 public final class StepCheckScorer implements Scorer {
-    private static final Pattern STEP = Pattern.compile("(-?[0-9]+)([+-])([0-9]+)=(-?[0-9]+);");
+    private static final Pattern STEP = Pattern.compile("([0-9]+)([+-])([0-9]+)=([0-9]+);");
     private static final double DEFAULT_PENALTY = 0.1;
     private final double penalty;
 
@@ -41,7 +42,7 @@ public final class StepCheckScorer implements Scorer {
     @Override
     public String version() {
         // The penalty changes the scores, so it is part of the version recorded with them.
-        return "1(penalty=" + penalty + ")";
+        return "2(penalty=" + penalty + ")";
     }
 
     @Override
@@ -74,7 +75,7 @@ public final class StepCheckScorer implements Scorer {
                 long a = Long.parseLong(m.group(1));
                 long b = Long.parseLong(m.group(3));
                 long c = Long.parseLong(m.group(4));
-                if ((m.group(2).equals("+") ? a + b : a - b) != c) {
+                if (Math.floorMod(m.group(2).equals("+") ? a + b : a - b, 10) != c) {
                     wrong++;
                 }
             } catch (NumberFormatException tooLong) {

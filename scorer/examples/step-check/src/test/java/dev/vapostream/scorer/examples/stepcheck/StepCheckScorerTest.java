@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class StepCheckScorerTest {
 
     private static ResponseGroup group(String... texts) {
-        return ResponseGroup.newBuilder().setPromptId("p").setPromptText("3+5-2=").setAnswer("6").setPromptTokens(List.of())
+        return ResponseGroup.newBuilder().setPromptId("p").setPromptText("3+5+7=").setAnswer("5").setPromptTokens(List.of())
             .setPolicyVersion(0).setModelName("m")
             .setSampling(SamplingSettings.newBuilder().setTemperature(1f).setMaxNewTokens(64).build())
             .setResponses(Arrays.stream(texts).map(t -> SampledResponse.newBuilder().setTokens(List.of(1))
@@ -41,11 +41,12 @@ class StepCheckScorerTest {
     void penalisesTheFractionOfWrongSteps() throws Exception {
         // Given a penalty of 0.5
         Scorer scorer = new StepCheckScorer().configure(new ScorerSettings("step-check", Map.of("penalty", "0.5")));
-        // When a right chain, a chain with one wrong step of two, a negative chain and no chain are scored
-        List<Score> scores = scorer.score(group("3+5=8;8-2=6;#6", "3+5=8;8-2=7;#7", "1-9=-8;-8-3=-11;#-11", "#6"));
-        // Then only the wrong step costs, in proportion
-        assertEquals(List.of(Score.of(0.0), Score.of(-0.25), Score.of(0.0), Score.of(0.0)), scores);
-        assertEquals("1(penalty=0.5)", scorer.version());
+        // When a right chain (8+7 keeps the last digit 5), a chain with one wrong step of two, one whose
+        // step writes the whole sum instead of its last digit, and no chain are scored
+        List<Score> scores = scorer.score(group("3+5=8;8+7=5;#5", "3+5=8;8+7=6;#6", "3+5=8;8+7=15;#15", "#5"));
+        // Then only the wrong steps cost, in proportion
+        assertEquals(List.of(Score.of(0.0), Score.of(-0.25), Score.of(-0.25), Score.of(0.0)), scores);
+        assertEquals("2(penalty=0.5)", scorer.version());
     }
 
     @Test
