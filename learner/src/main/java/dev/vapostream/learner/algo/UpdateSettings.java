@@ -40,7 +40,7 @@ public record UpdateSettings(Aggregation aggregation, float epsLow, float epsHig
 
     /** VAPO's update: token-level loss, Clip-Higher 0.2/0.28, LM loss μ = 0.1, critic lr 2× the actor's. */
     public static UpdateSettings vapo(long seed) {
-        return new UpdateSettings(Aggregation.TOKEN, 0.2f, 0.28f, 0.1f, 0.2f, 1e-3f, 2e-3f, 0.0f, 1.0f, 1, 2, true, seed);
+        return new UpdateSettings(Aggregation.TOKEN, 0.2f, 0.28f, 0.1f, 0.2f, 3e-4f, 1e-3f, 0.0f, 1.0f, 1, 2, true, seed);
     }
 
     public UpdateSettings withAggregation(Aggregation a) {
