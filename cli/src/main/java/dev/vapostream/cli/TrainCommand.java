@@ -118,6 +118,7 @@ final class TrainCommand {
             }
             scorer = ScorerApp.start(ScorerConfig.fromProperties(scorerSettings(p, runDir)));
             AdvantageConfig advantageConfig = AdvantageConfig.fromProperties(advantageSettings(p, algorithm, runDir));
+            writeEstimatorSettings(runDir, advantageConfig.estimator());
             advantages = new KafkaStreams(AdvantageTopology.build(advantageConfig, critic), advantageConfig.streamsProperties());
             advantages.start();
             Progress progress = new Progress(learner.maxSteps(), learner.step());
@@ -157,16 +158,43 @@ final class TrainCommand {
 
     private static Properties scorerSettings(Properties p, Path runDir) {
         Properties s = base(p);
+        copyMatching(p, s, key -> key.equals("scorers") || key.startsWith("scorer.") || key.equals("group.time.limit.ms"));
         s.setProperty("topics.create", "false");
         s.setProperty("kafka.state.dir", runDir.resolve("state").resolve("scorer").toString());
         return s;
     }
 
+    /**
+     * VAPO's length coefficient for the built-in task. ARCHITECTURE.md's α = 0.05 (the advantage
+     * stage's default) is the paper's, for responses of 10^3-10^4 tokens, where it gives λ of
+     * 0.98-0.998; on this task's 9-57 tokens it gives λ = 0 up to 20 tokens and at most 0.65.
+     * α = 1 gives λ = 1 - 1/l (0.89-0.98), the paper's regime at this task's lengths, and learned
+     * ~4x faster in the same steps (docs/results.md). {@code --alpha} overrides it.
+     */
+    static final String BUILT_IN_TASK_ALPHA = "1.0";
+
     private static Properties advantageSettings(Properties p, Algorithm algorithm, Path runDir) {
         Properties a = base(p);
+        a.setProperty("alpha", BUILT_IN_TASK_ALPHA);
+        copyMatching(p, a, key -> key.equals("alpha") || key.equals("gamma") || key.startsWith("lambda."));
         a.setProperty("estimator", algorithm.estimator());
         a.setProperty("state.dir", runDir.resolve("state").resolve("advantage").toString());
         return a;
+    }
+
+    /** The advantage stage's resolved estimator beside the learner's settings, for the report and for replays. */
+    private static void writeEstimatorSettings(Path runDir, dev.vapostream.advantage.EstimatorSettings e) throws java.io.IOException {
+        Files.writeString(runDir.resolve("advantage.properties"), String.format(java.util.Locale.ROOT,
+            "# advantage-stream estimator used by this run%nestimator=%s%ngamma=%s%nlambda.critic=%s%nlambda.policy=%s%nalpha=%s%n",
+            e.estimator().name().toLowerCase(java.util.Locale.ROOT), e.gamma(), e.lambdaCritic(), e.lambdaPolicy(), e.alpha()));
+    }
+
+    private static void copyMatching(Properties from, Properties to, java.util.function.Predicate<String> key) {
+        for (String name : from.stringPropertyNames()) {
+            if (key.test(name)) {
+                to.setProperty(name, from.getProperty(name));
+            }
+        }
     }
 
     /** Cluster and serde settings shared by every stage. */

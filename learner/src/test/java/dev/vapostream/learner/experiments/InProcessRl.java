@@ -64,7 +64,7 @@ public final class InProcessRl {
         int prompts = Integer.parseInt(a.getOrDefault("P", "8"));
         int group = Integer.parseInt(a.getOrDefault("G", "16"));
         int vps = Integer.parseInt(a.getOrDefault("vps", "10"));
-        double alpha = Double.parseDouble(a.getOrDefault("alpha", "0.05"));
+        double alpha = Double.parseDouble(a.getOrDefault("alpha", "1.0"));
         int evalEvery = Integer.parseInt(a.getOrDefault("evalEvery", "10"));
         int evalN = Integer.parseInt(a.getOrDefault("evalN", "256"));
         long seed = Long.parseLong(a.getOrDefault("seed", "7"));
