@@ -44,7 +44,7 @@ final class TaskCommands {
 
     /**
      * {@code vapo pretrain [--out runs/base/policy.weights] [--seed 1] [--heldout data/heldout.jsonl]
-     * [--slip-rate 0.5] [--stop-greedy-accuracy 0.95] [--max-seconds 600]}
+     * [--slip-rate 0.5] [--slip-steps 500] [--stop-greedy-accuracy 0.95] [--max-seconds 600]}
      */
     static int pretrain(List<String> args) throws IOException {
         Properties p = StageProperties.from(args);
@@ -52,7 +52,8 @@ final class TaskCommands {
         PretrainSettings defaults = PretrainSettings.defaults(seed(p));
         pretrainBasePolicy(out, new PretrainSettings(defaults.seed(), defaults.batchSize(), defaults.learningRate(),
                 defaults.warmupSteps(), defaults.weightDecay(), defaults.clipNorm(),
-                doubleOf(p, "slip-rate", defaults.teacherSlipRate()), defaults.maxSteps(), defaults.evalEvery(),
+                doubleOf(p, "slip-rate", defaults.teacherSlipRate()), intOf(p, "slip-steps", defaults.slipSteps()),
+                defaults.maxSteps(), defaults.evalEvery(),
                 doubleOf(p, "stop-greedy-accuracy", defaults.stopGreedyAccuracy()), defaults.maxFormatErrorRate(),
                 doubleOf(p, "max-seconds", defaults.timeBudgetSeconds())));
         Path heldOut = Path.of(p.getProperty("heldout", "data/" + JsonlDataset.HELD_OUT_FILE));

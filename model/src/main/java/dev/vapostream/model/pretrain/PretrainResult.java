@@ -6,13 +6,15 @@ import java.util.List;
  * What a pretraining run did.
  *
  * @param steps optimizer steps taken
+ * @param methodLearnedAtStep the step at which greedy decoding reached the target and the
+ *     slipping teacher took over, or -1 if it never did
  * @param stopReason why it stopped
  * @param finalValidation the validation evaluation at the stopping point
  * @param history every validation evaluation, in order
  * @param lastLoss mean per-token NLL of the last batch
  * @param seconds wall time
  */
-public record PretrainResult(int steps, StopReason stopReason, EvalReport finalValidation,
+public record PretrainResult(int steps, int methodLearnedAtStep, StopReason stopReason, EvalReport finalValidation,
         List<EvalPoint> history, double lastLoss, double seconds) {
 
     public PretrainResult {
@@ -20,7 +22,7 @@ public record PretrainResult(int steps, StopReason stopReason, EvalReport finalV
     }
 
     public enum StopReason {
-        /** Greedy validation accuracy and the format-error rate reached their targets. */
+        /** The method was learned (greedy accuracy and format-error targets) and the slip phase ran. */
         TARGET_REACHED,
         /** {@code maxSteps} ran out first. */
         MAX_STEPS,

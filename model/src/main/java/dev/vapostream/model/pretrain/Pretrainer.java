@@ -19,10 +19,11 @@ import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
- * Trains a base policy on worked solutions of a teacher that slips (token-level NLL of the
- * teacher's response) and stops as soon as greedy decoding shows the method is learned. Sampled
- * at temperature 1, as RL samples, such a policy slips as often as its teacher and solves only
- * a few problems: the starting point RL is supposed to lift, by making it stop slipping.
+ * Trains a base policy (token-level NLL of the target response) in two phases: reference
+ * solutions until greedy decoding shows the method is learned, then solutions of a teacher that
+ * slips. Sampled at temperature 1, as RL samples, the result slips about as often as that teacher
+ * and solves only a few problems: the starting point RL is supposed to lift, by making it stop
+ * slipping. (One phase on the slipping teacher alone learns the method far more slowly.)
  */
 public final class Pretrainer {
 
@@ -53,19 +54,30 @@ public final class Pretrainer {
         Evaluator evaluator = new Evaluator(tokenizer, EVAL_BATCH_SIZE);
         List<EvalPoint> history = new ArrayList<>();
         double loss = Double.NaN;
+        int methodLearnedAt = -1;
         try (AdamW optimizer = new AdamW(policy.parameters(), settings.weightDecay())) {
             for (int step = 1; step <= settings.maxSteps(); step++) {
-                loss = trainStep(policy, optimizer, batches.next(), settings, step, teacher);
+                boolean slipping = methodLearnedAt > 0;
+                loss = trainStep(policy, optimizer, batches.next(), settings, step,
+                        slipping ? settings.teacherSlipRate() : 0.0, teacher);
                 boolean outOfTime = seconds(started) > settings.timeBudgetSeconds();
-                if (step % settings.evalEvery() == 0 || step == settings.maxSteps() || outOfTime) {
+                boolean slipsDone = slipping && step - methodLearnedAt >= settings.slipSteps();
+                if (step % settings.evalEvery() == 0 || step == settings.maxSteps() || outOfTime || slipsDone) {
                     EvalReport report = evaluator.evaluate(policy, validation, evalSampling, settings.seed() + step);
                     EvalReport greedyReport = evaluator.evaluate(policy, validation, greedy, settings.seed() + step);
                     history.add(new EvalPoint(step, loss, report, greedyReport));
-                    log.accept(String.format("step %d loss %.4f %.0fs: greedy %.1f%%, sampled %s", step, loss,
-                            seconds(started), 100 * greedyReport.accuracy(), report.summary()));
-                    StopReason reason = stopReason(report, greedyReport, settings, step, outOfTime);
+                    log.accept(String.format("step %d (%s) loss %.4f %.0fs: greedy %.1f%%, sampled %s", step,
+                            slipping ? "slipping teacher" : "method", loss, seconds(started),
+                            100 * greedyReport.accuracy(), report.summary()));
+                    if (!slipping && methodLearned(report, greedyReport, settings)) {
+                        methodLearnedAt = step;
+                        slipsDone = settings.slipSteps() == 0;
+                    }
+                    StopReason reason = slipsDone ? StopReason.TARGET_REACHED
+                            : outOfTime ? StopReason.TIME_BUDGET
+                            : step == settings.maxSteps() ? StopReason.MAX_STEPS : null;
                     if (reason != null) {
-                        return new PretrainResult(step, reason, report, history, loss, seconds(started));
+                        return new PretrainResult(step, methodLearnedAt, reason, report, history, loss, seconds(started));
                     }
                 }
             }
@@ -73,28 +85,21 @@ public final class Pretrainer {
         throw new IllegalStateException("the last step always evaluates and stops");
     }
 
-    private static StopReason stopReason(EvalReport report, EvalReport greedy, PretrainSettings settings, int step,
-            boolean outOfTime) {
-        if (greedy.accuracy() >= settings.stopGreedyAccuracy()
-                && report.formatErrorRate() <= settings.maxFormatErrorRate()) {
-            return StopReason.TARGET_REACHED;
-        }
-        if (outOfTime) {
-            return StopReason.TIME_BUDGET;
-        }
-        return step == settings.maxSteps() ? StopReason.MAX_STEPS : null;
+    private static boolean methodLearned(EvalReport report, EvalReport greedy, PretrainSettings settings) {
+        return greedy.accuracy() >= settings.stopGreedyAccuracy()
+                && report.formatErrorRate() <= settings.maxFormatErrorRate();
     }
 
     /** One AdamW step on the mean NLL over all response tokens of the batch; returns that loss. */
     private double trainStep(PolicyModel policy, AdamW optimizer, List<TaskExample> batch, PretrainSettings settings,
-            int step, SplittableRandom teacher) {
+            int step, double slipRate, SplittableRandom teacher) {
         List<int[]> prompts = new ArrayList<>(batch.size());
         List<int[]> targets = new ArrayList<>(batch.size());
         int tokenCount = 0;
         for (TaskExample example : batch) {
             prompts.add(tokenizer.encodePrompt(example.prompt()));
             RunningSumProblem problem = RunningSumProblem.parse(example.prompt());
-            int[] target = tokenizer.encodeResponse(problem.sloppySolution(settings.teacherSlipRate(), teacher));
+            int[] target = tokenizer.encodeResponse(problem.sloppySolution(slipRate, teacher));
             targets.add(target);
             tokenCount += target.length;
         }

@@ -19,7 +19,7 @@ public final class BuiltInTask {
         return CharTokenizer.forBuiltInTask();
     }
 
-    /** The default base policy size: 2 layers, width 64, 4 heads (107 584 parameters with the built-in context). */
+    /** The default base policy size: 2 layers, width 64, 4 heads (107 328 parameters with the built-in context). */
     public static ModelConfig defaultModelConfig() {
         return modelConfig(2, 64, 4);
     }

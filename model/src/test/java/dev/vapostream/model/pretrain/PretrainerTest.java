@@ -24,7 +24,7 @@ class PretrainerTest {
 
     /** A greedy accuracy of 100% cannot be reached by a tiny model in 40 steps, so it runs all steps. */
     private static PretrainSettings settings(long seed) {
-        return new PretrainSettings(seed, 8, 1e-2f, 5, 0.01f, 1f, 0.3, STEPS, 20, 1.0, 0.0, 120);
+        return new PretrainSettings(seed, 8, 1e-2f, 5, 0.01f, 1f, 0.3, 10, STEPS, 20, 1.0, 0.0, 120);
     }
 
     @Test
@@ -36,6 +36,7 @@ class PretrainerTest {
             // Then the per-token loss fell well below uniform, and it stopped on the step cap after two evaluations
             assertTrue(result.lastLoss() < Math.log(18) - 0.5, "last loss " + result.lastLoss());
             assertEquals(StopReason.MAX_STEPS, result.stopReason());
+            assertEquals(-1, result.methodLearnedAtStep());
             assertEquals(STEPS, result.steps());
             assertEquals(List.of(20, 40), result.history().stream().map(PretrainResult.EvalPoint::step).toList());
         }
@@ -54,11 +55,12 @@ class PretrainerTest {
     void reachingTheTargetStopsTraining() {
         // Given a target every evaluation meets (accuracy >= 0, any format-error rate)
         try (PolicyModel policy = PolicyModel.initialise(TINY, 7L)) {
-            PretrainSettings easyTarget = new PretrainSettings(7L, 4, 1e-3f, 0, 0f, 1f, 0.3, 100, 3, 0.0, 1.0, 120);
+            PretrainSettings easyTarget = new PretrainSettings(7L, 4, 1e-3f, 0, 0f, 1f, 0.3, 5, 100, 3, 0.0, 1.0, 120);
             PretrainResult result = pretrainer().train(policy, train, validation, easyTarget, line -> { });
-            // Then training stops at the first evaluation
+            // Then the method phase ends at the first evaluation and training stops after the 5 slip steps
             assertEquals(StopReason.TARGET_REACHED, result.stopReason());
-            assertEquals(3, result.steps());
+            assertEquals(3, result.methodLearnedAtStep());
+            assertEquals(8, result.steps());
         }
     }
 
