@@ -117,7 +117,8 @@ final class AblateCommand {
         return kept;
     }
 
-    private static double finalAccuracy(Path runDir, Path heldOut, int problems) throws IOException {
+    /** Held-out accuracy (temperature 1, sampling seed 12345) of the run's latest checkpointed policy. */
+    static double finalAccuracy(Path runDir, Path heldOut, int problems) throws IOException {
         Path checkpoints = runDir.resolve("checkpoints");
         String latest = Files.readString(checkpoints.resolve("LATEST"), StandardCharsets.UTF_8).trim();
         try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(checkpoints.resolve(latest).resolve("policy.weights")))) {

@@ -1,0 +1,76 @@
+package dev.vapostream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.task.JsonlDataset;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code vapo train} as a user runs it, with a tiny budget: its own JVM, its own embedded broker
+ * and registry, a base policy pretrained from scratch, then a few VAPO steps through every stage.
+ * The policy must end clearly above the base on held-out problems.
+ */
+class TrainEndToEndIT {
+
+    private static final int HELD_OUT = 256;
+    private static final long DEADLINE_MINUTES = 25;
+
+    @Test
+    void aShortTrainingRunLiftsHeldOutAccuracyAboveTheBase(@TempDir Path dir) throws Exception {
+        // Given a fresh folder: no dataset and no base policy yet
+        Path runDir = dir.resolve("run");
+        Path data = dir.resolve("data");
+        Path base = dir.resolve("base").resolve("policy.weights");
+
+        // When vapo train runs 5 value-pretraining and 40 policy steps with a fixed seed
+        int exit = vapoTrain(dir, "--run-dir", runDir.toString(), "--data-dir", data.toString(),
+            "--base-policy", base.toString(), "--seed", "1", "--max-steps", "45", "--value-pretrain-steps", "5",
+            "--eval-every", "0");
+
+        // Then it finished, wrote its report, and its policy beats the base on the same held-out problems and samples
+        assertEquals(0, exit, "vapo train failed; log: " + dir.resolve("train.log"));
+        assertTrue(Files.exists(runDir.resolve("report").resolve("report.html")), "no report");
+        Path heldOut = data.resolve(JsonlDataset.HELD_OUT_FILE);
+        double before;
+        try (PolicyModel basePolicy = PolicyModel.fromWeights(Files.readAllBytes(base))) {
+            before = TaskCommands.evaluate(basePolicy, JsonlDataset.read(heldOut), HELD_OUT, 12345).accuracy();
+        }
+        double after = AblateCommand.finalAccuracy(runDir, heldOut, HELD_OUT);
+        assertTrue(after >= before + 0.10, String.format("held-out accuracy %.3f -> %.3f", before, after));
+    }
+
+    /** Runs {@code vapo train} in a child JVM and returns its exit code; kills it at the deadline. */
+    private static int vapoTrain(Path dir, String... flags) throws Exception {
+        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        command.addAll(ChildJvm.inheritedSystemProperties());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Vapo.class.getName(), "train"));
+        command.addAll(List.of(flags));
+        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+            .redirectOutput(dir.resolve("train.log").toFile()).start();
+        try {
+            if (!child.waitFor(DEADLINE_MINUTES, TimeUnit.MINUTES)) {
+                throw new AssertionError("vapo train still running after " + DEADLINE_MINUTES + " minutes; log tail:\n"
+                    + tail(dir.resolve("train.log")));
+            }
+            return child.exitValue();
+        } finally {
+            child.descendants().forEach(ProcessHandle::destroyForcibly);
+            child.destroyForcibly();
+            child.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String tail(Path log) throws java.io.IOException {
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+    }
+}
