@@ -71,8 +71,8 @@ public final class InProcessRl {
         Path data = Path.of(a.getOrDefault("data", "data"));
         UpdateSettings settings = new UpdateSettings(Aggregation.valueOf(a.getOrDefault("agg", "TOKEN")),
             Float.parseFloat(a.getOrDefault("epsLow", "0.2")), Float.parseFloat(a.getOrDefault("epsHigh", "0.28")),
-            Float.parseFloat(a.getOrDefault("mu", "0.1")), 0.2f, Float.parseFloat(a.getOrDefault("alr", "1e-3")),
-            Float.parseFloat(a.getOrDefault("clr", "2e-3")), 0f, 1f, Integer.parseInt(a.getOrDefault("epochs", "1")),
+            Float.parseFloat(a.getOrDefault("mu", "0.1")), Float.parseFloat(a.getOrDefault("vclip", "0.2")), Float.parseFloat(a.getOrDefault("alr", "3e-4")),
+            Float.parseFloat(a.getOrDefault("clr", "1e-3")), 0f, 1f, Integer.parseInt(a.getOrDefault("epochs", "1")),
             Integer.parseInt(a.getOrDefault("mb", "2")), true, seed);
 
         List<TaskExample> train = JsonlDataset.read(data.resolve(JsonlDataset.TRAIN_FILE));
