@@ -22,6 +22,8 @@ import dev.vapostream.model.task.TaskExample;
  * budget, each run a {@code vapo train} in its own JVM (so no engine or Kafka state leaks between
  * runs). Each finished run's final policy is evaluated on the same held-out problems and appended
  * to {@code results.jsonl}; a re-run skips what is recorded, so the table can be built in parts.
+ * The table and its chart are written to {@code ablation.md} and {@code ablation.png} in the
+ * output folder, for docs/results.md.
  *
  * <pre>
  * --out runs/ablate  --seeds 3  --max-steps 100  --max-minutes 0  --eval-problems 512
@@ -85,7 +87,11 @@ final class AblateCommand {
                 System.out.printf(Locale.ROOT, "ablate: %-30s seed %d  held-out %.1f%%%n", name, seed, 100 * accuracy);
             }
         }
-        System.out.print(AblationTable.render(results));
+        String table = AblationTable.render(results);
+        System.out.print(table);
+        Files.writeString(out.resolve("ablation.md"), table, StandardCharsets.UTF_8);
+        AblationTable.plot(results, out.resolve("ablation.png"));
+        System.out.println("ablate: wrote " + out.resolve("ablation.md") + " and " + out.resolve("ablation.png"));
         return 0;
     }
 

@@ -1,5 +1,7 @@
 package dev.vapostream.cli;
 
+import dev.vapostream.cli.report.AblationPlot;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,6 +48,16 @@ final class AblationTable {
                 v.isEmpty() ? "—" : String.format(Locale.ROOT, "%.1f ± %.1f", 100 * mean(v), 100 * sd(v)), paper));
         }
         return s.toString();
+    }
+
+    /** The same results as a chart: mean and per-run accuracy per configuration beside the paper's score. */
+    static void plot(Path results, Path png) throws IOException {
+        List<AblationPlot.Row> rows = new ArrayList<>();
+        for (Map.Entry<String, List<Double>> e : read(results).entrySet()) {
+            AblateCommand.Configuration c = AblateCommand.CONFIGURATIONS.get(e.getKey());
+            rows.add(new AblationPlot.Row(e.getKey(), e.getValue(), c == null ? null : c.paperScore()));
+        }
+        AblationPlot.write(png, "Ablation on the built-in task: final held-out accuracy", rows);
     }
 
     static double mean(List<Double> v) {

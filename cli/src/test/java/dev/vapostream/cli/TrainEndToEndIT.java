@@ -45,6 +45,7 @@ class TrainEndToEndIT {
             before = TaskCommands.evaluate(basePolicy, JsonlDataset.read(heldOut), HELD_OUT, 12345).accuracy();
         }
         double after = AblateCommand.finalAccuracy(runDir, heldOut, HELD_OUT);
+        System.out.printf("TrainEndToEndIT: held-out accuracy %.3f (base) -> %.3f after 45 steps%n", before, after);
         assertTrue(after >= before + 0.10, String.format("held-out accuracy %.3f -> %.3f", before, after));
     }
 

@@ -31,13 +31,17 @@ final class LinePlot {
     }
 
     static void write(Path file, String title, String yLabel, List<Line> lines) throws IOException {
+        write(file, title, "step", yLabel, lines);
+    }
+
+    static void write(Path file, String title, String xLabel, String yLabel, List<Line> lines) throws IOException {
         BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, WIDTH, HEIGHT);
         double[] box = bounds(lines);
-        axes(g, title, yLabel, box);
+        axes(g, title, xLabel, yLabel, box);
         for (int i = 0; i < lines.size(); i++) {
             draw(g, lines.get(i).points(), box, PALETTE[i % PALETTE.length]);
             g.setColor(PALETTE[i % PALETTE.length]);
@@ -71,7 +75,7 @@ final class LinePlot {
         return new double[] {xMin, xMax, yMin - pad, yMax + pad};
     }
 
-    private static void axes(Graphics2D g, String title, String yLabel, double[] box) {
+    private static void axes(Graphics2D g, String title, String xLabel, String yLabel, double[] box) {
         g.setColor(Color.BLACK);
         g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
         g.drawString(title, LEFT, 20);
@@ -85,9 +89,10 @@ final class LinePlot {
             g.setColor(Color.BLACK);
             g.drawString(String.format(Locale.ROOT, "%.3g", y), 5, py + 4);
             double x = box[0] + (box[1] - box[0]) * i / 4;
-            g.drawString(String.format(Locale.ROOT, "%.0f", x), px(x, box) - 10, HEIGHT - BOTTOM + 16);
+            g.drawString(String.format(Locale.ROOT, box[1] - box[0] < 20 ? "%.1f" : "%.0f", x), px(x, box) - 10,
+                HEIGHT - BOTTOM + 16);
         }
-        g.drawString("step", WIDTH / 2 - 10, HEIGHT - 12);
+        g.drawString(xLabel, WIDTH / 2 - 10, HEIGHT - 12);
         g.drawString(yLabel, LEFT, HEIGHT - 12);
     }
 

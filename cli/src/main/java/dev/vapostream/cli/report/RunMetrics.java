@@ -52,16 +52,38 @@ public record RunMetrics(String name, List<Map<String, Double>> steps, Map<Strin
         return points.toArray(new double[0][]);
     }
 
+    /**
+     * (minutes, value) points of one metric, the time counted from the end of the first step
+     * (startup, dataset and base pretraining are not training time).
+     */
+    public double[][] seriesOverMinutes(String metric) {
+        List<double[]> points = new ArrayList<>();
+        Double start = steps.isEmpty() ? null : steps.get(0).get("timestampMs");
+        for (Map<String, Double> s : steps) {
+            Double v = s.get(metric);
+            Double at = s.get("timestampMs");
+            if (v != null && at != null && start != null && Double.isFinite(v)) {
+                points.add(new double[] {(at - start) / 60_000.0, v});
+            }
+        }
+        return points.toArray(new double[0][]);
+    }
+
+    /** learner.properties, then the advantage stage's estimator (advantage.properties) under "advantage.". */
     private static Map<String, String> settings(Path runDir) throws IOException {
         Map<String, String> settings = new LinkedHashMap<>();
-        Path file = runDir.resolve("learner.properties");
+        load(runDir.resolve("learner.properties"), "", settings);
+        load(runDir.resolve("advantage.properties"), "advantage.", settings);
+        return settings;
+    }
+
+    private static void load(Path file, String prefix, Map<String, String> into) throws IOException {
         if (Files.exists(file)) {
             Properties p = new Properties();
             try (var in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 p.load(in);
             }
-            p.stringPropertyNames().stream().sorted().forEach(k -> settings.put(k, p.getProperty(k)));
+            p.stringPropertyNames().stream().sorted().forEach(k -> into.put(prefix + k, p.getProperty(k)));
         }
-        return settings;
     }
 }

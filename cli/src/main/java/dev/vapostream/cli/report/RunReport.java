@@ -17,6 +17,8 @@ import java.util.Map;
 public final class RunReport {
     /** metric name in metrics.jsonl → chart title. */
     static final Map<String, String> CHARTS = new LinkedHashMap<>();
+    /** Held-out accuracy against minutes since the first step, beside the per-step charts. */
+    static final String ACCURACY_OVER_TIME = "heldOutAccuracy-minutes.png";
 
     static {
         CHARTS.put("heldOutAccuracy", "Held-out accuracy (temperature 1)");
@@ -51,6 +53,13 @@ public final class RunReport {
             LinePlot.write(out.resolve(file), chart.getValue(), chart.getKey(), lines);
             html.append("<img src=\"").append(file).append("\" alt=\"").append(escape(chart.getValue())).append("\">");
         }
+        List<LinePlot.Line> overTime = new ArrayList<>();
+        for (RunMetrics m : metrics) {
+            overTime.add(new LinePlot.Line(m.name(), m.seriesOverMinutes("heldOutAccuracy")));
+        }
+        LinePlot.write(out.resolve(ACCURACY_OVER_TIME), "Held-out accuracy over training time", "minutes",
+            "heldOutAccuracy", overTime);
+        html.append("<img src=\"").append(ACCURACY_OVER_TIME).append("\" alt=\"Held-out accuracy over minutes\">");
         html.append("<h2>Settings</h2>");
         for (RunMetrics m : metrics) {
             html.append("<h3>").append(escape(m.name())).append(" (").append(m.steps().size()).append(" steps)</h3><table>");

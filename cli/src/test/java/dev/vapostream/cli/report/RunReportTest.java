@@ -38,15 +38,22 @@ class RunReportTest {
         assertArrayEquals(new double[] {2, 0.1}, RunMetrics.read(a).series("heldOutAccuracy")[0], 1e-9);
         assertEquals(1, RunMetrics.read(a).series("heldOutAccuracy").length);
         assertEquals(3, RunMetrics.read(a).series("rewardMean").length);
+        // And held-out accuracy is also drawn against minutes since the first step (step 2 came 1.5 minutes later)
+        assertTrue(html.contains("src=\"" + RunReport.ACCURACY_OVER_TIME + "\""));
+        assertTrue(Files.exists(a.resolve("report").resolve(RunReport.ACCURACY_OVER_TIME)));
+        assertArrayEquals(new double[] {1.5, 0.1}, RunMetrics.read(a).seriesOverMinutes("heldOutAccuracy")[0], 1e-9);
+        // And the advantage stage's estimator is among the settings
+        assertTrue(html.contains("<th>advantage.alpha</th><td>1.0</td>"), html);
     }
 
     private static Path run(Path dir, double heldOut, String preset) throws Exception {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("metrics.jsonl"), String.join("\n",
-            "{\"runId\":\"x\",\"step\":1,\"phase\":\"VALUE_PRETRAIN\",\"rewardMean\":0.1,\"heldOutAccuracy\":null,\"entropy\":1.0,\"explainedVariance\":null}",
-            "{\"runId\":\"x\",\"step\":2,\"phase\":\"POLICY\",\"rewardMean\":0.2,\"heldOutAccuracy\":" + heldOut + ",\"entropy\":0.9}",
+            "{\"runId\":\"x\",\"step\":1,\"timestampMs\":1000000,\"phase\":\"VALUE_PRETRAIN\",\"rewardMean\":0.1,\"heldOutAccuracy\":null,\"entropy\":1.0,\"explainedVariance\":null}",
+            "{\"runId\":\"x\",\"step\":2,\"timestampMs\":1090000,\"phase\":\"POLICY\",\"rewardMean\":0.2,\"heldOutAccuracy\":" + heldOut + ",\"entropy\":0.9}",
             "{\"runId\":\"x\",\"step\":3,\"phase\":\"POLICY\",\"rewardMean\":0.3,\"heldOutAccuracy\":null,\"entropy\":0.8}") + "\n");
         Files.writeString(dir.resolve("learner.properties"), "preset=" + preset + "\n");
+        Files.writeString(dir.resolve("advantage.properties"), "alpha=1.0\n");
         return dir;
     }
 }
