@@ -45,6 +45,7 @@ public final class Learner implements AutoCloseable {
     private final VapoUpdate update;
     private final PromptAdmission admission;
     private final GroupSource source;
+    private final DeadLetteredPrompts deadLettered;
     private final WeightPublisher weights;
     private final MetricsWriter metrics;
     private final List<TaskExample> heldOut;
@@ -63,6 +64,7 @@ public final class Learner implements AutoCloseable {
         this.admission = new PromptAdmission(config, train,
             Math.max(admittedOnTopic, resumed == null ? 0 : resumed.admitted()));
         this.source = new GroupSource(config, resumed == null ? null : resumed.offsets());
+        this.deadLettered = new DeadLetteredPrompts(config);
         this.weights = new WeightPublisher(config);
         this.metrics = new MetricsWriter(config);
         if (resumed != null) {
@@ -130,9 +132,9 @@ public final class Learner implements AutoCloseable {
     /** As {@link #run(BooleanSupplier)}, telling {@code onStep} each step's metrics (e.g. for a progress line). */
     public void run(BooleanSupplier stop, java.util.function.Consumer<TrainMetrics> onStep) {
         while (step < config.maxSteps() && !stop.getAsBoolean()) {
-            admission.topUp(source.counts().consumed, policyVersion);
+            topUpAdmission();
             GroupSource.Batch batch = source.next(config.algorithm().promptsPerStep(), policyVersion,
-                () -> admission.topUp(source.counts().consumed, policyVersion), stop);
+                this::topUpAdmission, stop);
             if (batch == null) {
                 break;
             }
@@ -245,6 +247,7 @@ public final class Learner implements AutoCloseable {
         p.setProperty("eval.every", Integer.toString(config.evalEvery()));
         p.setProperty("eval.problems", Integer.toString(config.evalProblems()));
         p.setProperty("device", config.device().name().toLowerCase(Locale.ROOT));
+        p.setProperty("dead.letter.topics", String.join(",", config.deadLetterTopics()));
         p.setProperty("topics", String.join(",", config.promptsTopic(), config.advantagesTopic(), config.weightsTopic(),
             config.metricsTopic()));
         try (Writer w = Files.newBufferedWriter(config.runDir().resolve("learner.properties"), StandardCharsets.UTF_8)) {
@@ -258,10 +261,16 @@ public final class Learner implements AutoCloseable {
         return String.format(Locale.ROOT, "%.3f", v);
     }
 
+    /** Groups trained or skipped, and prompts dead-lettered upstream, both free admission slots. */
+    private void topUpAdmission() {
+        admission.topUp(source.counts().consumed + deadLettered.count(), policyVersion);
+    }
+
     @Override
     public void close() {
         admission.close();
         source.close();
+        deadLettered.close();
         weights.close();
         metrics.close();
         update.close();

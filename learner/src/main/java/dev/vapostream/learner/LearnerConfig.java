@@ -1,6 +1,8 @@
 package dev.vapostream.learner;
 
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -8,6 +10,7 @@ import java.util.Properties;
 
 import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.SerdeSettings;
+import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
 
 /**
@@ -29,6 +32,8 @@ import dev.vapostream.schemas.Topics;
  * topics.create, topics.replication  create missing topics at start (true) with this replication (1)
  * policy.model, critic.model         names on the weights topic (policy, critic)
  * prompts.topic, advantages.topic, weights.topic, metrics.topic
+ * dead.letter.topics                 comma-separated; a prompt of this run found there frees its admission slot
+ *                                    (default: the .dlq topics of prompts, rollouts, scored and advantages)
  * kafka.*                            client settings passed through untouched
  * + the algorithm settings of {@link Algorithm}
  * </pre>
@@ -39,7 +44,7 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
                             String policyModel, String criticModel, int maxSteps, int maxPromptsInFlight,
                             int maxStaleness, StalenessMode stalenessMode, float truncation, int evalEvery,
                             int evalProblems, long seed, Device device, boolean createTopics,
-                            short topicReplication) {
+                            short topicReplication, List<String> deadLetterTopics) {
 
     /** Where the learner's tensors live. DJL places them on the engine's default device. */
     public enum Device {
@@ -73,6 +78,7 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
         Objects.requireNonNull(basePolicy, "base.policy is required (vapo pretrain writes one)");
         Objects.requireNonNull(trainData, "train.data is required (vapo dataset writes one)");
         kafka = Map.copyOf(kafka);
+        deadLetterTopics = List.copyOf(deadLetterTopics);
         if (maxSteps < 1) {
             throw new IllegalArgumentException("max.steps must be at least 1, got " + maxSteps);
         }
@@ -117,7 +123,17 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
             Algorithm.intOf(p, "eval.every", 10), Algorithm.intOf(p, "eval.problems", 256),
             Long.parseLong(p.getProperty("seed", "1")), device(p.getProperty("device", "cpu")),
             Boolean.parseBoolean(p.getProperty("topics.create", "true")),
-            (short) Algorithm.intOf(p, "topics.replication", 1));
+            (short) Algorithm.intOf(p, "topics.replication", 1), deadLetterTopics(p));
+    }
+
+    private static List<String> deadLetterTopics(Properties p) {
+        String listed = p.getProperty("dead.letter.topics");
+        if (listed != null) {
+            return Arrays.stream(listed.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+        }
+        return List.of(TopicDescriptor.deadLetterTopicOf(p.getProperty("prompts.topic", Topics.PROMPTS.name())),
+            Topics.ROLLOUTS.deadLetterTopic(), Topics.SCORED.deadLetterTopic(),
+            TopicDescriptor.deadLetterTopicOf(p.getProperty("advantages.topic", Topics.ADVANTAGES.name())));
     }
 
     private static Device device(String name) {

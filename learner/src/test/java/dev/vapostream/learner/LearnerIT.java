@@ -1,5 +1,8 @@
 package dev.vapostream.learner;
 
+import dev.vapostream.schemas.TopicDescriptor;
+
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -97,6 +100,48 @@ class LearnerIT {
             assertEquals(Set.of(0L, 1L, 2L, 3L), versions.get("policy"));
             assertEquals(Set.of(0L, 1L, 2L, 3L, 4L, 5L), versions.get("critic"));
             assertTrue(Files.exists(dir.resolve("run").resolve("learner.properties")));
+        }
+    }
+
+    @Test
+    void aPromptDeadLetteredUpstreamFreesItsAdmissionSlot(ClusterEndpoints cluster, @TempDir Path dir) throws Exception {
+        // Given an in-flight bound of exactly one batch (2 prompts), so a single lost group would stall admission,
+        // and a stand-in stage that dead-letters every third prompt to the scored topic's dead-letter topic
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        Properties p = settings(cluster, dir, id);
+        String scored = "learner-it.scored-" + id;
+        p.setProperty("max.prompts.in.flight", "2");
+        p.setProperty("dead.letter.topics", TopicDescriptor.deadLetterTopicOf(scored));
+        p.setProperty("max.steps", "4");
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            TopicAdmin.ensure(admin, List.of(Topics.PROMPTS.withName(p.getProperty("prompts.topic")),
+                Topics.ADVANTAGES.withName(p.getProperty("advantages.topic")), Topics.SCORED.withName(scored),
+                Topics.WEIGHTS.withName(p.getProperty("weights.topic")),
+                Topics.METRICS.withName(p.getProperty("metrics.topic"))), (short) 1);
+        }
+        byte[] base;
+        try (PolicyModel policy = PolicyModel.initialise(BuiltInTask.modelConfig(1, 32, 2), 5)) {
+            base = policy.encodeWeights();
+        }
+        Files.write(dir.resolve("base.weights"), base);
+        JsonlDataset.writeBuiltInSplits(dir.resolve("data"), 3, 200, 40);
+
+        try (StandInUpstream upstream = new StandInUpstream(cluster, p.getProperty("prompts.topic"),
+            p.getProperty("advantages.topic"), base, 4, scored, 3);
+             Learner learner = Learner.open(LearnerConfig.fromProperties(p))) {
+            // When the learner runs its 4 steps, given 3 minutes
+            long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+            learner.run(() -> System.nanoTime() > deadline);
+
+            // Then it finished them instead of waiting forever for the dead-lettered groups
+            assertEquals(4, learner.step(), "stalled; dead-lettered: " + upstream.deadLettered());
+            assertFalse(upstream.deadLettered().isEmpty());
+            // And every admitted prompt is trained, dead-lettered or still in flight (at most one batch)
+            Checkpoints.State last = Checkpoints.latest(dir.resolve("run")).orElseThrow().state();
+            assertEquals(8, last.consumed());
+            long settled = last.consumed() + upstream.deadLettered().size();
+            assertTrue(last.admitted() >= settled && last.admitted() - settled <= 2,
+                "admitted " + last.admitted() + ", consumed " + last.consumed() + ", dead-lettered " + upstream.deadLettered().size());
         }
     }
 

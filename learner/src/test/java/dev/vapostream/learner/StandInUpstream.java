@@ -1,5 +1,9 @@
 package dev.vapostream.learner;
 
+import dev.vapostream.schemas.dlq.DeadLetter;
+import java.nio.charset.StandardCharsets;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -31,15 +35,27 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 /**
  * Test stand-in for generator + scorer + advantage stage: answers each admitted prompt with a
  * group sampled from a fixed policy, reward 1 for responses ending in the prompt's answer, and
- * group-mean-centred advantages. It lets the learner's Kafka behaviour be tested alone.
+ * group-mean-centred advantages. It lets the learner's Kafka behaviour be tested alone. It can
+ * also play a stage that dead-letters every n-th prompt instead of answering it.
  */
 final class StandInUpstream implements AutoCloseable {
     private final Thread thread;
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final List<String> answered = new ArrayList<>();
+    private final List<String> deadLettered = new ArrayList<>();
+    private final String deadLetterSource;
+    private final int deadLetterEvery;
     private volatile RuntimeException failure;
 
     StandInUpstream(ClusterEndpoints cluster, String promptsTopic, String advantagesTopic, byte[] policyWeights, int groupSize) {
+        this(cluster, promptsTopic, advantagesTopic, policyWeights, groupSize, null, 0);
+    }
+
+    /** As above, but every {@code deadLetterEvery}-th prompt goes to {@code deadLetterSource}'s dead-letter topic. */
+    StandInUpstream(ClusterEndpoints cluster, String promptsTopic, String advantagesTopic, byte[] policyWeights, int groupSize,
+                    String deadLetterSource, int deadLetterEvery) {
+        this.deadLetterSource = deadLetterSource;
+        this.deadLetterEvery = deadLetterEvery;
         thread = new Thread(() -> {
             try (PolicyModel policy = PolicyModel.fromWeights(policyWeights)) {
                 loop(cluster, promptsTopic, advantagesTopic, policy, groupSize);
@@ -57,6 +73,13 @@ final class StandInUpstream implements AutoCloseable {
         return List.copyOf(answered);
     }
 
+    synchronized List<String> deadLettered() {
+        if (failure != null) {
+            throw failure;
+        }
+        return List.copyOf(deadLettered);
+    }
+
     private void loop(ClusterEndpoints cluster, String promptsTopic, String advantagesTopic, PolicyModel policy, int g) {
         SerdeSettings serdes = SerdeSettings.apicurio(cluster.registryBaseUrl());
         Properties c = new Properties();
@@ -69,11 +92,24 @@ final class StandInUpstream implements AutoCloseable {
         try (KafkaConsumer<String, Prompt> consumer = new KafkaConsumer<>(c, Topics.PROMPTS.keySerde().deserializer(),
                  Topics.PROMPTS.valueSerde(serdes).deserializer());
              KafkaProducer<String, AdvantageGroup> producer = new KafkaProducer<>(p, Topics.ADVANTAGES.keySerde().serializer(),
-                 Topics.ADVANTAGES.valueSerde(serdes).serializer())) {
+                 Topics.ADVANTAGES.valueSerde(serdes).serializer());
+             KafkaProducer<byte[], byte[]> deadLetters = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
             consumer.subscribe(List.of(promptsTopic));
             long seed = 0;
+            long received = 0;
             while (running.get()) {
                 for (ConsumerRecord<String, Prompt> r : consumer.poll(Duration.ofMillis(100))) {
+                    received++;
+                    if (deadLetterEvery > 0 && received % deadLetterEvery == 0) {
+                        deadLetters.send(DeadLetter.of("stand-in", new DeadLetter.Source(deadLetterSource, 0, received),
+                            r.key().getBytes(StandardCharsets.UTF_8), new byte[] {0}, null,
+                            new IllegalArgumentException("stand-in: this group cannot be scored")));
+                        deadLetters.flush();
+                        synchronized (this) {
+                            deadLettered.add(r.key());
+                        }
+                        continue;
+                    }
                     int[] prompt = tokens.encodePrompt(r.value().getText());
                     List<int[]> prompts = new ArrayList<>();
                     for (int i = 0; i < g; i++) {

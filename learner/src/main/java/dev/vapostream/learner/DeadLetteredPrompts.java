@@ -1,0 +1,63 @@
+package dev.vapostream.learner;
+
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.Properties;
+import java.util.Set;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This run's prompts that a stage sent to a dead-letter topic: their groups will never reach the
+ * learner, so each frees its admission slot (otherwise enough bad records would stall admission
+ * for good). Dead letters keep the original key, the prompt id, so the watch reads the keys of
+ * the configured dead-letter topics from the beginning (read_committed) and counts this run's
+ * distinct prompt ids; a resumed learner finds them all again, so nothing is checkpointed.
+ * Topics that do not exist yet are picked up when a stage creates them.
+ */
+final class DeadLetteredPrompts implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(DeadLetteredPrompts.class);
+
+    private final String runId;
+    private final KafkaConsumer<String, byte[]> consumer;
+    private final Set<String> promptIds = new HashSet<>();
+
+    DeadLetteredPrompts(LearnerConfig config) {
+        this.runId = config.runId();
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "vapo-learner-dlq-" + config.runId() + "-" + UUID.randomUUID());
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        // A dead-letter topic created after the learner started is noticed within this time.
+        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 10_000);
+        p.putAll(config.kafka());
+        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        consumer.subscribe(config.deadLetterTopics());
+    }
+
+    /** Reads whatever has arrived, without waiting; returns how many of this run's prompts are dead-lettered. */
+    long count() {
+        for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ZERO)) {
+            String promptId = r.key();
+            if (promptId != null && PromptAdmission.indexOf(runId, promptId) >= 0 && promptIds.add(promptId)) {
+                LOG.warn("{}: prompt {} was dead-lettered on {} (offset {}); its admission slot is freed. "
+                    + "The record's headers say which stage and why.", runId, promptId, r.topic(), r.offset());
+            }
+        }
+        return promptIds.size();
+    }
+
+    @Override
+    public void close() {
+        consumer.close();
+    }
+}
