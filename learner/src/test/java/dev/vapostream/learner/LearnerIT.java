@@ -43,18 +43,7 @@ class LearnerIT {
         // Given topics, a dataset, a base policy and a stand-in upstream answering admitted prompts
         String id = UUID.randomUUID().toString().substring(0, 8);
         Properties p = settings(cluster, dir, id);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-            TopicAdmin.ensure(admin, List.of(Topics.PROMPTS.withName(p.getProperty("prompts.topic")),
-                Topics.ADVANTAGES.withName(p.getProperty("advantages.topic")),
-                Topics.WEIGHTS.withName(p.getProperty("weights.topic")),
-                Topics.METRICS.withName(p.getProperty("metrics.topic"))), (short) 1);
-        }
-        byte[] base;
-        try (PolicyModel policy = PolicyModel.initialise(BuiltInTask.modelConfig(1, 32, 2), 5)) {
-            base = policy.encodeWeights();
-        }
-        Files.write(dir.resolve("base.weights"), base);
-        JsonlDataset.writeBuiltInSplits(dir.resolve("data"), 3, 200, 40);
+        byte[] base = topicsBasePolicyAndData(cluster, dir, p);
 
         try (StandInUpstream upstream = new StandInUpstream(cluster, p.getProperty("prompts.topic"),
             p.getProperty("advantages.topic"), base, 4)) {
@@ -113,18 +102,7 @@ class LearnerIT {
         p.setProperty("max.prompts.in.flight", "2");
         p.setProperty("dead.letter.topics", TopicDescriptor.deadLetterTopicOf(scored));
         p.setProperty("max.steps", "4");
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-            TopicAdmin.ensure(admin, List.of(Topics.PROMPTS.withName(p.getProperty("prompts.topic")),
-                Topics.ADVANTAGES.withName(p.getProperty("advantages.topic")), Topics.SCORED.withName(scored),
-                Topics.WEIGHTS.withName(p.getProperty("weights.topic")),
-                Topics.METRICS.withName(p.getProperty("metrics.topic"))), (short) 1);
-        }
-        byte[] base;
-        try (PolicyModel policy = PolicyModel.initialise(BuiltInTask.modelConfig(1, 32, 2), 5)) {
-            base = policy.encodeWeights();
-        }
-        Files.write(dir.resolve("base.weights"), base);
-        JsonlDataset.writeBuiltInSplits(dir.resolve("data"), 3, 200, 40);
+        byte[] base = topicsBasePolicyAndData(cluster, dir, p, Topics.SCORED.withName(scored));
 
         try (StandInUpstream upstream = new StandInUpstream(cluster, p.getProperty("prompts.topic"),
             p.getProperty("advantages.topic"), base, 4, scored, 3);
@@ -143,6 +121,26 @@ class LearnerIT {
             assertTrue(last.admitted() >= settled && last.admitted() - settled <= 2,
                 "admitted " + last.admitted() + ", consumed " + last.consumed() + ", dead-lettered " + upstream.deadLettered().size());
         }
+    }
+
+    /** Creates the learner's topics (plus {@code more}), writes a small base policy and a dataset; returns the policy. */
+    private static byte[] topicsBasePolicyAndData(ClusterEndpoints cluster, Path dir, Properties p, TopicDescriptor<?>... more)
+        throws Exception {
+        List<TopicDescriptor<?>> topics = new ArrayList<>(List.of(Topics.PROMPTS.withName(p.getProperty("prompts.topic")),
+            Topics.ADVANTAGES.withName(p.getProperty("advantages.topic")),
+            Topics.WEIGHTS.withName(p.getProperty("weights.topic")),
+            Topics.METRICS.withName(p.getProperty("metrics.topic"))));
+        topics.addAll(List.of(more));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            TopicAdmin.ensure(admin, topics, (short) 1);
+        }
+        byte[] base;
+        try (PolicyModel policy = PolicyModel.initialise(BuiltInTask.modelConfig(1, 32, 2), 5)) {
+            base = policy.encodeWeights();
+        }
+        Files.write(dir.resolve("base.weights"), base);
+        JsonlDataset.writeBuiltInSplits(dir.resolve("data"), 3, 200, 40);
+        return base;
     }
 
     private static List<String> consumedPrefix(ClusterEndpoints cluster, String topic, Map<Integer, Long> offsets) {
