@@ -12,6 +12,7 @@ import dev.vapostream.model.pretrain.BucketResult;
 import dev.vapostream.model.pretrain.BuiltInPretraining;
 import dev.vapostream.model.pretrain.EvalReport;
 import dev.vapostream.model.pretrain.Evaluator;
+import dev.vapostream.model.pretrain.PretrainResult;
 import dev.vapostream.model.pretrain.PretrainSettings;
 import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.JsonlDataset;
@@ -78,6 +79,13 @@ final class TaskCommands {
             Files.write(out, policy.encodeWeights());
             System.out.printf("base policy written to %s in %.0f s (sha256 %s)%n", out, (System.nanoTime() - started) / 1e9,
                 policy.weightsSha256());
+        }
+        PretrainResult result = outcome.result();
+        if (result.stopReason() != PretrainResult.StopReason.TARGET_REACHED) {
+            System.out.printf("pretrain: WARNING stopped by %s at step %d %s; this base is not the documented one"
+                    + " (see docs/model.md): raise --max-seconds or check the machine's load%n", result.stopReason(),
+                result.steps(), result.methodLearnedAtStep() < 0 ? "before greedy decoding had the method"
+                    : "during the slipping-teacher phase (started at step " + result.methodLearnedAtStep() + ")");
         }
     }
 
