@@ -6,6 +6,7 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
+import dev.vapostream.model.weights.WeightCodec;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.ModelRole;
 import dev.vapostream.schemas.avro.WeightChunk;
@@ -34,7 +35,7 @@ final class WeightPublisher implements AutoCloseable {
 
     void publish(String modelName, ModelRole role, long version, byte[] payload, Map<String, String> architecture) {
         Future<RecordMetadata> last = null;
-        for (WeightChunk chunk : WeightChunks.split(new WeightChunks.Header(modelName, role, version, "vapo-weights-v1",
+        for (WeightChunk chunk : WeightChunks.split(new WeightChunks.Header(modelName, role, version, WeightCodec.FORMAT,
             architecture), payload, Topics.WEIGHT_CHUNK_BYTES, Instant.now())) {
             last = producer.send(new ProducerRecord<>(topic, WeightChunks.key(chunk), chunk));
         }

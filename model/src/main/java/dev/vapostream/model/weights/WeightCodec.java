@@ -22,7 +22,9 @@ import java.util.List;
  */
 public final class WeightCodec {
 
-    static final byte[] MAGIC = "VAPOWTS2".getBytes(StandardCharsets.US_ASCII);
+    /** The name of this encoding, also its magic bytes: what {@code WeightChunk.format} says of a payload. */
+    public static final String FORMAT = "VAPOWTS2";
+    static final byte[] MAGIC = FORMAT.getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_RANK = 8;
 
     private WeightCodec() {
