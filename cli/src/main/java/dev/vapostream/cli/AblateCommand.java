@@ -28,6 +28,7 @@ import dev.vapostream.model.task.TaskExample;
  * <pre>
  * --out runs/ablate  --seeds 3  --max-steps 100  --max-minutes 0  --eval-problems 512
  * --only vapo,ppo    (a subset of the configurations)   + any vapo train setting for every run
+ * --table-only       write the table and chart from what is recorded, run nothing
  * </pre>
  */
 final class AblateCommand {
@@ -63,7 +64,8 @@ final class AblateCommand {
             : List.of(p.getProperty("only").split(","));
         Files.createDirectories(out);
         Path results = out.resolve("results.jsonl");
-        for (String name : only) {
+        boolean tableOnly = Boolean.parseBoolean(p.getProperty("table.only", "false"));
+        for (String name : tableOnly ? List.<String>of() : only) {
             Configuration c = CONFIGURATIONS.get(name);
             if (c == null) {
                 throw new Flags.UsageException("unknown configuration '" + name + "'; known: " + CONFIGURATIONS.keySet());
@@ -112,7 +114,7 @@ final class AblateCommand {
 
     /** The caller's flags minus the ones that belong to ablate itself. */
     private static List<String> passThrough(List<String> args) {
-        List<String> own = List.of("out", "seeds", "only", "eval-problems");
+        List<String> own = List.of("out", "seeds", "only", "eval-problems", "table-only");
         List<String> kept = new ArrayList<>();
         for (Map.Entry<String, String> flag : Flags.pairs(args)) {
             if (!own.contains(flag.getKey())) {

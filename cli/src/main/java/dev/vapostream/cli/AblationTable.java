@@ -1,6 +1,7 @@
 package dev.vapostream.cli;
 
 import dev.vapostream.cli.report.AblationPlot;
+import dev.vapostream.cli.report.RunMetrics;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -18,6 +19,7 @@ import java.util.regex.Pattern;
 final class AblationTable {
     private static final Pattern ROW = Pattern.compile(
         "\"configuration\":\"([^\"]+)\",\"seed\":(\\d+),\"heldOutAccuracy\":([0-9.]+)");
+    private static final Pattern RUN = Pattern.compile("\"run\":\"([^\"]+)\"");
 
     private AblationTable() {
     }
@@ -36,18 +38,94 @@ final class AblationTable {
         return byConfiguration;
     }
 
-    /** A Markdown table: configuration, runs, mean and standard deviation (percent), the paper's score. */
+    /** Run folder names per configuration, as recorded in {@code results.jsonl}. */
+    static Map<String, List<String>> runs(Path results) throws IOException {
+        Map<String, List<String>> byConfiguration = new LinkedHashMap<>();
+        if (Files.exists(results)) {
+            for (String line : Files.readAllLines(results, StandardCharsets.UTF_8)) {
+                Matcher row = ROW.matcher(line);
+                Matcher run = RUN.matcher(line);
+                if (row.find() && run.find()) {
+                    byConfiguration.computeIfAbsent(row.group(1), k -> new ArrayList<>()).add(run.group(1));
+                }
+            }
+        }
+        return byConfiguration;
+    }
+
+    /**
+     * A Markdown table per configuration: runs; final held-out accuracy (mean ± sd, percent); the
+     * mean of each run's last five held-out evaluations during training (less noisy than one
+     * final evaluation); the median first step at which a run's held-out accuracy reached 60%
+     * (with how many runs did); the paper's score. Runs whose folders are gone show "—".
+     */
     static String render(Path results) throws IOException {
-        StringBuilder s = new StringBuilder("| configuration | runs | held-out accuracy % (mean ± sd) | paper (AIME 2024) |\n"
-            + "| --- | --- | --- | --- |\n");
+        StringBuilder s = new StringBuilder("| configuration | runs | final held-out % (mean ± sd) "
+            + "| last 5 evaluations % (mean) | first step ≥ 60% (median) | paper (AIME 2024) |\n"
+            + "| --- | --- | --- | --- | --- | --- |\n");
+        Map<String, List<String>> runs = runs(results);
         for (Map.Entry<String, List<Double>> e : read(results).entrySet()) {
             List<Double> v = e.getValue();
             AblateCommand.Configuration c = AblateCommand.CONFIGURATIONS.get(e.getKey());
             String paper = c == null ? "" : Integer.toString(c.paperScore());
-            s.append(String.format(Locale.ROOT, "| %s | %d | %s | %s |%n", e.getKey(), v.size(),
-                v.isEmpty() ? "—" : String.format(Locale.ROOT, "%.1f ± %.1f", 100 * mean(v), 100 * sd(v)), paper));
+            List<RunCurve> curves = curves(results.getParent(), runs.getOrDefault(e.getKey(), List.of()));
+            s.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", e.getKey(), v.size(),
+                v.isEmpty() ? "—" : String.format(Locale.ROOT, "%.1f ± %.1f", 100 * mean(v), 100 * sd(v)),
+                lastEvaluations(curves), firstStepAt60(curves), paper));
         }
         return s.toString();
+    }
+
+    /** A run's held-out evaluations during training, (step, accuracy) in step order. */
+    record RunCurve(double[][] points) {
+    }
+
+    private static List<RunCurve> curves(Path dir, List<String> runNames) throws IOException {
+        List<RunCurve> curves = new ArrayList<>();
+        for (String name : runNames) {
+            Path run = dir.resolve(name);
+            if (Files.exists(run.resolve("metrics.jsonl"))) {
+                curves.add(new RunCurve(RunMetrics.read(run).series("heldOutAccuracy")));
+            }
+        }
+        return curves;
+    }
+
+    private static String lastEvaluations(List<RunCurve> curves) {
+        List<Double> means = new ArrayList<>();
+        for (RunCurve curve : curves) {
+            double[][] p = curve.points();
+            if (p.length > 0) {
+                List<Double> last = new ArrayList<>();
+                for (int i = Math.max(0, p.length - 5); i < p.length; i++) {
+                    last.add(p[i][1]);
+                }
+                means.add(mean(last));
+            }
+        }
+        return means.isEmpty() ? "—" : String.format(Locale.ROOT, "%.1f", 100 * mean(means));
+    }
+
+    private static String firstStepAt60(List<RunCurve> curves) {
+        List<Double> steps = new ArrayList<>();
+        for (RunCurve curve : curves) {
+            for (double[] point : curve.points()) {
+                if (point[1] >= 0.6) {
+                    steps.add(point[0]);
+                    break;
+                }
+            }
+        }
+        if (curves.isEmpty()) {
+            return "—";
+        }
+        if (steps.isEmpty()) {
+            return "never (0/" + curves.size() + ")";
+        }
+        List<Double> sorted = steps.stream().sorted().toList();
+        double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
+            : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
+        return String.format(Locale.ROOT, "%.0f (%d/%d)", median, steps.size(), curves.size());
     }
 
     /** The same results as a chart: mean and per-run accuracy per configuration beside the paper's score. */
