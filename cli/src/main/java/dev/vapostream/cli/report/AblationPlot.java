@@ -21,7 +21,7 @@ public final class AblationPlot {
     private static final int WIDTH = 760;
     private static final int ROW = 28;
     private static final int LEFT = 230;
-    private static final int RIGHT = 30;
+    private static final int RIGHT = 70;
     private static final int TOP = 50;
     private static final int BOTTOM = 50;
     private static final Color BAR = new Color(31, 119, 180);
@@ -76,7 +76,8 @@ public final class AblationPlot {
                 g.fillOval(x(100 * accuracy) - 3, top + ROW / 2 - 3, 6, 6);
             }
             g.setColor(Color.BLACK);
-            g.drawString(String.format(Locale.ROOT, "%.1f", 100 * mean), x(100 * mean) + 6, top + ROW / 2 + 4);
+            // The mean is printed in a column right of the 100% line, clear of the dots.
+            g.drawString(String.format(Locale.ROOT, "%.1f%%", 100 * mean), WIDTH - RIGHT + 12, top + ROW / 2 + 4);
         }
         if (row.paperScore() != null) {
             g.setColor(PAPER);

@@ -29,11 +29,11 @@ class AblationPlotTest {
         BufferedImage image = ImageIO.read(png.toFile());
         assertEquals(760, image.getWidth());
         assertEquals(50 + 50 + 2 * 28, image.getHeight());
-        // And the first row is filled at 25% (inside the bar, 230 + 500 * 0.25) and empty at 70% (past it)
+        // And the first row is filled at 25% (inside the bar, 230 + 460 * 0.25) and empty at 70% (past it)
         int middleOfFirstRow = 50 + 14;
-        assertNotEquals(WHITE, image.getRGB(230 + 125, middleOfFirstRow));
-        assertEquals(WHITE, image.getRGB(230 + 350, middleOfFirstRow));
+        assertNotEquals(WHITE, image.getRGB(230 + 115, middleOfFirstRow));
+        assertEquals(WHITE, image.getRGB(230 + 322, middleOfFirstRow));
         // And the row without runs has no bar
-        assertEquals(WHITE, image.getRGB(230 + 125, middleOfFirstRow + 28));
+        assertEquals(WHITE, image.getRGB(230 + 115, middleOfFirstRow + 28));
     }
 }
