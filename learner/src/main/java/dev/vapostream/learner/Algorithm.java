@@ -85,6 +85,11 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         if (!on(p, "lm.loss")) {
             a = a.withUpdate(a.update.withLmCoefficient(0f));
         }
+        if (p.getProperty("dynamic.sampling") != null) {
+            // DAPO's filter of all-right and all-wrong groups, on or off for any preset.
+            a = new Algorithm(a.preset, a.estimator, a.update, a.usesCritic, a.valuePretrainSteps,
+                on(p, "dynamic.sampling"), a.groupSize, a.promptsPerStep);
+        }
         if (!on(p, "group.sampling")) {
             // Same batch size, more prompts with fewer samples each.
             int fewer = Math.max(2, a.groupSize / 4);

@@ -63,6 +63,15 @@ class AlgorithmTest {
     }
 
     @Test
+    void dynamicSamplingCanBeTurnedOnForVapoAndOffForDapo() {
+        Algorithm vapo = Algorithm.fromProperties(props("dynamic.sampling", "true"));
+        assertTrue(vapo.dynamicSampling());
+        assertTrue(vapo.usesCritic(), "the rest of the preset is unchanged");
+        assertFalse(Algorithm.fromProperties(props("preset", "dapo", "dynamic.sampling", "false")).dynamicSampling());
+        assertThrows(IllegalArgumentException.class, () -> Algorithm.fromProperties(props("dynamic.sampling", "yes")));
+    }
+
+    @Test
     void nonsenseIsRejectedWithTheSettingNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> Algorithm.fromProperties(props("preset", "reinforce")));
