@@ -50,13 +50,7 @@ final class TaskCommands {
     static int pretrain(List<String> args) throws IOException {
         Properties p = StageProperties.from(args);
         Path out = Path.of(p.getProperty("out", "runs/base/policy.weights"));
-        PretrainSettings defaults = PretrainSettings.defaults(seed(p));
-        pretrainBasePolicy(out, new PretrainSettings(defaults.seed(), defaults.batchSize(), defaults.learningRate(),
-                defaults.warmupSteps(), defaults.weightDecay(), defaults.clipNorm(),
-                doubleOf(p, "slip-rate", defaults.teacherSlipRate()), intOf(p, "slip-steps", defaults.slipSteps()),
-                defaults.maxSteps(), defaults.evalEvery(),
-                doubleOf(p, "stop-greedy-accuracy", defaults.stopGreedyAccuracy()), defaults.maxFormatErrorRate(),
-                doubleOf(p, "max-seconds", defaults.timeBudgetSeconds())));
+        pretrainBasePolicy(out, pretrainSettings(p));
         Path heldOut = Path.of(p.getProperty("heldout", "data/" + JsonlDataset.HELD_OUT_FILE));
         if (Files.exists(heldOut)) {
             try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(out))) {
@@ -64,6 +58,17 @@ final class TaskCommands {
             }
         }
         return 0;
+    }
+
+    /** The defaults with the flags of {@code vapo pretrain} applied (StageProperties turns --slip-rate into slip.rate). */
+    static PretrainSettings pretrainSettings(Properties p) {
+        PretrainSettings defaults = PretrainSettings.defaults(seed(p));
+        return new PretrainSettings(defaults.seed(), defaults.batchSize(), defaults.learningRate(),
+                defaults.warmupSteps(), defaults.weightDecay(), defaults.clipNorm(),
+                doubleOf(p, "slip.rate", defaults.teacherSlipRate()), intOf(p, "slip.steps", defaults.slipSteps()),
+                defaults.maxSteps(), defaults.evalEvery(),
+                doubleOf(p, "stop.greedy.accuracy", defaults.stopGreedyAccuracy()), defaults.maxFormatErrorRate(),
+                doubleOf(p, "max.seconds", defaults.timeBudgetSeconds()));
     }
 
     static void pretrainBasePolicy(Path out, long seed) throws IOException {
@@ -126,7 +131,7 @@ final class TaskCommands {
         try {
             return v == null ? fallback : Integer.parseInt(v);
         } catch (NumberFormatException e) {
-            throw new Flags.UsageException("--" + key + " must be an integer, got '" + v + "'");
+            throw new Flags.UsageException("--" + key.replace('.', '-') + " must be an integer, got '" + v + "'");
         }
     }
 
@@ -135,7 +140,7 @@ final class TaskCommands {
         try {
             return v == null ? fallback : Double.parseDouble(v);
         } catch (NumberFormatException e) {
-            throw new Flags.UsageException("--" + key + " must be a number, got '" + v + "'");
+            throw new Flags.UsageException("--" + key.replace('.', '-') + " must be a number, got '" + v + "'");
         }
     }
 }
