@@ -57,8 +57,8 @@ final class AblateCommand {
     static int run(List<String> args) throws Exception {
         Properties p = StageProperties.from(args);
         Path out = Path.of(p.getProperty("out", "runs/ablate")).toAbsolutePath();
-        int seeds = Integer.parseInt(p.getProperty("seeds", "3"));
-        int evalProblems = Integer.parseInt(p.getProperty("eval.problems", "512"));
+        int seeds = StageProperties.intOf(p, "seeds", 3);
+        int evalProblems = StageProperties.intOf(p, "eval.problems", 512);
         Path heldOut = Path.of(p.getProperty("data.dir", "data")).resolve(JsonlDataset.HELD_OUT_FILE).toAbsolutePath();
         List<String> only = p.getProperty("only") == null ? List.copyOf(CONFIGURATIONS.keySet())
             : List.of(p.getProperty("only").split(","));
@@ -101,13 +101,10 @@ final class AblateCommand {
     private static int trainInChild(List<String> args, List<String> configurationFlags, Path runDir, int seed)
         throws IOException, InterruptedException {
         Files.createDirectories(runDir);
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        command.addAll(ChildJvm.inheritedSystemProperties());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Vapo.class.getName(), "train"));
-        command.addAll(passThrough(args));
-        command.addAll(configurationFlags);
-        command.addAll(List.of("--run-dir", runDir.toString(), "--seed", Integer.toString(seed)));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+        List<String> trainArgs = new ArrayList<>(passThrough(args));
+        trainArgs.addAll(configurationFlags);
+        trainArgs.addAll(List.of("--run-dir", runDir.toString(), "--seed", Integer.toString(seed)));
+        Process child = new ProcessBuilder(ChildJvm.vapoCommand("train", trainArgs)).redirectErrorStream(true)
             .redirectOutput(ProcessBuilder.Redirect.appendTo(runDir.resolve("train.log").toFile())).start();
         return child.waitFor();
     }

@@ -11,6 +11,15 @@ final class ChildJvm {
     private ChildJvm() {
     }
 
+    /** The command line of {@code vapo <command> <args>} in a new JVM with this JVM's java, classpath and properties. */
+    static List<String> vapoCommand(String command, List<String> args) {
+        List<String> line = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
+        line.addAll(inheritedSystemProperties());
+        line.addAll(List.of("-cp", System.getProperty("java.class.path"), Vapo.class.getName(), command));
+        line.addAll(args);
+        return line;
+    }
+
     static List<String> inheritedSystemProperties() {
         List<String> flags = new ArrayList<>();
         for (String key : INHERITED) {

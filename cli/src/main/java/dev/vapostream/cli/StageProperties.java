@@ -49,4 +49,24 @@ final class StageProperties {
         // Flags given before --config still win: only keys not set yet are taken from the file.
         fromFile.stringPropertyNames().forEach(k -> into.putIfAbsent(k, fromFile.getProperty(k)));
     }
+
+    /** The integer setting {@code key} (as stored: --max-steps is max.steps), or {@code fallback}; a usage error names the flag. */
+    static int intOf(Properties p, String key, int fallback) {
+        String v = p.getProperty(key);
+        try {
+            return v == null ? fallback : Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            throw new Flags.UsageException("--" + key.replace('.', '-') + " must be an integer, got '" + v + "'");
+        }
+    }
+
+    /** As {@link #intOf} for a number. */
+    static double doubleOf(Properties p, String key, double fallback) {
+        String v = p.getProperty(key);
+        try {
+            return v == null ? fallback : Double.parseDouble(v);
+        } catch (NumberFormatException e) {
+            throw new Flags.UsageException("--" + key.replace('.', '-') + " must be a number, got '" + v + "'");
+        }
+    }
 }

@@ -34,13 +34,9 @@ final class TaskCommands {
     static int dataset(List<String> args) throws IOException {
         Properties p = StageProperties.from(args);
         Path out = Path.of(p.getProperty("out", "data"));
-        writeDataset(out, seed(p), intOf(p, "train", TRAIN_PROBLEMS), intOf(p, "heldout", HELD_OUT_PROBLEMS));
+        JsonlDataset.writeBuiltInSplits(out, seed(p), StageProperties.intOf(p, "train", TRAIN_PROBLEMS), StageProperties.intOf(p, "heldout", HELD_OUT_PROBLEMS));
         System.out.printf("wrote %s and %s%n", out.resolve(JsonlDataset.TRAIN_FILE), out.resolve(JsonlDataset.HELD_OUT_FILE));
         return 0;
-    }
-
-    static void writeDataset(Path out, long seed, int train, int heldOut) throws IOException {
-        JsonlDataset.writeBuiltInSplits(out, seed, train, heldOut);
     }
 
     /**
@@ -54,7 +50,7 @@ final class TaskCommands {
         Path heldOut = Path.of(p.getProperty("heldout", "data/" + JsonlDataset.HELD_OUT_FILE));
         if (Files.exists(heldOut)) {
             try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(out))) {
-                print(evaluate(policy, JsonlDataset.read(heldOut), intOf(p, "problems", HELD_OUT_PROBLEMS), seed(p)));
+                print(evaluate(policy, JsonlDataset.read(heldOut), StageProperties.intOf(p, "problems", HELD_OUT_PROBLEMS), seed(p)));
             }
         }
         return 0;
@@ -65,10 +61,10 @@ final class TaskCommands {
         PretrainSettings defaults = PretrainSettings.defaults(seed(p));
         return new PretrainSettings(defaults.seed(), defaults.batchSize(), defaults.learningRate(),
                 defaults.warmupSteps(), defaults.weightDecay(), defaults.clipNorm(),
-                doubleOf(p, "slip.rate", defaults.teacherSlipRate()), intOf(p, "slip.steps", defaults.slipSteps()),
+                StageProperties.doubleOf(p, "slip.rate", defaults.teacherSlipRate()), StageProperties.intOf(p, "slip.steps", defaults.slipSteps()),
                 defaults.maxSteps(), defaults.evalEvery(),
-                doubleOf(p, "stop.greedy.accuracy", defaults.stopGreedyAccuracy()), defaults.maxFormatErrorRate(),
-                doubleOf(p, "max.seconds", defaults.timeBudgetSeconds()));
+                StageProperties.doubleOf(p, "stop.greedy.accuracy", defaults.stopGreedyAccuracy()), defaults.maxFormatErrorRate(),
+                StageProperties.doubleOf(p, "max.seconds", defaults.timeBudgetSeconds()));
     }
 
     static void pretrainBasePolicy(Path out, long seed) throws IOException {
@@ -100,7 +96,7 @@ final class TaskCommands {
         Path policyFile = Path.of(p.getProperty("policy", "runs/base/policy.weights"));
         Path data = Path.of(p.getProperty("data", "data/" + JsonlDataset.HELD_OUT_FILE));
         try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(policyFile))) {
-            print(evaluate(policy, JsonlDataset.read(data), intOf(p, "problems", HELD_OUT_PROBLEMS), seed(p)));
+            print(evaluate(policy, JsonlDataset.read(data), StageProperties.intOf(p, "problems", HELD_OUT_PROBLEMS), seed(p)));
         }
         return 0;
     }
@@ -124,23 +120,5 @@ final class TaskCommands {
 
     private static long seed(Properties p) {
         return Long.parseLong(p.getProperty("seed", "1"));
-    }
-
-    private static int intOf(Properties p, String key, int fallback) {
-        String v = p.getProperty(key);
-        try {
-            return v == null ? fallback : Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            throw new Flags.UsageException("--" + key.replace('.', '-') + " must be an integer, got '" + v + "'");
-        }
-    }
-
-    private static double doubleOf(Properties p, String key, double fallback) {
-        String v = p.getProperty(key);
-        try {
-            return v == null ? fallback : Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new Flags.UsageException("--" + key.replace('.', '-') + " must be a number, got '" + v + "'");
-        }
     }
 }

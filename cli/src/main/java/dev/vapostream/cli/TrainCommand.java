@@ -1,5 +1,6 @@
 package dev.vapostream.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,11 +11,14 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 
+import dev.vapostream.advantage.EstimatorSettings;
 import dev.vapostream.advantage.stream.AdvantageConfig;
 import dev.vapostream.advantage.stream.AdvantageTopology;
 import dev.vapostream.advantage.stream.CriticFollower;
 import dev.vapostream.advantage.stream.DjlCritic;
+import dev.vapostream.cli.report.RunReport;
 import dev.vapostream.generator.GeneratorConfig;
 import dev.vapostream.generator.GeneratorWorker;
 import dev.vapostream.infra.ClusterEndpoints;
@@ -24,6 +28,8 @@ import dev.vapostream.learner.Learner;
 import dev.vapostream.learner.LearnerConfig;
 import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.JsonlDataset;
+import dev.vapostream.schemas.ClientSettings;
+import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.TrainMetrics;
@@ -80,7 +86,7 @@ final class TrainCommand {
     private static void prepare(Path dataDir, Path basePolicy, long seed) throws Exception {
         if (!Files.exists(dataDir.resolve(JsonlDataset.TRAIN_FILE))) {
             System.out.println("vapo train: writing the built-in dataset to " + dataDir);
-            TaskCommands.writeDataset(dataDir, seed, TaskCommands.TRAIN_PROBLEMS, TaskCommands.HELD_OUT_PROBLEMS);
+            JsonlDataset.writeBuiltInSplits(dataDir, seed, TaskCommands.TRAIN_PROBLEMS, TaskCommands.HELD_OUT_PROBLEMS);
         }
         if (!Files.exists(basePolicy)) {
             System.out.println("vapo train: pretraining the base policy into " + basePolicy);
@@ -108,7 +114,7 @@ final class TrainCommand {
         KafkaStreams advantages = null;
         try (Learner learner = Learner.open(learnerConfig);
              CriticFollower critic = new CriticFollower(learnerConfig.criticModel(), DjlCritic::fromWeights)) {
-            int count = Integer.parseInt(p.getProperty("workers", "1"));
+            int count = StageProperties.intOf(p, "workers", 1);
             for (int i = 0; i < count; i++) {
                 GeneratorWorker worker = new GeneratorWorker(GeneratorConfig.fromProperties(generatorSettings(p, algorithm, i)));
                 workers.add(worker);
@@ -122,13 +128,13 @@ final class TrainCommand {
             advantages = new KafkaStreams(AdvantageTopology.build(advantageConfig, critic), advantageConfig.streamsProperties());
             advantages.start();
             Progress progress = new Progress(learner.maxSteps(), learner.step());
-            long minutes = Long.parseLong(p.getProperty("max.minutes", "0"));
+            long minutes = StageProperties.intOf(p, "max.minutes", 0);
             long deadline = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
             learner.run(() -> stop.get() || (minutes > 0 && System.nanoTime() > deadline), progress::print);
             System.out.printf("vapo train: %s at step %d, policy v%d; run folder %s%n",
                 learner.step() >= learner.maxSteps() ? "done" : "stopped", learner.step(), learner.policyVersion(), runDir);
             if (learner.step() > 0) {
-                System.out.println("vapo train: report " + dev.vapostream.cli.report.RunReport.write(List.of(runDir)));
+                System.out.println("vapo train: report " + RunReport.write(List.of(runDir)));
             }
         } finally {
             if (advantages != null) {
@@ -183,13 +189,13 @@ final class TrainCommand {
     }
 
     /** The advantage stage's resolved estimator beside the learner's settings, for the report and for replays. */
-    private static void writeEstimatorSettings(Path runDir, dev.vapostream.advantage.EstimatorSettings e) throws java.io.IOException {
-        Files.writeString(runDir.resolve("advantage.properties"), String.format(java.util.Locale.ROOT,
+    private static void writeEstimatorSettings(Path runDir, EstimatorSettings e) throws IOException {
+        Files.writeString(runDir.resolve("advantage.properties"), String.format(Locale.ROOT,
             "# advantage-stream estimator used by this run%nestimator=%s%ngamma=%s%nlambda.critic=%s%nlambda.policy=%s%nalpha=%s%n",
-            e.estimator().name().toLowerCase(java.util.Locale.ROOT), e.gamma(), e.lambdaCritic(), e.lambdaPolicy(), e.alpha()));
+            e.estimator().name().toLowerCase(Locale.ROOT), e.gamma(), e.lambdaCritic(), e.lambdaPolicy(), e.alpha()));
     }
 
-    private static void copyMatching(Properties from, Properties to, java.util.function.Predicate<String> key) {
+    private static void copyMatching(Properties from, Properties to, Predicate<String> key) {
         for (String name : from.stringPropertyNames()) {
             if (key.test(name)) {
                 to.setProperty(name, from.getProperty(name));
@@ -200,12 +206,8 @@ final class TrainCommand {
     /** Cluster and serde settings shared by every stage. */
     private static Properties base(Properties p) {
         Properties b = new Properties();
-        for (String key : p.stringPropertyNames()) {
-            if (key.equals("bootstrap.servers") || key.equals("registry.url") || key.startsWith("kafka.")
-                || key.startsWith("vapo.serde.")) {
-                b.setProperty(key, p.getProperty(key));
-            }
-        }
+        copyMatching(p, b, key -> key.equals("bootstrap.servers") || key.equals("registry.url")
+            || key.startsWith(ClientSettings.PREFIX) || key.startsWith(SerdeSettings.PREFIX));
         return b;
     }
 

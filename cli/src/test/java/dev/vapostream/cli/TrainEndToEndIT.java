@@ -8,7 +8,6 @@ import dev.vapostream.model.task.JsonlDataset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -51,11 +50,7 @@ class TrainEndToEndIT {
 
     /** Runs {@code vapo train} in a child JVM and returns its exit code; kills it at the deadline. */
     private static int vapoTrain(Path dir, String... flags) throws Exception {
-        List<String> command = new ArrayList<>(List.of(ProcessHandle.current().info().command().orElse("java")));
-        command.addAll(ChildJvm.inheritedSystemProperties());
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Vapo.class.getName(), "train"));
-        command.addAll(List.of(flags));
-        Process child = new ProcessBuilder(command).redirectErrorStream(true)
+        Process child = new ProcessBuilder(ChildJvm.vapoCommand("train", List.of(flags))).redirectErrorStream(true)
             .redirectOutput(dir.resolve("train.log").toFile()).start();
         try {
             if (!child.waitFor(DEADLINE_MINUTES, TimeUnit.MINUTES)) {

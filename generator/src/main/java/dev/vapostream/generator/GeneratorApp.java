@@ -1,9 +1,6 @@
 package dev.vapostream.generator;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import java.util.Set;
@@ -11,8 +8,6 @@ import java.util.Set;
 import dev.vapostream.schemas.StageArguments;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,7 +1,6 @@
 package dev.vapostream.generator;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
@@ -13,6 +12,7 @@ import java.util.UUID;
 import dev.vapostream.model.sampling.SamplingSettings;
 import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.tokenizer.CharTokenizer;
+import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.Topics;
 
@@ -60,7 +60,7 @@ public record GeneratorConfig(String bootstrapServers, SerdeSettings serdes, Str
                               short topicReplication, Map<String, String> kafka) {
 
     public static final String STAGE = "generator";
-    public static final String KAFKA_PREFIX = "kafka.";
+    public static final String KAFKA_PREFIX = ClientSettings.PREFIX;
     public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
     public static final String REGISTRY_URL = "registry.url";
     public static final String GROUP_ID = "group.id";
@@ -128,12 +128,7 @@ public record GeneratorConfig(String bootstrapServers, SerdeSettings serdes, Str
         if (registry == null || registry.isBlank()) {
             throw new IllegalArgumentException(REGISTRY_URL + " is required (--registry-url http://host:port)");
         }
-        Map<String, String> kafka = new HashMap<>();
-        for (String key : p.stringPropertyNames()) {
-            if (key.startsWith(KAFKA_PREFIX)) {
-                kafka.put(key.substring(KAFKA_PREFIX.length()), p.getProperty(key));
-            }
-        }
+        Map<String, String> kafka = ClientSettings.from(p);
         SamplingSettings sampling = samplingSettings(p);
         String seed = p.getProperty(SEED, "").trim();
         return new GeneratorConfig(

@@ -1,9 +1,6 @@
 package dev.vapostream.scorer;
 
 import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
@@ -12,8 +9,6 @@ import java.util.concurrent.CountDownLatch;
 
 import dev.vapostream.schemas.StageArguments;
 import dev.vapostream.schemas.TopicAdmin;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;

@@ -2,7 +2,6 @@ package dev.vapostream.scorer;
 
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +10,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
 
+import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
@@ -52,7 +52,7 @@ public record ScorerConfig(String applicationId, String bootstrapServers, SerdeS
     public static final String TOPICS_CREATE = "topics.create";
     public static final String TOPICS_REPLICATION = "topics.replication";
     /** Prefix of settings handed to Kafka Streams unchanged. */
-    public static final String KAFKA_PREFIX = "kafka.";
+    public static final String KAFKA_PREFIX = ClientSettings.PREFIX;
     /** Prefix of per-scorer settings: {@code scorer.<name>.<key>}. */
     public static final String SCORER_PREFIX = "scorer.";
 
@@ -101,12 +101,7 @@ public record ScorerConfig(String applicationId, String bootstrapServers, SerdeS
         String applicationId = get(props, APPLICATION_ID, DEFAULT_APPLICATION_ID);
         List<String> names = Arrays.stream(get(props, SCORERS, DEFAULT_SCORERS).split(","))
             .map(String::trim).filter(s -> !s.isEmpty()).toList();
-        Map<String, String> kafka = new HashMap<>();
-        for (String key : props.stringPropertyNames()) {
-            if (key.startsWith(KAFKA_PREFIX)) {
-                kafka.put(key.substring(KAFKA_PREFIX.length()), props.getProperty(key));
-            }
-        }
+        Map<String, String> kafka = ClientSettings.from(props);
         return new ScorerConfig(
             applicationId,
             bootstrap,

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
 import dev.vapostream.model.ModelConfig;
 import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.sampling.FinishReason;
@@ -117,9 +118,9 @@ public final class SamplingBenchmark {
      */
     static void suppressEos(PolicyModel policy) {
         List<String> names = policy.parameterNames();
-        List<ai.djl.ndarray.NDArray> arrays = policy.parameters();
-        ai.djl.ndarray.NDArray beta = arrays.get(names.indexOf("final_ln.beta"));
-        ai.djl.ndarray.NDArray head = arrays.get(names.indexOf("lm_head.weight"));
+        List<NDArray> arrays = policy.parameters();
+        NDArray beta = arrays.get(names.indexOf("final_ln.beta"));
+        NDArray head = arrays.get(names.indexOf("lm_head.weight"));
         float[] ones = new float[Math.toIntExact(beta.size())];
         Arrays.fill(ones, 1f);
         beta.set(ones);
