@@ -14,6 +14,7 @@ import java.util.Properties;
 
 import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.pretrain.EvalReport;
+import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.JsonlDataset;
 import dev.vapostream.model.task.TaskExample;
 
@@ -59,7 +60,9 @@ final class AblateCommand {
         Path out = Path.of(p.getProperty("out", "runs/ablate")).toAbsolutePath();
         int seeds = StageProperties.intOf(p, "seeds", 3);
         int evalProblems = StageProperties.intOf(p, "eval.problems", 512);
-        Path heldOut = Path.of(p.getProperty("data.dir", "data")).resolve(JsonlDataset.HELD_OUT_FILE).toAbsolutePath();
+        BuiltInTask task = TaskCommands.task(p);
+        Path heldOut = Path.of(p.getProperty("data.dir", TaskCommands.defaultDataDir(task).toString()))
+            .resolve(JsonlDataset.HELD_OUT_FILE).toAbsolutePath();
         List<String> only = p.getProperty("only") == null ? List.copyOf(CONFIGURATIONS.keySet())
             : List.of(p.getProperty("only").split(","));
         Files.createDirectories(out);
@@ -81,7 +84,7 @@ final class AblateCommand {
                         runDir.resolve("train.log"));
                     return rc;
                 }
-                double accuracy = finalAccuracy(runDir, heldOut, evalProblems);
+                double accuracy = finalAccuracy(task, runDir, heldOut, evalProblems);
                 Files.writeString(results, String.format(Locale.ROOT,
                     "{\"configuration\":\"%s\",\"seed\":%d,\"heldOutAccuracy\":%.4f,\"run\":\"%s\"}%n",
                     name, seed, accuracy, runDir.getFileName()), StandardCharsets.UTF_8,
@@ -123,12 +126,12 @@ final class AblateCommand {
     }
 
     /** Held-out accuracy (temperature 1, sampling seed 12345) of the run's latest checkpointed policy. */
-    static double finalAccuracy(Path runDir, Path heldOut, int problems) throws IOException {
+    static double finalAccuracy(BuiltInTask task, Path runDir, Path heldOut, int problems) throws IOException {
         Path checkpoints = runDir.resolve("checkpoints");
         String latest = Files.readString(checkpoints.resolve("LATEST"), StandardCharsets.UTF_8).trim();
         try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(checkpoints.resolve(latest).resolve("policy.weights")))) {
             List<TaskExample> data = JsonlDataset.read(heldOut);
-            EvalReport report = TaskCommands.evaluate(policy, data, problems, 12345);
+            EvalReport report = TaskCommands.evaluate(task, policy, data, problems, 12345);
             return report.accuracy();
         }
     }

@@ -47,7 +47,8 @@ import org.apache.kafka.streams.KafkaStreams;
  * resumes: broker data, registry database and the learner's checkpoints are in the run folder.
  *
  * <pre>
- * --run-dir runs/train   --data-dir data   --base-policy runs/base/policy.weights   --seed 1
+ * --task blind-spots     --run-dir runs/train   --seed 1
+ * --data-dir data/TASK   --base-policy runs/base/TASK/policy.weights
  * --workers 1            generator workers
  * --max-minutes M        stop (and checkpoint) after M minutes of training, whatever the step
  * + every learner setting (--preset, --max-steps, --prompts-per-step, --group-size, ...)
@@ -60,12 +61,13 @@ final class TrainCommand {
     static int run(List<String> args) throws Exception {
         Properties p = StageProperties.from(args);
         Path runDir = Path.of(p.getProperty("run.dir", "runs/train")).toAbsolutePath();
-        Path dataDir = Path.of(p.getProperty("data.dir", "data")).toAbsolutePath();
-        Path basePolicy = Path.of(p.getProperty("base.policy", "runs/base/policy.weights")).toAbsolutePath();
-        long seed = Long.parseLong(p.getProperty("seed", "1"));
+        BuiltInTask task = TaskCommands.task(p);
+        Path dataDir = Path.of(p.getProperty("data.dir", TaskCommands.defaultDataDir(task).toString())).toAbsolutePath();
+        Path basePolicy = Path.of(p.getProperty("base.policy", TaskCommands.defaultBasePolicy(task).toString())).toAbsolutePath();
         Files.createDirectories(runDir.resolve("logs"));
         StageLogs.routeTo(runDir.resolve("logs"));
-        prepare(dataDir, basePolicy, seed);
+        prepare(task, dataDir, basePolicy);
+        p.setProperty("task", task.id());
         Algorithm algorithm = Algorithm.fromProperties(p);
         try (LocalCluster cluster = LocalCluster.start(runDir.resolve("cluster"), true)) {
             ClusterEndpoints endpoints = cluster.endpoints();
@@ -82,17 +84,23 @@ final class TrainCommand {
         }
     }
 
-    /** Writes the dataset and pretrains the base policy when they are missing. */
-    private static void prepare(Path dataDir, Path basePolicy, long seed) throws Exception {
+    /**
+     * Writes the task's dataset and pretrains its base policy when they are missing. Both use seed
+     * 1 whatever {@code --seed} says, so that runs of different seeds share data and base.
+     */
+    private static void prepare(BuiltInTask task, Path dataDir, Path basePolicy) throws Exception {
         if (!Files.exists(dataDir.resolve(JsonlDataset.TRAIN_FILE))) {
-            System.out.println("vapo train: writing the built-in dataset to " + dataDir);
-            JsonlDataset.writeBuiltInSplits(dataDir, seed, TaskCommands.TRAIN_PROBLEMS, TaskCommands.HELD_OUT_PROBLEMS);
+            System.out.println("vapo train: writing the " + task.id() + " dataset to " + dataDir);
+            JsonlDataset.writeBuiltInSplits(dataDir, task, PREPARE_SEED, TaskCommands.TRAIN_PROBLEMS,
+                TaskCommands.HELD_OUT_PROBLEMS);
         }
         if (!Files.exists(basePolicy)) {
-            System.out.println("vapo train: pretraining the base policy into " + basePolicy);
-            TaskCommands.pretrainBasePolicy(basePolicy, seed);
+            System.out.println("vapo train: pretraining the " + task.id() + " base policy into " + basePolicy);
+            TaskCommands.pretrainBasePolicy(task, basePolicy, PREPARE_SEED);
         }
     }
+
+    private static final long PREPARE_SEED = 1L;
 
     private static int trainWithStages(Properties p, Algorithm algorithm, ClusterEndpoints cluster, Path runDir)
         throws Exception {
@@ -156,7 +164,8 @@ final class TrainCommand {
         Properties g = base(p);
         g.setProperty("worker.id", "generator-" + index);
         g.setProperty("group.size", Integer.toString(algorithm.groupSize()));
-        g.setProperty("max.new.tokens", p.getProperty("max.new.tokens", Integer.toString(BuiltInTask.MAX_NEW_TOKENS)));
+        g.setProperty("max.new.tokens", p.getProperty("max.new.tokens",
+            Integer.toString(TaskCommands.task(p).maxResponseTokens())));
         g.setProperty("seed", Long.toString(Long.parseLong(p.getProperty("seed", "1")) * 31 + index));
         g.setProperty("topics.create", "false");
         return g;

@@ -14,9 +14,10 @@ public final class Vapo {
                       re-run resumes): --run-dir runs/train, --preset vapo, --max-steps 200, ...
           ablate      VAPO, each VAPO-without-X, PPO and DAPO over seeds; resumable (--out runs/ablate)
           report      plots and an HTML page of a run folder; several folders overlay: vapo report RUN_A RUN_B
-          dataset     write the built-in task's train/held-out JSONL (--out data)
-          pretrain    train the weak base policy (--out runs/base/policy.weights)
-          eval        held-out accuracy of a policy, per length bucket (--policy FILE, --data FILE)
+          dataset     write a built-in task's train/held-out JSONL (--task blind-spots, --out data/TASK)
+          pretrain    train a task's weak base policy (--task, --out runs/base/TASK/policy.weights)
+          eval        held-out accuracy of a policy, per length bucket (--task, --policy FILE, --data FILE)
+          task        a built-in task's lengths, base success, hard share and critic bound (--task)
           cluster     start an embedded Kafka broker and schema registry on 127.0.0.1 with the
                       pipeline's topics, until Ctrl-C (--work-dir DIR, default runs/cluster)
           generator   run a rollout worker: prompts in, response groups out (docs/protocol.md)
@@ -58,6 +59,7 @@ public final class Vapo {
                 case "dataset" -> TaskCommands.dataset(rest);
                 case "pretrain" -> TaskCommands.pretrain(rest);
                 case "eval" -> TaskCommands.eval(rest);
+                case "task" -> TaskCommands.describe(rest);
                 case "advantage" -> {
                     dev.vapostream.advantage.stream.AdvantageApp.run(StageProperties.from(rest));
                     yield 0;

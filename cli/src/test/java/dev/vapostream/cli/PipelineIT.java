@@ -56,8 +56,8 @@ class PipelineIT {
                 Topics.ADVANTAGES.withName(topics.get("advantages")), Topics.WEIGHTS.withName(topics.get("weights")),
                 Topics.METRICS.withName(topics.get("metrics"))), (short) 1);
         }
-        JsonlDataset.writeBuiltInSplits(dir.resolve("data"), 5, 100, 20);
-        try (PolicyModel base = PolicyModel.initialise(BuiltInTask.modelConfig(1, 32, 2), 9)) {
+        JsonlDataset.writeBuiltInSplits(dir.resolve("data"), BuiltInTask.DEFAULT, 5, 100, 20);
+        try (PolicyModel base = PolicyModel.initialise(BuiltInTask.DEFAULT.modelConfig(1, 32, 2), 9)) {
             Files.write(dir.resolve("base.weights"), base.encodeWeights());
         }
 

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.JsonlDataset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -30,9 +31,9 @@ class TrainEndToEndIT {
         Path data = dir.resolve("data");
         Path base = dir.resolve("base").resolve("policy.weights");
 
-        // When vapo train runs 5 value-pretraining and 40 policy steps with a fixed seed
+        // When vapo train runs at most 5 value-pretraining and then 60 policy steps of the default task with a fixed seed
         int exit = vapoTrain(dir, "--run-dir", runDir.toString(), "--data-dir", data.toString(),
-            "--base-policy", base.toString(), "--seed", "1", "--max-steps", "45", "--value-pretrain-steps", "5",
+            "--base-policy", base.toString(), "--seed", "1", "--max-steps", "60", "--value-pretrain-steps", "5",
             "--eval-every", "0");
 
         // Then it finished, wrote its report, and its policy beats the base on the same held-out problems and samples
@@ -41,10 +42,11 @@ class TrainEndToEndIT {
         Path heldOut = data.resolve(JsonlDataset.HELD_OUT_FILE);
         double before;
         try (PolicyModel basePolicy = PolicyModel.fromWeights(Files.readAllBytes(base))) {
-            before = TaskCommands.evaluate(basePolicy, JsonlDataset.read(heldOut), HELD_OUT, 12345).accuracy();
+            before = TaskCommands.evaluate(BuiltInTask.DEFAULT, basePolicy, JsonlDataset.read(heldOut), HELD_OUT, 12345)
+                .accuracy();
         }
-        double after = AblateCommand.finalAccuracy(runDir, heldOut, HELD_OUT);
-        System.out.printf("TrainEndToEndIT: held-out accuracy %.3f (base) -> %.3f after 45 steps%n", before, after);
+        double after = AblateCommand.finalAccuracy(BuiltInTask.DEFAULT, runDir, heldOut, HELD_OUT);
+        System.out.printf("TrainEndToEndIT: held-out accuracy %.3f (base) -> %.3f after 60 policy steps%n", before, after);
         assertTrue(after >= before + 0.10, String.format("held-out accuracy %.3f -> %.3f", before, after));
     }
 

@@ -25,7 +25,7 @@ import dev.vapostream.schemas.Topics;
  * group.id               vapo-generator        worker.id           generator-&lt;random&gt;
  * prompts.topic          vapo.prompts          rollouts.topic      vapo.rollouts
  * weights.topic          vapo.weights          model.name          policy
- * group.size             16                    max.new.tokens      BuiltInTask.MAX_NEW_TOKENS
+ * group.size             16                    max.new.tokens      the default task's longest reference response
  * temperature            1.0                   top.p               1.0
  * seed                   (none: random)        max.groups.in.flight 4
  * tokenizer.alphabet     the built-in task's   metrics.log.interval.ms 30000
@@ -81,8 +81,8 @@ public record GeneratorConfig(String bootstrapServers, SerdeSettings serdes, Str
     public static final String TOPICS_REPLICATION = "topics.replication";
 
     public static final int DEFAULT_GROUP_SIZE = 16;
-    /** The built-in task's response budget: its longest reference solution, EOS included. */
-    public static final int DEFAULT_MAX_NEW_TOKENS = BuiltInTask.MAX_NEW_TOKENS;
+    /** The default built-in task's response budget: its longest reference solution, EOS included. */
+    public static final int DEFAULT_MAX_NEW_TOKENS = BuiltInTask.DEFAULT.maxResponseTokens();
     public static final int DEFAULT_MAX_GROUPS_IN_FLIGHT = 4;
 
     private static final Set<String> KEYS = Set.of(BOOTSTRAP_SERVERS, REGISTRY_URL, GROUP_ID, WORKER_ID, PROMPTS_TOPIC,

@@ -40,7 +40,7 @@ class GeneratorConfigTest {
         assertEquals(64, config.batchRows());
         assertEquals(1f, config.sampling().temperature());
         assertEquals(1f, config.sampling().topP());
-        assertEquals(BuiltInTask.MAX_NEW_TOKENS, config.sampling().maxNewTokens());
+        assertEquals(BuiltInTask.DEFAULT.maxResponseTokens(), config.sampling().maxNewTokens());
         assertEquals(OptionalLong.empty(), config.seed());
         assertEquals(CharTokenizer.BUILT_IN_TASK_ALPHABET, config.tokenizerAlphabet());
         assertEquals(Duration.ofSeconds(30), config.metricsLogInterval());

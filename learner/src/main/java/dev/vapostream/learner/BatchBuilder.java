@@ -13,14 +13,15 @@ import dev.vapostream.model.nn.NoGradient;
 import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.avro.ResponseAdvantage;
 
-/** Turns advantage groups into a {@link TrainingBatch}, correcting stale groups and whitening advantages. */
+/** Turns advantage groups into a {@link TrainingBatch}, correcting stale groups and normalising advantages. */
 final class BatchBuilder {
     private BatchBuilder() {
     }
 
     /** What the batch looked like, for the step's metrics. */
     record Summary(double rewardMean, double accuracy, double lengthMean, int lengthMax, long lagMin, double lagMean,
-                   long lagMax, double explainedVariance, long tokens) {
+                   long lagMax, double explainedVariance, double explainedVarianceHard, int hardGroups,
+                   double criticLagMean, long criticLagMax, long tokens) {
     }
 
     record Built(TrainingBatch batch, Summary summary) {
@@ -30,10 +31,12 @@ final class BatchBuilder {
      * @param stale       per group: sampled more than max-staleness versions ago; such groups take the
      *                    ratio against the current policy π_prox and an importance weight
      *                    min(π_prox/μ, truncation) per token (decoupled PPO)
+     * @param hard        per group: its prompt is tagged hard in the dataset (explained variance is also reported over these)
      * @param policy      the current policy, to compute π_prox for stale groups
+     * @param criticVersion the learner's critic version, against which the groups' critic lag is measured
      */
-    static Built build(List<AdvantageGroup> groups, boolean[] stale, PolicyModel policy, float truncation, boolean whiten,
-                       long policyVersion) {
+    static Built build(List<AdvantageGroup> groups, boolean[] stale, boolean[] hard, PolicyModel policy, float truncation,
+                       Whitening.Mode whitening, long policyVersion, long criticVersion) {
         List<int[]> prompts = new ArrayList<>();
         List<int[]> responses = new ArrayList<>();
         List<float[]> behaviour = new ArrayList<>();
@@ -44,6 +47,11 @@ final class BatchBuilder {
         List<Double> rewards = new ArrayList<>();
         List<Boolean> positive = new ArrayList<>();
         List<Integer> staleRows = new ArrayList<>();
+        List<Boolean> hardRows = new ArrayList<>();
+        double criticLagSum = 0;
+        long criticLagMax = 0;
+        int valuedGroups = 0;
+        int hardGroups = 0;
         long lagMin = Long.MAX_VALUE;
         long lagMax = Long.MIN_VALUE;
         double lagSum = 0;
@@ -54,7 +62,15 @@ final class BatchBuilder {
             lagMin = Math.min(lagMin, lag);
             lagMax = Math.max(lagMax, lag);
             lagSum += lag;
+            if (group.getCriticVersion() != null) {
+                long criticLag = criticVersion - group.getCriticVersion();
+                criticLagSum += criticLag;
+                criticLagMax = Math.max(criticLagMax, criticLag);
+                valuedGroups++;
+            }
+            hardGroups += hard[g] ? 1 : 0;
             for (ResponseAdvantage r : group.getResponses()) {
+                hardRows.add(hard[g]);
                 if (stale[g]) {
                     staleRows.add(responses.size());
                 }
@@ -81,9 +97,13 @@ final class BatchBuilder {
         float[][] valueRows = values.toArray(new float[0][]);
         int[] lengths = responses.stream().mapToInt(a -> a.length).toArray();
         double explained = Whitening.explainedVariance(returnRows, valueRows, lengths);
-        if (whiten) {
-            Whitening.whiten(advantageRows, lengths);
+        boolean[] hardMask = new boolean[hardRows.size()];
+        for (int i = 0; i < hardMask.length; i++) {
+            hardMask[i] = hardRows.get(i);
         }
+        double explainedHard = hardGroups == 0 ? Double.NaN
+            : Whitening.explainedVariance(returnRows, valueRows, lengths, hardMask);
+        Whitening.apply(whitening, advantageRows, lengths);
         double[] rewardArray = rewards.stream().mapToDouble(Double::doubleValue).toArray();
         boolean[] positiveArray = new boolean[positive.size()];
         for (int i = 0; i < positiveArray.length; i++) {
@@ -94,7 +114,8 @@ final class BatchBuilder {
         long correct = positive.stream().filter(Boolean::booleanValue).count();
         Summary summary = new Summary(Arrays.stream(rewardArray).average().orElse(0), (double) correct / positive.size(),
             Arrays.stream(lengths).average().orElse(0), Arrays.stream(lengths).max().orElse(0), lagMin,
-            lagSum / groups.size(), lagMax, explained, batch.tokens());
+            lagSum / groups.size(), lagMax, explained, explainedHard, hardGroups,
+            valuedGroups == 0 ? Double.NaN : criticLagSum / valuedGroups, criticLagMax, batch.tokens());
         return new Built(batch, summary);
     }
 

@@ -39,8 +39,10 @@ final class Checkpoints {
     }
 
     /** Counters and offsets of a checkpoint. */
+    /** {@code valuePretrainHistory}: the explained variances the value-pretraining gate has seen. */
     record State(long step, long policyVersion, long criticVersion, long admitted, long consumed, long dropped,
-                 long corrected, long filtered, Map<Integer, Long> offsets) {
+                 long corrected, long filtered, long criticStale, List<Double> valuePretrainHistory,
+                 Map<Integer, Long> offsets) {
     }
 
     record Loaded(State state, byte[] policy, byte[] critic, AdamW.State actorOptimizer, AdamW.State criticOptimizer) {
@@ -102,6 +104,9 @@ final class Checkpoints {
         p.setProperty("dropped", Long.toString(s.dropped()));
         p.setProperty("corrected", Long.toString(s.corrected()));
         p.setProperty("filtered", Long.toString(s.filtered()));
+        p.setProperty("critic.stale", Long.toString(s.criticStale()));
+        p.setProperty("value.pretrain.history", String.join(",",
+            s.valuePretrainHistory().stream().map(d -> Double.toString(d)).toList()));
         s.offsets().forEach((partition, offset) -> p.setProperty("offset." + partition, Long.toString(offset)));
         try (Writer w = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
             p.store(w, "vapo learner checkpoint");
@@ -119,8 +124,12 @@ final class Checkpoints {
                 offsets.put(Integer.parseInt(key.substring("offset.".length())), Long.parseLong(p.getProperty(key)));
             }
         }
+        String history = p.getProperty("value.pretrain.history", "");
+        List<Double> evs = history.isBlank() ? List.of()
+            : java.util.Arrays.stream(history.split(",")).map(Double::parseDouble).toList();
         return new State(num(p, "step"), num(p, "policy.version"), num(p, "critic.version"), num(p, "admitted"),
-            num(p, "consumed"), num(p, "dropped"), num(p, "corrected"), num(p, "filtered"), offsets);
+            num(p, "consumed"), num(p, "dropped"), num(p, "corrected"), num(p, "filtered"),
+            Long.parseLong(p.getProperty("critic.stale", "0")), evs, offsets);
     }
 
     private static long num(Properties p, String key) {

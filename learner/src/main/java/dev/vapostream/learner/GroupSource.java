@@ -23,8 +23,8 @@ import org.apache.kafka.common.TopicPartition;
  * Reads advantage groups (read_committed) and hands out training batches of P groups. The
  * learner owns its offsets: they go into the checkpoint, never to a consumer group, so a restart
  * resumes exactly after the last trained batch. Groups of other runs are skipped; stale groups
- * are marked (or dropped), and with dynamic sampling groups whose rewards are all equal are
- * filtered out; every group consumed frees one admission slot.
+ * are marked (or dropped); groups valued by too old a critic are refused; with dynamic sampling
+ * groups whose rewards are all equal are filtered out; every group consumed frees one admission slot.
  */
 final class GroupSource implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
@@ -41,6 +41,7 @@ final class GroupSource implements AutoCloseable {
         long dropped;
         long corrected;
         long filtered;
+        long criticStale;
         long foreign;
     }
 
@@ -82,18 +83,20 @@ final class GroupSource implements AutoCloseable {
         return counts;
     }
 
-    void restoreCounts(long consumed, long dropped, long corrected, long filtered) {
+    void restoreCounts(long consumed, long dropped, long corrected, long filtered, long criticStale) {
         counts.consumed = consumed;
         counts.dropped = dropped;
         counts.corrected = corrected;
         counts.filtered = filtered;
+        counts.criticStale = criticStale;
     }
 
     /**
      * Blocks until {@code size} usable groups are there, calling {@code whileWaiting} between
      * polls (admission top-ups), or returns null if {@code stop} turns true first.
      */
-    Batch next(int size, long policyVersion, Runnable whileWaiting, java.util.function.BooleanSupplier stop) {
+    Batch next(int size, long policyVersion, long criticVersion, Runnable whileWaiting,
+               java.util.function.BooleanSupplier stop) {
         List<AdvantageGroup> groups = new ArrayList<>(size);
         List<Boolean> stale = new ArrayList<>(size);
         while (groups.size() < size) {
@@ -106,7 +109,7 @@ final class GroupSource implements AutoCloseable {
                 continue;
             }
             // The checkpoint taken after this batch is trained records offsets past it (resumeOffsets).
-            take(pending.removeFirst().value(), policyVersion, groups, stale);
+            take(pending.removeFirst().value(), policyVersion, criticVersion, groups, stale);
         }
         boolean[] flags = new boolean[stale.size()];
         for (int i = 0; i < flags.length; i++) {
@@ -115,8 +118,13 @@ final class GroupSource implements AutoCloseable {
         return new Batch(groups, flags);
     }
 
-    /** Classifies one group: skipped (another run's), dropped, filtered, or added to the batch. */
-    private void take(AdvantageGroup group, long policyVersion, List<AdvantageGroup> groups, List<Boolean> stale) {
+    /**
+     * Classifies one group: skipped (another run's), dropped (too old a policy, in drop mode),
+     * refused (valued by a critic more than max.critic.lag versions old), filtered (dynamic
+     * sampling), or added to the batch.
+     */
+    private void take(AdvantageGroup group, long policyVersion, long criticVersion, List<AdvantageGroup> groups,
+                      List<Boolean> stale) {
         if (PromptAdmission.indexOf(config.runId(), group.getPromptId()) < 0) {
             counts.foreign++;
             return;
@@ -126,6 +134,10 @@ final class GroupSource implements AutoCloseable {
         boolean tooOld = lag > config.maxStaleness();
         if (tooOld && config.stalenessMode() == LearnerConfig.StalenessMode.DROP) {
             counts.dropped++;
+            return;
+        }
+        if (group.getCriticVersion() != null && criticVersion - group.getCriticVersion() > config.maxCriticLag()) {
+            counts.criticStale++;
             return;
         }
         if (config.algorithm().dynamicSampling() && allRewardsEqual(group)) {

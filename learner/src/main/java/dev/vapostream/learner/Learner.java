@@ -11,10 +11,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 import java.util.function.BooleanSupplier;
 
 import dev.vapostream.learner.algo.StepStats;
+import dev.vapostream.learner.algo.ValuePretrainGate;
 import dev.vapostream.learner.algo.VapoUpdate;
 import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.ValueModel;
@@ -49,6 +52,8 @@ public final class Learner implements AutoCloseable {
     private final WeightPublisher weights;
     private final MetricsWriter metrics;
     private final List<TaskExample> heldOut;
+    private final Set<String> hardExampleIds;
+    private final ValuePretrainGate gate;
     private long step;
     private long policyVersion;
     private long criticVersion;
@@ -60,6 +65,10 @@ public final class Learner implements AutoCloseable {
         this.critic = critic;
         this.update = new VapoUpdate(policy, critic, config.algorithm().update());
         this.heldOut = heldOut;
+        this.hardExampleIds = train.stream().filter(e -> e.hasTag(BuiltInTask.HARD_TAG)).map(TaskExample::id)
+            .collect(Collectors.toUnmodifiableSet());
+        this.gate = new ValuePretrainGate(config.algorithm().valuePretraining(),
+            resumed == null ? List.of() : resumed.valuePretrainHistory());
         long admittedOnTopic = PromptAdmission.admittedOnTopic(config);
         this.admission = new PromptAdmission(config, train,
             Math.max(admittedOnTopic, resumed == null ? 0 : resumed.admitted()));
@@ -71,7 +80,8 @@ public final class Learner implements AutoCloseable {
             step = resumed.step();
             policyVersion = resumed.policyVersion();
             criticVersion = resumed.criticVersion();
-            source.restoreCounts(resumed.consumed(), resumed.dropped(), resumed.corrected(), resumed.filtered());
+            source.restoreCounts(resumed.consumed(), resumed.dropped(), resumed.corrected(), resumed.filtered(),
+                resumed.criticStale());
         }
     }
 
@@ -124,16 +134,19 @@ public final class Learner implements AutoCloseable {
         return policyVersion;
     }
 
-    /** Trains until max.steps or until {@code stop} says so; the last finished step is checkpointed. */
+    /**
+     * Trains until max.steps policy updates (value pretraining comes on top) or until {@code stop}
+     * says so; the last finished step is checkpointed.
+     */
     public void run(BooleanSupplier stop) {
         run(stop, metrics -> { });
     }
 
     /** As {@link #run(BooleanSupplier)}, telling {@code onStep} each step's metrics (e.g. for a progress line). */
     public void run(BooleanSupplier stop, java.util.function.Consumer<TrainMetrics> onStep) {
-        while (step < config.maxSteps() && !stop.getAsBoolean()) {
+        while (policyVersion < config.maxSteps() && !stop.getAsBoolean()) {
             topUpAdmission();
-            GroupSource.Batch batch = source.next(config.algorithm().promptsPerStep(), policyVersion,
+            GroupSource.Batch batch = source.next(config.algorithm().promptsPerStep(), policyVersion, criticVersion,
                 this::topUpAdmission, stop);
             if (batch == null) {
                 break;
@@ -142,15 +155,25 @@ public final class Learner implements AutoCloseable {
         }
     }
 
+    /** Policy updates the run stops at. */
     public int maxSteps() {
         return config.maxSteps();
     }
 
+    /** The value-pretraining gate: where it stands, why it ended, the explained variance it reached. */
+    public ValuePretrainGate valuePretraining() {
+        return gate;
+    }
+
     private TrainMetrics trainOn(GroupSource.Batch batch) {
-        boolean policyPhase = step >= config.algorithm().valuePretrainSteps();
+        boolean policyPhase = gate.done();
         long started = System.nanoTime();
-        BatchBuilder.Built built = BatchBuilder.build(batch.groups(), batch.stale(), policy, config.truncation(),
-            config.algorithm().update().whiten(), policyVersion);
+        boolean[] hard = new boolean[batch.groups().size()];
+        for (int g = 0; g < hard.length; g++) {
+            hard[g] = hardExampleIds.contains(PromptAdmission.exampleIdOf(batch.groups().get(g).getPromptId()));
+        }
+        BatchBuilder.Built built = BatchBuilder.build(batch.groups(), batch.stale(), hard, policy, config.truncation(),
+            config.algorithm().update().whitening(), policyVersion, criticVersion);
         StepStats stats = update.step(built.batch(), policyPhase, step);
         double seconds = (System.nanoTime() - started) / 1e9;
         step++;
@@ -164,23 +187,25 @@ public final class Learner implements AutoCloseable {
         byte[] policyWeights = policy.encodeWeights();
         byte[] criticWeights = critic == null ? null : critic.encodeWeights();
         publishWeights(policyPhase ? policyWeights : null, criticWeights);
-        if (step == config.algorithm().valuePretrainSteps() && critic != null) {
-            LOG.info("{}: value pretraining done after {} steps; explained variance {}; policy updates start",
-                config.runId(), step, String.format("%.3f", built.summary().explainedVariance()));
+        if (!policyPhase && gate.record(built.summary().explainedVariance())) {
+            LOG.info("{}: value pretraining done after {} steps ({}): explained variance {} over the last {} steps, best {};"
+                    + " policy updates start", config.runId(), gate.steps(),
+                gate.reason() == ValuePretrainGate.Reason.PLATEAU ? "it stopped rising" : "its cap", fmt(gate.movingAverage()),
+                gate.settings().window(), fmt(gate.best()));
         }
         Double heldOutAccuracy = evaluateIfDue();
         TrainMetrics stepMetrics = metricsOf(policyPhase, stats, built.summary(), seconds, heldOutAccuracy);
         metrics.write(stepMetrics);
         Checkpoints.save(config.runDir(), new Checkpoints.State(step, policyVersion, criticVersion, admission.admitted(),
                 source.counts().consumed, source.counts().dropped, source.counts().corrected, source.counts().filtered,
-                new TreeMap<>(source.resumeOffsets())),
+                source.counts().criticStale, gate.history(), new TreeMap<>(source.resumeOffsets())),
             policyWeights, criticWeights, update.actorOptimizer().state(),
             critic == null ? null : update.criticOptimizer().state());
-        LOG.info("{} step {} {} reward {} acc {}{} len {} lag {} ev {} {} tok/s", config.runId(), step,
+        LOG.info("{} step {} {} reward {} acc {}{} len {} lag {} critic lag {} ev {} (hard {}) {} tok/s", config.runId(), step,
             policyPhase ? "policy" : "value-pretrain", fmt(built.summary().rewardMean()), fmt(built.summary().accuracy()),
             heldOutAccuracy == null ? "" : " held-out " + fmt(heldOutAccuracy), fmt(built.summary().lengthMean()),
-            fmt(built.summary().lagMean()), fmt(built.summary().explainedVariance()),
-            Math.round(built.summary().tokens() / seconds));
+            fmt(built.summary().lagMean()), fmt(built.summary().criticLagMean()), fmt(built.summary().explainedVariance()),
+            fmt(built.summary().explainedVarianceHard()), Math.round(built.summary().tokens() / seconds));
         return stepMetrics;
     }
 
@@ -203,8 +228,8 @@ public final class Learner implements AutoCloseable {
             return null;
         }
         List<TaskExample> problems = heldOut.subList(0, Math.min(config.evalProblems(), heldOut.size()));
-        EvalReport report = new Evaluator(BuiltInTask.tokenizer(), 64).evaluate(policy, problems,
-            BuiltInTask.samplingSettings(), config.seed());
+        EvalReport report = Evaluator.forTask(config.task(), 64).evaluate(policy, problems,
+            config.task().samplingSettings(), config.seed());
         return report.accuracy();
     }
 
@@ -218,9 +243,35 @@ public final class Learner implements AutoCloseable {
             .setExplainedVariance(b.explainedVariance()).setVersionLagMin(b.lagMin()).setVersionLagMean(b.lagMean())
             .setVersionLagMax(b.lagMax()).setTokensPerSecond(b.tokens() / seconds)
             .setDroppedGroups(source.counts().dropped).setCorrectedGroups(source.counts().corrected)
-            .setExtra(Map.of("filteredGroups", (double) source.counts().filtered, "criticVersion", (double) criticVersion,
-                "actorGradNorm", s.actorGradNorm(), "criticGradNorm", s.criticGradNorm(), "stepSeconds", seconds))
+            .setExtra(extraMetrics(s, b, seconds))
             .build();
+    }
+
+    private Map<String, Double> extraMetrics(StepStats s, BatchBuilder.Summary b, double seconds) {
+        Map<String, Double> extra = new TreeMap<>();
+        extra.put("filteredGroups", (double) source.counts().filtered);
+        extra.put("criticStaleGroups", (double) source.counts().criticStale);
+        extra.put("criticVersion", (double) criticVersion);
+        extra.put("actorGradNorm", s.actorGradNorm());
+        extra.put("criticGradNorm", s.criticGradNorm());
+        extra.put("stepSeconds", seconds);
+        extra.put("hardGroups", (double) b.hardGroups());
+        putIfDefined(extra, "explainedVarianceHard", b.explainedVarianceHard());
+        putIfDefined(extra, "criticLagMean", b.criticLagMean());
+        if (!Double.isNaN(b.criticLagMean())) {
+            extra.put("criticLagMax", (double) b.criticLagMax());
+        }
+        if (gate.settings().enabled()) {
+            putIfDefined(extra, "valuePretrainEv", gate.movingAverage());
+            extra.put("valuePretrainSteps", (double) gate.steps());
+        }
+        return extra;
+    }
+
+    private static void putIfDefined(Map<String, Double> map, String key, double value) {
+        if (!Double.isNaN(value)) {
+            map.put(key, value);
+        }
     }
 
     /** The learner's topics (and their dead-letter topics), created if missing. */
@@ -241,7 +292,9 @@ public final class Learner implements AutoCloseable {
         p.setProperty("heldout.data", String.valueOf(config.heldOutData()));
         p.setProperty("max.steps", Integer.toString(config.maxSteps()));
         p.setProperty("max.prompts.in.flight", Integer.toString(config.maxPromptsInFlight()));
+        p.setProperty("task", config.task().id());
         p.setProperty("max.staleness", Integer.toString(config.maxStaleness()));
+        p.setProperty("max.critic.lag", Integer.toString(config.maxCriticLag()));
         p.setProperty("staleness.mode", config.stalenessMode().name().toLowerCase(Locale.ROOT));
         p.setProperty("truncation", Float.toString(config.truncation()));
         p.setProperty("eval.every", Integer.toString(config.evalEvery()));

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
 
+import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicDescriptor;
@@ -20,12 +21,16 @@ import dev.vapostream.schemas.Topics;
  * bootstrap.servers, registry.url   (required)
  * run.dir                            (required) checkpoints, metrics, resolved config; resumed if it holds a checkpoint
  * base.policy                        (required) encoded weights of the base policy (vapo pretrain writes them)
- * train.data, heldout.data           (required / optional) JSONL {id, prompt, answer}
+ * train.data, heldout.data           (required / optional) JSONL {id, prompt, answer[, tags]}
+ * task                               the built-in task of the held-out problems: length buckets and response budget
+ *                                    of the evaluation (default blind-spots)
  * run.id                             default: the run folder's name
- * max.steps                          stop after this many learner steps (default 200)
+ * max.steps                          stop after this many policy updates (default 200); value-pretraining steps come on top
  * max.prompts.in.flight              admitted but not yet trained (default 2 × prompts per step)
  * max.staleness                      version lag beyond which a group is corrected or dropped (default 2)
  * staleness.mode                     correct | drop (default correct)
+ * max.critic.lag                     groups valued by a critic more than this many versions behind the learner's are
+ *                                    refused and counted (default 2)
  * truncation                         cap of the importance weight for corrected groups (default 1.0)
  * eval.every, eval.problems          held-out evaluation cadence and size (default 10, 256)
  * device                             cpu | gpu (default cpu): checked against the engine, see docs/deploy.md
@@ -39,10 +44,12 @@ import dev.vapostream.schemas.Topics;
  * </pre>
  */
 public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<String, String> kafka, String runId,
-                            Path runDir, Path basePolicy, Path trainData, Path heldOutData, Algorithm algorithm,
+                            Path runDir, Path basePolicy, Path trainData, Path heldOutData, BuiltInTask task,
+                            Algorithm algorithm,
                             String promptsTopic, String advantagesTopic, String weightsTopic, String metricsTopic,
                             String policyModel, String criticModel, int maxSteps, int maxPromptsInFlight,
-                            int maxStaleness, StalenessMode stalenessMode, float truncation, int evalEvery,
+                            int maxStaleness, StalenessMode stalenessMode, float truncation, int maxCriticLag,
+                            int evalEvery,
                             int evalProblems, long seed, Device device, boolean createTopics,
                             short topicReplication, List<String> deadLetterTopics) {
 
@@ -77,6 +84,7 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
         Objects.requireNonNull(runDir, "run.dir is required");
         Objects.requireNonNull(basePolicy, "base.policy is required (vapo pretrain writes one)");
         Objects.requireNonNull(trainData, "train.data is required (vapo dataset writes one)");
+        Objects.requireNonNull(task, "task");
         kafka = Map.copyOf(kafka);
         deadLetterTopics = List.copyOf(deadLetterTopics);
         if (maxSteps < 1) {
@@ -88,6 +96,9 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
         }
         if (maxStaleness < 0) {
             throw new IllegalArgumentException("max.staleness must be >= 0, got " + maxStaleness);
+        }
+        if (maxCriticLag < 0) {
+            throw new IllegalArgumentException("max.critic.lag must be >= 0, got " + maxCriticLag);
         }
         if (!(truncation > 0)) {
             throw new IllegalArgumentException("truncation must be positive, got " + truncation);
@@ -111,7 +122,8 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
         return new LearnerConfig(required(p, "bootstrap.servers"), SerdeSettings.fromProperties(registry, p), ClientSettings.from(p),
             p.getProperty("run.id", runDir.getFileName().toString()), runDir,
             Path.of(required(p, "base.policy")), Path.of(required(p, "train.data")),
-            p.getProperty("heldout.data") == null ? null : Path.of(p.getProperty("heldout.data")), algorithm,
+            p.getProperty("heldout.data") == null ? null : Path.of(p.getProperty("heldout.data")),
+            BuiltInTask.of(p.getProperty("task", BuiltInTask.DEFAULT.id())), algorithm,
             p.getProperty("prompts.topic", Topics.PROMPTS.name()),
             p.getProperty("advantages.topic", Topics.ADVANTAGES.name()),
             p.getProperty("weights.topic", Topics.WEIGHTS.name()),
@@ -120,6 +132,7 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
             Algorithm.intOf(p, "max.steps", 200),
             Algorithm.intOf(p, "max.prompts.in.flight", 2 * algorithm.promptsPerStep()),
             Algorithm.intOf(p, "max.staleness", 2), staleness, Algorithm.floatOf(p, "truncation", 1.0f),
+            Algorithm.intOf(p, "max.critic.lag", 2),
             Algorithm.intOf(p, "eval.every", 10), Algorithm.intOf(p, "eval.problems", 256),
             Long.parseLong(p.getProperty("seed", "1")), device(p.getProperty("device", "cpu")),
             Boolean.parseBoolean(p.getProperty("topics.create", "true")),

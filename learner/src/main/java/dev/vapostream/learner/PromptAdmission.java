@@ -82,6 +82,13 @@ final class PromptAdmission implements AutoCloseable {
         }
     }
 
+    /** The dataset example id inside a prompt id {@code <run>/<index>/<example id>}, or "" if it has none. */
+    static String exampleIdOf(String promptId) {
+        int first = promptId.indexOf('/');
+        int second = first < 0 ? -1 : promptId.indexOf('/', first + 1);
+        return second < 0 ? "" : promptId.substring(second + 1);
+    }
+
     /**
      * How many prompts this run has admitted so far, read from the prompts topic: a learner that
      * crashed after admitting more than its checkpoint says must not admit the same indexes again.

@@ -21,7 +21,7 @@ class AlgorithmTest {
         assertEquals(0.28f, a.update().epsHigh());
         assertEquals(0.1f, a.update().lmCoefficient());
         assertTrue(a.usesCritic());
-        assertTrue(a.valuePretrainSteps() > 0);
+        assertTrue(a.valuePretraining().enabled());
         assertTrue(a.update().criticLr() > a.update().actorLr());
         assertEquals(16, a.groupSize());
     }
@@ -29,7 +29,7 @@ class AlgorithmTest {
     @Test
     void eachSwitchTurnsOffExactlyItsComponent() {
         Algorithm vapo = Algorithm.fromProperties(props());
-        assertEquals(0, Algorithm.fromProperties(props("value.pretrain", "false")).valuePretrainSteps());
+        assertEquals(0, Algorithm.fromProperties(props("value.pretrain", "false")).valuePretraining().maxSteps());
         assertEquals("ppo", Algorithm.fromProperties(props("decoupled.gae", "false")).estimator());
         assertEquals("decoupled", Algorithm.fromProperties(props("adaptive.gae", "false")).estimator());
         Algorithm noClipHigher = Algorithm.fromProperties(props("clip.higher", "false"));
@@ -49,7 +49,7 @@ class AlgorithmTest {
         assertEquals("ppo", ppo.estimator());
         assertEquals(Aggregation.SEQUENCE, ppo.update().aggregation());
         assertEquals(ppo.update().epsLow(), ppo.update().epsHigh());
-        assertEquals(0, ppo.valuePretrainSteps());
+        assertEquals(0, ppo.valuePretraining().maxSteps());
         assertEquals(0f, ppo.update().lmCoefficient());
         Algorithm dapo = Algorithm.fromProperties(props("preset", "dapo"));
         assertFalse(dapo.usesCritic());

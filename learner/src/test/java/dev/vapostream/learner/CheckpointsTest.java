@@ -50,7 +50,7 @@ class CheckpointsTest {
     }
 
     private static Checkpoints.State state(long step) {
-        return new Checkpoints.State(step, step, step + 5, 10 * step, 4 * step, 0, 1, 2, Map.of(0, 10 * step, 1, 7L));
+        return new Checkpoints.State(step, step, step + 5, 10 * step, 4 * step, 0, 1, 2, 3, List.of(0.25, 0.5), Map.of(0, 10 * step, 1, 7L));
     }
 
     private static AdamW.State adam(long steps) {

@@ -135,11 +135,11 @@ class LearnerIT {
             TopicAdmin.ensure(admin, topics, (short) 1);
         }
         byte[] base;
-        try (PolicyModel policy = PolicyModel.initialise(BuiltInTask.modelConfig(1, 32, 2), 5)) {
+        try (PolicyModel policy = PolicyModel.initialise(BuiltInTask.DEFAULT.modelConfig(1, 32, 2), 5)) {
             base = policy.encodeWeights();
         }
         Files.write(dir.resolve("base.weights"), base);
-        JsonlDataset.writeBuiltInSplits(dir.resolve("data"), 3, 200, 40);
+        JsonlDataset.writeBuiltInSplits(dir.resolve("data"), BuiltInTask.DEFAULT, 3, 200, 40);
         return base;
     }
 

@@ -122,7 +122,7 @@ public final class AdvantageThroughput {
         pp.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         pp.put(ProducerConfig.LINGER_MS_CONFIG, 20);
         byte[] critic;
-        try (ValueModel model = ValueModel.initialise(BuiltInTask.defaultModelConfig(), 3)) {
+        try (ValueModel model = ValueModel.initialise(BuiltInTask.DEFAULT.defaultModelConfig(), 3)) {
             critic = model.encodeWeights();
         }
         try (KafkaProducer<String, WeightChunk> weights = new KafkaProducer<>(pp, new StringSerializer(),

@@ -19,9 +19,9 @@ import dev.vapostream.model.pretrain.GradientClipping;
 
 /**
  * The learner's update: mini-batch epochs of the clipped policy loss (plus the positive-example
- * LM loss) and the clipped critic loss, each network with its own AdamW and global-norm clip.
- * During value pretraining only the critic trains. Both forward passes share one gradient
- * collector (one per JVM at a time); their parameters are disjoint, so their gradients are too.
+ * LM loss), then the critic's own epochs and mini-batches of the clipped critic loss, each network
+ * with its own AdamW and global-norm clip. During value pretraining only the critic trains. Each
+ * mini-batch opens its own gradient collector (one per JVM at a time).
  */
 public final class VapoUpdate implements AutoCloseable {
     private final PolicyModel policy;
@@ -53,86 +53,104 @@ public final class VapoUpdate implements AutoCloseable {
     }
 
     /**
-     * Runs the configured epochs over {@code batch}. {@code trainPolicy} false: value pretraining
-     * (critic only). The mini-batch order depends only on the seed and {@code stepIndex}, so a
-     * resumed learner repeats a step exactly.
+     * Runs the policy's epochs of mini-batches over {@code batch}, then the critic's own.
+     * {@code trainPolicy} false: value pretraining (critic only). The mini-batch order depends
+     * only on the seed and {@code stepIndex}, so a resumed learner repeats a step exactly.
      */
     public StepStats step(TrainingBatch batch, boolean trainPolicy, long stepIndex) {
         SplittableRandom shuffle = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + stepIndex);
         if (!trainPolicy && critic == null) {
             throw new IllegalStateException("value pretraining needs a critic");
         }
-        Accumulator sums = new Accumulator();
-        for (int epoch = 0; epoch < settings.epochs(); epoch++) {
-            for (int[] rows : miniBatches(batch.size(), shuffle)) {
-                sums.add(miniBatch(batch, rows, trainPolicy));
+        Accumulator policySums = new Accumulator();
+        if (trainPolicy) {
+            for (int epoch = 0; epoch < settings.epochs(); epoch++) {
+                for (int[] rows : miniBatches(batch.size(), settings.miniBatches(), shuffle)) {
+                    policySums.add(policyMiniBatch(batch, rows));
+                }
             }
         }
-        return sums.mean();
+        Accumulator criticSums = new Accumulator();
+        if (critic != null) {
+            for (int epoch = 0; epoch < settings.criticEpochs(); epoch++) {
+                for (int[] rows : miniBatches(batch.size(), settings.criticMiniBatches(), shuffle)) {
+                    criticSums.add(criticMiniBatch(batch, rows));
+                }
+            }
+        }
+        StepStats p = policySums.mean();
+        StepStats c = criticSums.mean();
+        return new StepStats(p.policyLoss(), p.lmLoss(), c.valueLoss(), p.entropy(), p.clipFractionLow(),
+            p.clipFractionHigh(), p.approxKl(), p.actorGradNorm(), c.criticGradNorm());
     }
 
-    private StepStats miniBatch(TrainingBatch batch, int[] rows, boolean trainPolicy) {
+    private StepStats policyMiniBatch(TrainingBatch batch, int[] rows) {
         try (NDManager step = NDManager.newBaseManager()) {
-            List<int[]> prompts = new ArrayList<>(rows.length);
-            List<int[]> responses = new ArrayList<>(rows.length);
-            for (int row : rows) {
-                prompts.add(batch.prompts().get(row));
-                responses.add(batch.responses().get(row));
-            }
-            int width = 0;
-            for (int[] r : responses) {
-                width = Math.max(width, r.length);
-            }
-            double policyLoss = 0;
+            List<int[]> prompts = select(batch.prompts(), rows);
+            List<int[]> responses = select(batch.responses(), rows);
+            int width = widest(responses);
+            PolicyLoss.Result clip;
             double lmLoss = 0;
-            double valueLoss = 0;
-            double entropy = 0;
-            PolicyLoss.Result clip = null;
+            double entropy;
             try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
-                NDArray total = Scalars.of(step, 0f);
-                if (trainPolicy) {
-                    PolicyScores scores = policy.score(step, prompts, responses);
-                    NDArray mask = scores.mask();
-                    clip = PolicyLoss.clipped(step, scores.logProbs(), padded(step, batch.behaviour(), rows, width),
-                        padded(step, batch.advantages(), rows, width), padded(step, batch.weights(), rows, width), mask,
-                        settings.epsLow(), settings.epsHigh(), settings.aggregation());
-                    total = total.add(clip.loss());
-                    policyLoss = clip.loss().getFloat();
-                    entropy = MaskedMean.overTokens(scores.entropy(), mask).getFloat();
-                    if (settings.lmCoefficient() > 0) {
-                        NDArray lm = LmLoss.positiveExamples(step, scores.logProbs(), mask, select(batch.positive(), rows));
-                        total = total.add(lm.mul(Scalars.of(step, settings.lmCoefficient())));
-                        lmLoss = lm.getFloat();
-                    }
-                }
-                if (critic != null) {
-                    ValueScores values = critic.score(step, prompts, responses);
-                    NDArray loss = ValueLoss.clipped(step, values.values(), padded(step, batch.oldValues(), rows, width),
-                        padded(step, batch.returns(), rows, width), values.mask(), settings.valueClip());
-                    total = total.add(loss);
-                    valueLoss = loss.getFloat();
+                PolicyScores scores = policy.score(step, prompts, responses);
+                NDArray mask = scores.mask();
+                clip = PolicyLoss.clipped(step, scores.logProbs(), padded(step, batch.behaviour(), rows, width),
+                    padded(step, batch.advantages(), rows, width), padded(step, batch.weights(), rows, width), mask,
+                    settings.epsLow(), settings.epsHigh(), settings.aggregation());
+                NDArray total = clip.loss();
+                entropy = MaskedMean.overTokens(scores.entropy(), mask).getFloat();
+                if (settings.lmCoefficient() > 0) {
+                    NDArray lm = LmLoss.positiveExamples(step, scores.logProbs(), mask, select(batch.positive(), rows));
+                    total = total.add(lm.mul(Scalars.of(step, settings.lmCoefficient())));
+                    lmLoss = lm.getFloat();
                 }
                 collector.backward(total);
             }
-            double actorNorm = 0;
-            double criticNorm = 0;
-            if (trainPolicy) {
-                actorNorm = GradientClipping.clipGlobalNorm(step, policy.parameters(), settings.maxGradNorm());
-                actorOptimizer.step(step, settings.actorLr());
-            }
-            if (critic != null) {
-                criticNorm = GradientClipping.clipGlobalNorm(step, critic.parameters(), settings.maxGradNorm());
-                criticOptimizer.step(step, settings.criticLr());
-            }
-            return new StepStats(policyLoss, lmLoss, valueLoss, entropy,
-                clip == null ? 0 : clip.clipFractionLow(), clip == null ? 0 : clip.clipFractionHigh(),
-                clip == null ? 0 : clip.approxKl(), actorNorm, criticNorm);
+            double norm = GradientClipping.clipGlobalNorm(step, policy.parameters(), settings.maxGradNorm());
+            actorOptimizer.step(step, settings.actorLr());
+            return new StepStats(clip.loss().getFloat(), lmLoss, 0, entropy, clip.clipFractionLow(), clip.clipFractionHigh(),
+                clip.approxKl(), norm, 0);
         }
     }
 
-    private List<int[]> miniBatches(int n, SplittableRandom shuffle) {
+    private StepStats criticMiniBatch(TrainingBatch batch, int[] rows) {
+        try (NDManager step = NDManager.newBaseManager()) {
+            List<int[]> prompts = select(batch.prompts(), rows);
+            List<int[]> responses = select(batch.responses(), rows);
+            int width = widest(responses);
+            NDArray loss;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                ValueScores values = critic.score(step, prompts, responses);
+                loss = ValueLoss.clipped(step, values.values(), padded(step, batch.oldValues(), rows, width),
+                    padded(step, batch.returns(), rows, width), values.mask(), settings.valueClip());
+                collector.backward(loss);
+            }
+            double norm = GradientClipping.clipGlobalNorm(step, critic.parameters(), settings.maxGradNorm());
+            criticOptimizer.step(step, settings.criticLr());
+            return new StepStats(0, 0, loss.getFloat(), 0, 0, 0, 0, 0, norm);
+        }
+    }
+
+    private static List<int[]> select(List<int[]> rowsOf, int[] rows) {
+        List<int[]> out = new ArrayList<>(rows.length);
+        for (int row : rows) {
+            out.add(rowsOf.get(row));
+        }
+        return out;
+    }
+
+    private static int widest(List<int[]> responses) {
+        int width = 0;
+        for (int[] r : responses) {
+            width = Math.max(width, r.length);
+        }
+        return width;
+    }
+
+    private static List<int[]> miniBatches(int n, int count, SplittableRandom shuffle) {
         int[] order = Permutations.of(n, shuffle);
-        int parts = Math.min(settings.miniBatches(), n);
+        int parts = Math.min(count, n);
         List<int[]> out = new ArrayList<>(parts);
         for (int p = 0; p < parts; p++) {
             int from = p * n / parts;

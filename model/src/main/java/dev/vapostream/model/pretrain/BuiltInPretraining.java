@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * The recipe for the built-in task's base policy, as one call: a seeded default-size policy,
+ * The recipe for a built-in task's base policy, as one call: a seeded default-size policy,
  * 20 000 generated training problems, 512 validation problems drawn from the training
  * distribution with a different seed (the held-out split stays untouched for reporting), and
  * {@link PretrainSettings#defaults}. The same seed reproduces the same weights.
@@ -27,16 +27,16 @@ public final class BuiltInPretraining {
     public record Outcome(PolicyModel policy, PretrainResult result) {
     }
 
-    public static Outcome run(long seed, Consumer<String> log) {
-        return run(BuiltInTask.defaultModelConfig(), PretrainSettings.defaults(seed), log);
+    public static Outcome run(BuiltInTask task, long seed, Consumer<String> log) {
+        return run(task, task.defaultModelConfig(), PretrainSettings.defaults(task, seed), log);
     }
 
-    public static Outcome run(ModelConfig config, PretrainSettings settings, Consumer<String> log) {
-        List<TaskExample> train = new TaskGenerator(settings.seed()).generate(Split.TRAIN, TRAIN_PROBLEMS);
-        List<TaskExample> validation = new TaskGenerator(settings.seed() + 1).generate(Split.TRAIN, VALIDATION_PROBLEMS);
+    public static Outcome run(BuiltInTask task, ModelConfig config, PretrainSettings settings, Consumer<String> log) {
+        List<TaskExample> train = new TaskGenerator(task, settings.seed()).generate(Split.TRAIN, TRAIN_PROBLEMS);
+        List<TaskExample> validation = new TaskGenerator(task, settings.seed() + 1).generate(Split.TRAIN, VALIDATION_PROBLEMS);
         PolicyModel policy = PolicyModel.initialise(config, settings.seed());
         try {
-            Pretrainer pretrainer = new Pretrainer(BuiltInTask.tokenizer(), BuiltInTask.samplingSettings());
+            Pretrainer pretrainer = new Pretrainer(task, task.samplingSettings());
             return new Outcome(policy, pretrainer.train(policy, train, validation, settings, log));
         } catch (RuntimeException e) {
             policy.close();
@@ -45,8 +45,9 @@ public final class BuiltInPretraining {
     }
 
     /** Accuracy of a policy on {@code count} problems of the held-out split, temperature 1. */
-    public static EvalReport evaluateHeldOut(PolicyModel policy, long datasetSeed, int count, long samplingSeed) {
-        List<TaskExample> heldOut = new TaskGenerator(datasetSeed).generate(Split.HELD_OUT, count);
-        return new Evaluator(BuiltInTask.tokenizer(), 128).evaluate(policy, heldOut, BuiltInTask.samplingSettings(), samplingSeed);
+    public static EvalReport evaluateHeldOut(BuiltInTask task, PolicyModel policy, long datasetSeed, int count,
+            long samplingSeed) {
+        List<TaskExample> heldOut = new TaskGenerator(task, datasetSeed).generate(Split.HELD_OUT, count);
+        return Evaluator.forTask(task, 128).evaluate(policy, heldOut, task.samplingSettings(), samplingSeed);
     }
 }

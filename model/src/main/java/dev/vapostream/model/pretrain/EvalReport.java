@@ -8,10 +8,11 @@ import java.util.Map;
  *
  * @param overall counts over all problems
  * @param byBucket counts per {@link LengthBucket} (every bucket present, possibly empty)
+ * @param hard counts over the problems tagged hard (the base almost never solves them; possibly none)
  * @param meanResponseTokens mean sampled response length in tokens, EOS included
  * @param maxLengthRate share of responses cut at the maximum length (no EOS)
  */
-public record EvalReport(BucketResult overall, Map<LengthBucket, BucketResult> byBucket,
+public record EvalReport(BucketResult overall, Map<LengthBucket, BucketResult> byBucket, BucketResult hard,
         double meanResponseTokens, double maxLengthRate) {
 
     public EvalReport {
@@ -33,6 +34,9 @@ public record EvalReport(BucketResult overall, Map<LengthBucket, BucketResult> b
             BucketResult result = byBucket.get(bucket);
             line.append(bucket.name().toLowerCase()).append(String.format(" %.1f%%", 100 * result.accuracy()));
             line.append(bucket.ordinal() < LengthBucket.values().length - 1 ? ", " : ")");
+        }
+        if (hard.problems() > 0) {
+            line.append(String.format(", hard %.1f%% of %d", 100 * hard.accuracy(), hard.problems()));
         }
         return line.append(String.format(", format errors %.1f%%, cut at max length %.1f%%, mean length %.1f tokens, n=%d",
                 100 * formatErrorRate(), 100 * maxLengthRate, meanResponseTokens, overall.problems())).toString();

@@ -7,29 +7,40 @@ import dev.vapostream.model.sampling.Sampler;
 import dev.vapostream.model.sampling.SamplingSettings;
 import dev.vapostream.model.task.FinalAnswer;
 import dev.vapostream.model.task.LengthBucket;
-import dev.vapostream.model.task.RunningSumProblem;
+import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.TaskExample;
 import dev.vapostream.model.tokenizer.CharTokenizer;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Samples one response per problem and judges it with the shared '#' answer contract
- * ({@link FinalAnswer}). Reproducible: batch i is sampled with seed {@code seed + i}.
+ * ({@link FinalAnswer}), counting per length bucket and over the problems tagged hard.
+ * Reproducible: batch i is sampled with seed {@code seed + i}.
  */
 public final class Evaluator {
 
     private final CharTokenizer tokenizer;
     private final int batchSize;
+    private final Function<String, Optional<LengthBucket>> bucketOf;
 
-    public Evaluator(CharTokenizer tokenizer, int batchSize) {
+    /** @param bucketOf a prompt's length bucket; empty leaves it out of the per-bucket counts */
+    public Evaluator(CharTokenizer tokenizer, int batchSize, Function<String, Optional<LengthBucket>> bucketOf) {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize must be >= 1, was " + batchSize);
         }
         this.tokenizer = tokenizer;
         this.batchSize = batchSize;
+        this.bucketOf = bucketOf;
+    }
+
+    /** An evaluator of a built-in task's problems, bucketed by the task's term ranges. */
+    public static Evaluator forTask(BuiltInTask task, int batchSize) {
+        return new Evaluator(BuiltInTask.tokenizer(), batchSize, task::bucketOf);
     }
 
     public EvalReport evaluate(PolicyModel policy, List<TaskExample> problems, SamplingSettings settings, long seed) {
@@ -43,7 +54,7 @@ public final class Evaluator {
             }
             List<SampledResponse> responses = sampler.sample(prompts, settings, seed + batch);
             for (int i = 0; i < slice.size(); i++) {
-                tally.add(slice.get(i), responses.get(i), tokenizer);
+                tally.add(slice.get(i), bucketOf.apply(slice.get(i).prompt()), responses.get(i), tokenizer);
             }
         }
         return tally.report();
@@ -54,6 +65,7 @@ public final class Evaluator {
 
         private final Map<LengthBucket, BucketResult> byBucket = new EnumMap<>(LengthBucket.class);
         private BucketResult overall = new BucketResult(0, 0, 0);
+        private BucketResult hard = new BucketResult(0, 0, 0);
         private long responseTokens;
         private int cutAtMaxLength;
 
@@ -63,19 +75,22 @@ public final class Evaluator {
             }
         }
 
-        void add(TaskExample example, SampledResponse response, CharTokenizer tokenizer) {
+        void add(TaskExample example, Optional<LengthBucket> bucket, SampledResponse response, CharTokenizer tokenizer) {
             FinalAnswer.Verdict verdict = FinalAnswer.judge(tokenizer.decode(response.tokens()), example.answer());
             int correct = verdict == FinalAnswer.Verdict.CORRECT ? 1 : 0;
             int formatError = verdict == FinalAnswer.Verdict.FORMAT_ERROR ? 1 : 0;
             overall = overall.plus(correct, formatError);
-            byBucket.compute(RunningSumProblem.parse(example.prompt()).bucket(), (b, r) -> r.plus(correct, formatError));
+            bucket.ifPresent(b -> byBucket.compute(b, (key, r) -> r.plus(correct, formatError)));
+            if (example.hasTag(BuiltInTask.HARD_TAG)) {
+                hard = hard.plus(correct, formatError);
+            }
             responseTokens += response.length();
             cutAtMaxLength += response.finishReason() == FinishReason.MAX_LENGTH ? 1 : 0;
         }
 
         EvalReport report() {
             int n = Math.max(1, overall.problems());
-            return new EvalReport(overall, byBucket, (double) responseTokens / n, (double) cutAtMaxLength / n);
+            return new EvalReport(overall, byBucket, hard, (double) responseTokens / n, (double) cutAtMaxLength / n);
         }
     }
 }

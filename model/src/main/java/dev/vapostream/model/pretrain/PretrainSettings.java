@@ -1,5 +1,8 @@
 package dev.vapostream.model.pretrain;
 
+import dev.vapostream.model.task.BuiltInTask;
+import dev.vapostream.model.task.Teacher;
+
 /**
  * Supervised pretraining of the base policy in two phases: the method, on reference solutions,
  * until greedy decoding solves {@code stopGreedyAccuracy} of the validation problems; then
@@ -13,8 +16,8 @@ package dev.vapostream.model.pretrain;
  * @param warmupSteps length of the linear warm-up
  * @param weightDecay decoupled weight decay on matrices
  * @param clipNorm global gradient-norm limit
- * @param teacherSlipRate probability that the second phase's teacher writes a wrong digit on a
- *     line ({@code RunningSumProblem#sloppySolution})
+ * @param teacher who writes the second phase's solutions ({@code RunningSumProblem#solutionBy}):
+ *     the task's teacher, whose errors the base learns to make
  * @param slipSteps length of the second phase; 0 stops when the method is learned
  * @param maxSteps hard cap on optimizer steps
  * @param evalEvery steps between validation evaluations (where the first phase can end)
@@ -25,7 +28,7 @@ package dev.vapostream.model.pretrain;
  *     (such a run is no longer reproducible step for step, and the result says so)
  */
 public record PretrainSettings(long seed, int batchSize, float learningRate, int warmupSteps, float weightDecay,
-        float clipNorm, double teacherSlipRate, int slipSteps, int maxSteps, int evalEvery, double stopGreedyAccuracy,
+        float clipNorm, Teacher teacher, int slipSteps, int maxSteps, int evalEvery, double stopGreedyAccuracy,
         double maxFormatErrorRate, double timeBudgetSeconds) {
 
     public PretrainSettings {
@@ -35,9 +38,7 @@ public record PretrainSettings(long seed, int batchSize, float learningRate, int
         if (!(learningRate > 0f) || !(clipNorm > 0f) || weightDecay < 0f) {
             throw new IllegalArgumentException("learningRate and clipNorm must be > 0, weightDecay >= 0");
         }
-        if (!(teacherSlipRate >= 0 && teacherSlipRate < 1)) {
-            throw new IllegalArgumentException("teacherSlipRate must be in [0, 1), was " + teacherSlipRate);
-        }
+        java.util.Objects.requireNonNull(teacher, "teacher");
         if (stopGreedyAccuracy < 0 || stopGreedyAccuracy > 1 || maxFormatErrorRate < 0 || maxFormatErrorRate > 1) {
             throw new IllegalArgumentException("stopGreedyAccuracy and maxFormatErrorRate are rates in [0, 1]");
         }
@@ -47,12 +48,18 @@ public record PretrainSettings(long seed, int batchSize, float learningRate, int
     }
 
     /**
-     * Defaults that give the built-in task's base policy the method (greedy decoding solves 95%
-     * of the validation problems), then 500 steps of a teacher slipping on half its lines, which
-     * puts its held-out accuracy at temperature 1 under 20% (docs/model.md).
+     * Defaults that give a built-in task's base policy the method (greedy decoding solves 95%
+     * of the validation problems), then 500 steps of the task's teacher, which puts its held-out
+     * accuracy at temperature 1 under 20% (docs/model.md).
      */
-    public static PretrainSettings defaults(long seed) {
-        return new PretrainSettings(seed, 32, 1e-3f, 20, 0.01f, 1.0f, 0.5, 500, 8000, 250, 0.95, 0.05, 600);
+    public static PretrainSettings defaults(BuiltInTask task, long seed) {
+        return new PretrainSettings(seed, 32, 1e-3f, 20, 0.01f, 1.0f, task.teacher(), 500, 8000, 250, 0.95, 0.05, 900);
+    }
+
+    /** These settings with another second-phase teacher. */
+    public PretrainSettings withTeacher(Teacher other) {
+        return new PretrainSettings(seed, batchSize, learningRate, warmupSteps, weightDecay, clipNorm, other, slipSteps,
+            maxSteps, evalEvery, stopGreedyAccuracy, maxFormatErrorRate, timeBudgetSeconds);
     }
 
     /** Learning rate of step {@code step} (1-based): linear warm-up, then constant. */

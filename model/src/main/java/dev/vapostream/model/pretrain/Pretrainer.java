@@ -10,8 +10,10 @@ import dev.vapostream.model.nn.Scalars;
 import dev.vapostream.model.pretrain.PretrainResult.EvalPoint;
 import dev.vapostream.model.pretrain.PretrainResult.StopReason;
 import dev.vapostream.model.sampling.SamplingSettings;
+import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.RunningSumProblem;
 import dev.vapostream.model.task.TaskExample;
+import dev.vapostream.model.task.Teacher;
 import dev.vapostream.model.tokenizer.CharTokenizer;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,11 +31,13 @@ public final class Pretrainer {
 
     private static final int EVAL_BATCH_SIZE = 128;
 
-    private final CharTokenizer tokenizer;
+    private final BuiltInTask task;
+    private final CharTokenizer tokenizer = BuiltInTask.tokenizer();
     private final SamplingSettings evalSampling;
 
-    public Pretrainer(CharTokenizer tokenizer, SamplingSettings evalSampling) {
-        this.tokenizer = tokenizer;
+    /** @param evalSampling how validation samples (its budget must fit the model's context) */
+    public Pretrainer(BuiltInTask task, SamplingSettings evalSampling) {
+        this.task = task;
         this.evalSampling = evalSampling;
     }
 
@@ -51,7 +55,7 @@ public final class Pretrainer {
                 example -> example.prompt().length(), settings.seed());
         SplittableRandom teacher = new SplittableRandom(settings.seed() ^ 0x5EEDL);
         SamplingSettings greedy = new SamplingSettings(0f, 1f, evalSampling.maxNewTokens());
-        Evaluator evaluator = new Evaluator(tokenizer, EVAL_BATCH_SIZE);
+        Evaluator evaluator = Evaluator.forTask(task, EVAL_BATCH_SIZE);
         List<EvalPoint> history = new ArrayList<>();
         double loss = Double.NaN;
         int methodLearnedAt = -1;
@@ -59,7 +63,7 @@ public final class Pretrainer {
             for (int step = 1; step <= settings.maxSteps(); step++) {
                 boolean slipping = methodLearnedAt > 0;
                 loss = trainStep(policy, optimizer, batches.next(), settings, step,
-                        slipping ? settings.teacherSlipRate() : 0.0, teacher);
+                        slipping ? settings.teacher() : Teacher.EXACT, teacher);
                 boolean outOfTime = seconds(started) > settings.timeBudgetSeconds();
                 boolean slipsDone = slipping && step - methodLearnedAt >= settings.slipSteps();
                 if (step % settings.evalEvery() == 0 || step == settings.maxSteps() || outOfTime || slipsDone) {
@@ -92,14 +96,14 @@ public final class Pretrainer {
 
     /** One AdamW step on the mean NLL over all response tokens of the batch; returns that loss. */
     private double trainStep(PolicyModel policy, AdamW optimizer, List<TaskExample> batch, PretrainSettings settings,
-            int step, double slipRate, SplittableRandom teacher) {
+            int step, Teacher writer, SplittableRandom teacher) {
         List<int[]> prompts = new ArrayList<>(batch.size());
         List<int[]> targets = new ArrayList<>(batch.size());
         int tokenCount = 0;
         for (TaskExample example : batch) {
             prompts.add(tokenizer.encodePrompt(example.prompt()));
-            RunningSumProblem problem = RunningSumProblem.parse(example.prompt());
-            int[] target = tokenizer.encodeResponse(problem.sloppySolution(slipRate, teacher));
+            RunningSumProblem problem = task.parse(example.prompt());
+            int[] target = tokenizer.encodeResponse(problem.solutionBy(writer, teacher));
             targets.add(target);
             tokenCount += target.length;
         }

@@ -16,7 +16,9 @@ import java.util.Set;
 
 /**
  * Datasets as JSON Lines: one {@code {"id": ..., "prompt": ..., "answer": ...}} object per line,
- * UTF-8. Reading accepts extra fields (other tasks may carry metadata) and blank lines, and
+ * UTF-8, with an optional {@code "tags"} array of strings (the built-in tasks tag the problems their
+ * base almost never solves {@code hard}). Reading accepts extra fields (other tasks may carry
+ * metadata) and blank lines, and
  * rejects a missing field, a non-integer answer or a repeated id with the line number.
  */
 public final class JsonlDataset {
@@ -40,6 +42,9 @@ public final class JsonlDataset {
                         .put("id", example.id())
                         .put("prompt", example.prompt())
                         .put("answer", example.answer());
+                if (!example.tags().isEmpty()) {
+                    example.tags().forEach(line.putArray("tags")::add);
+                }
                 out.write(JSON.writeValueAsString(line));
                 out.write('\n');
             }
@@ -67,9 +72,10 @@ public final class JsonlDataset {
         return examples;
     }
 
-    /** Writes {@code train.jsonl} and {@code heldout.jsonl} of the built-in task into {@code directory}. */
-    public static void writeBuiltInSplits(Path directory, long seed, int trainCount, int heldOutCount) throws IOException {
-        TaskGenerator generator = new TaskGenerator(seed);
+    /** Writes {@code train.jsonl} and {@code heldout.jsonl} of a built-in task into {@code directory}. */
+    public static void writeBuiltInSplits(Path directory, BuiltInTask task, long seed, int trainCount, int heldOutCount)
+            throws IOException {
+        TaskGenerator generator = new TaskGenerator(task, seed);
         write(directory.resolve(TRAIN_FILE), generator.generate(Split.TRAIN, trainCount));
         write(directory.resolve(HELD_OUT_FILE), generator.generate(Split.HELD_OUT, heldOutCount));
     }
@@ -77,10 +83,28 @@ public final class JsonlDataset {
     private static TaskExample parse(Path file, int number, String line) throws IOException {
         try {
             JsonNode node = JSON.readTree(line);
-            return new TaskExample(text(node, "id"), text(node, "prompt"), text(node, "answer"));
+            return new TaskExample(text(node, "id"), text(node, "prompt"), text(node, "answer"), tags(node));
         } catch (IOException | IllegalArgumentException e) {
             throw new IOException(file + ":" + number + ": " + e.getMessage(), e);
         }
+    }
+
+    private static List<String> tags(JsonNode node) {
+        JsonNode tags = node.get("tags");
+        if (tags == null) {
+            return List.of();
+        }
+        if (!tags.isArray()) {
+            throw new IllegalArgumentException("field \"tags\" must be an array of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (JsonNode tag : tags) {
+            if (!tag.isTextual()) {
+                throw new IllegalArgumentException("field \"tags\" must be an array of strings");
+            }
+            out.add(tag.asText());
+        }
+        return out;
     }
 
     private static String text(JsonNode node, String field) {

@@ -1,39 +1,38 @@
 package dev.vapostream.model.task;
 
 /**
- * Difficulty classes of the running-sum task by number of terms; the reference solution has
- * one six-character line per term after the first, so length and difficulty grow together.
+ * Difficulty classes of a built-in task by number of terms: its term range cut into thirds
+ * (running-sum 2-4, 5-7, 8-10; blind-spots 2-6, 7-11, 12-16). The reference solution has one
+ * line per term after the first, so length and difficulty grow together.
  */
 public enum LengthBucket {
-    /** 2-4 terms: reference responses of 9-21 tokens (EOS included). */
-    SHORT(2, 4),
-    /** 5-7 terms: 27-39 tokens. */
-    MEDIUM(5, 7),
-    /** 8-10 terms: 45-57 tokens. */
-    LONG(8, 10);
+    SHORT,
+    MEDIUM,
+    LONG;
 
-    private final int minTerms;
-    private final int maxTerms;
-
-    LengthBucket(int minTerms, int maxTerms) {
-        this.minTerms = minTerms;
-        this.maxTerms = maxTerms;
-    }
-
-    public int minTerms() {
-        return minTerms;
-    }
-
-    public int maxTerms() {
-        return maxTerms;
-    }
-
-    public static LengthBucket ofTerms(int terms) {
-        for (LengthBucket bucket : values()) {
-            if (terms >= bucket.minTerms && terms <= bucket.maxTerms) {
-                return bucket;
-            }
+    public static LengthBucket of(BuiltInTask task, int terms) {
+        if (terms < task.minTerms() || terms > task.maxTerms()) {
+            throw new IllegalArgumentException("task " + task.id() + " has no problem of " + terms + " terms");
         }
-        throw new IllegalArgumentException("no bucket for " + terms + " terms");
+        int span = task.maxTerms() - task.minTerms() + 1;
+        return values()[Math.min(2, 3 * (terms - task.minTerms()) / span)];
+    }
+
+    /** The smallest term count of this bucket in {@code task}. */
+    public int minTerms(BuiltInTask task) {
+        int terms = task.minTerms();
+        while (of(task, terms) != this) {
+            terms++;
+        }
+        return terms;
+    }
+
+    /** The largest term count of this bucket in {@code task}. */
+    public int maxTerms(BuiltInTask task) {
+        int terms = task.maxTerms();
+        while (of(task, terms) != this) {
+            terms--;
+        }
+        return terms;
     }
 }

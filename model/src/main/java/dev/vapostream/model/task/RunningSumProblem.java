@@ -5,24 +5,21 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * The built-in task: the last digit of a sum of one-digit numbers. The prompt is the expression
- * followed by '=', e.g. {@code 3+5+2+7=}; the answer is the sum modulo 10 ({@code 7}). The
- * reference solution adds one term per line to the running digit, {@code 3+5=8;8+2=0;0+7=7;#7}:
+ * A running-sum problem: the last digit of a sum of one-digit numbers. The prompt is the
+ * expression followed by '=', e.g. {@code 3+5+2+7=}; the answer is the sum modulo 10 ({@code 7}).
+ * The reference solution adds one term per line to the running digit, {@code 3+5=8;8+2=0;0+7=7;#7}:
  * every line is six characters, so line k always starts at the same response position and reads
  * term k+1 from the same prompt position whatever the problem's length (see docs/task.md for why
- * that matters to a tiny model). The work, and the number of chances to slip, grows with the
- * number of terms.
+ * that matters to a tiny model). The work, and the number of chances to err, grows with the
+ * number of terms. Each built-in task ({@link BuiltInTask}) uses a range of term counts within
+ * {@link #MIN_TERMS}..{@link #MAX_TERMS}.
  */
 public final class RunningSumProblem {
 
     public static final int MIN_TERMS = 2;
-    public static final int MAX_TERMS = 10;
+    public static final int MAX_TERMS = 16;
     /** Characters of one worked line: digit, '+', digit, '=', digit, ';'. */
     public static final int LINE_LENGTH = 6;
-    /** Longest reference response in tokens, EOS included: nine lines, then "#d" and EOS. */
-    public static final int MAX_RESPONSE_TOKENS = (MAX_TERMS - 1) * LINE_LENGTH + 2 + 1;
-    /** Longest prompt in tokens, BOS included: ten digits, nine '+', then '='. */
-    public static final int MAX_PROMPT_TOKENS = 1 + MAX_TERMS * 2 - 1 + 1;
 
     private final int[] terms;
 
@@ -52,12 +49,23 @@ public final class RunningSumProblem {
         return new RunningSumProblem(terms.stream().mapToInt(Integer::intValue).toArray());
     }
 
+    /** Tokens of the prompt of a problem of {@code termCount} terms, BOS included. */
+    public static int promptTokens(int termCount) {
+        return 1 + 2 * termCount;
+    }
+
+    /** Tokens of the reference solution of {@code termCount} terms, EOS included: the lines, then "#d" and EOS. */
+    public static int responseTokens(int termCount) {
+        return (termCount - 1) * LINE_LENGTH + 2 + 1;
+    }
+
     public int termCount() {
         return terms.length;
     }
 
-    public LengthBucket bucket() {
-        return LengthBucket.ofTerms(terms.length);
+    /** Term {@code index} (0-based). */
+    public int term(int index) {
+        return terms[index];
     }
 
     public String prompt() {
@@ -68,44 +76,75 @@ public final class RunningSumProblem {
         return prompt.append('=').toString();
     }
 
-    public String answer() {
+    public int answerDigit() {
         int digit = 0;
         for (int term : terms) {
             digit = (digit + term) % 10;
         }
-        return Integer.toString(digit);
+        return digit;
+    }
+
+    public String answer() {
+        return Integer.toString(answerDigit());
     }
 
     /** The reference chain of thought plus {@code #answer}, the supervised pretraining target. */
     public String workedSolution() {
-        return solution(0.0, null);
+        return solutionBy(Teacher.EXACT, null);
     }
 
     /**
      * A solution written by a teacher that knows the method but slips: each line's result is
      * replaced, with probability {@code slipRate}, by another digit drawn uniformly, and the
-     * following lines carry on from the slipped digit, as a person's would. The final answer is
-     * whatever the last line gave, so a slipped solution is wrong.
+     * following lines carry on from the slipped digit, as a person's would.
      */
     public String sloppySolution(double slipRate, SplittableRandom random) {
-        if (!(slipRate >= 0.0 && slipRate < 1.0)) {
-            throw new IllegalArgumentException("slipRate must be in [0, 1), was " + slipRate);
-        }
-        return solution(slipRate, random);
+        return solutionBy(Teacher.uniformSlips(slipRate), random);
     }
 
-    private String solution(double slipRate, SplittableRandom random) {
+    /**
+     * The chain {@code teacher} writes: each line's result is drawn from the teacher's
+     * distribution for that line, and the following lines carry on from the digit written. The
+     * final answer is whatever the last line gave. {@code random} may be null for a teacher
+     * that never errs.
+     */
+    public String solutionBy(Teacher teacher, SplittableRandom random) {
         StringBuilder solution = new StringBuilder();
         int digit = terms[0];
         for (int i = 1; i < terms.length; i++) {
-            int next = (digit + terms[i]) % 10;
-            if (slipRate > 0.0 && random.nextDouble() < slipRate) {
-                next = (next + random.nextInt(1, 10)) % 10;
-            }
+            int next = teacher == Teacher.EXACT ? (digit + terms[i]) % 10 : teacher.write(digit, terms[i], random);
             solution.append(digit).append('+').append(terms[i]).append('=').append(next).append(';');
             digit = next;
         }
         return solution.append('#').append(digit).toString();
+    }
+
+    /**
+     * Probability that {@code teacher}, having written {@code digit} as the result of line
+     * {@code linesDone} (the first term for 0), ends the chain on the right answer.
+     */
+    public double successProbability(Teacher teacher, int digit, int linesDone) {
+        double[] dist = new double[10];
+        dist[digit] = 1.0;
+        for (int i = linesDone + 1; i < terms.length; i++) {
+            double[] next = new double[10];
+            for (int d = 0; d < 10; d++) {
+                if (dist[d] == 0) {
+                    continue;
+                }
+                double[] p = teacher.writes(d, terms[i]);
+                for (int e = 0; e < 10; e++) {
+                    next[e] += dist[d] * p[e];
+                }
+            }
+            dist = next;
+        }
+        return dist[answerDigit()];
+    }
+
+    /** Probability that {@code teacher} solves this problem. */
+    public double successProbability(Teacher teacher) {
+        return successProbability(teacher, terms[0], 0);
     }
 
     public TaskExample toExample(String id) {

@@ -5,22 +5,25 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Generates running-sum problems deterministically from a seed: the same seed, split and count
- * give the same examples on every machine. The term count is uniform over 1..10, so short and
- * long chains of thought are equally common.
+ * Generates a built-in task's problems deterministically from a seed: the same task, seed, split
+ * and count give the same examples on every machine. The term count is uniform over the task's
+ * range, so short and long chains of thought are equally common. Problems the task's teacher
+ * almost never solves are tagged {@code hard} ({@link BuiltInTask#toExample}).
  *
  * <p>Splits are disjoint by construction for problems of three or more terms: a problem belongs
  * to the held-out split iff a stable hash of its prompt falls in one tenth of the hash range.
- * One- and two-term problems (only 9 and 81 of them exist) are shared by both splits.
+ * Two-term problems (only 81 of them exist) are shared by both splits.
  */
 public final class TaskGenerator {
 
     private static final int HELD_OUT_SHARE = 10;
     private static final int SPLIT_FROM_TERMS = 3;
 
+    private final BuiltInTask task;
     private final long seed;
 
-    public TaskGenerator(long seed) {
+    public TaskGenerator(BuiltInTask task, long seed) {
+        this.task = task;
         this.seed = seed;
     }
 
@@ -30,12 +33,12 @@ public final class TaskGenerator {
         while (examples.size() < count) {
             // The term count is drawn once and only the terms are redrawn until the problem falls
             // in this split, so both splits keep the same uniform term-count distribution.
-            int terms = random.nextInt(RunningSumProblem.MIN_TERMS, RunningSumProblem.MAX_TERMS + 1);
+            int terms = random.nextInt(task.minTerms(), task.maxTerms() + 1);
             RunningSumProblem problem = randomProblem(terms, random);
             while (!belongsTo(problem, split)) {
                 problem = randomProblem(terms, random);
             }
-            examples.add(problem.toExample(String.format("%s-%06d", split.idPrefix(), examples.size())));
+            examples.add(task.toExample(problem, String.format("%s-%06d", split.idPrefix(), examples.size())));
         }
         return examples;
     }

@@ -65,7 +65,7 @@ public final class TaskVariantSft {
         for (int i = 0; i < 300; i++) {
             validation.add(draw(evalData, evalData.nextInt(minTerms, maxTerms + 1), mod10));
         }
-        ModelConfig config = ModelConfig.of(BuiltInTask.tokenizer().vocabSize(), BuiltInTask.CONTEXT_LENGTH, layers, width, 4);
+        ModelConfig config = ModelConfig.of(BuiltInTask.tokenizer().vocabSize(), BuiltInTask.RUNNING_SUM.contextLength(), layers, width, 4);
         long started = System.nanoTime();
         try (PolicyModel policy = PolicyModel.initialise(config, seed);
                 AdamW optimizer = new AdamW(policy.parameters(), 0.01f)) {

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.Split;
 import dev.vapostream.model.task.TaskExample;
 import dev.vapostream.model.task.TaskGenerator;
@@ -13,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class LengthPooledBatchesTest {
 
-    private final List<TaskExample> examples = new TaskGenerator(1L).generate(Split.TRAIN, 500);
+    private final List<TaskExample> examples = new TaskGenerator(BuiltInTask.DEFAULT, 1L).generate(Split.TRAIN, 500);
 
     @Test
     void batchesAreFullAndHoldSimilarLengths() {

@@ -11,20 +11,21 @@ import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.Split;
 import dev.vapostream.model.task.TaskExample;
 import dev.vapostream.model.task.TaskGenerator;
+import dev.vapostream.model.task.Teacher;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class PretrainerTest {
 
-    private static final ModelConfig TINY = BuiltInTask.modelConfig(1, 16, 2);
+    private static final ModelConfig TINY = BuiltInTask.DEFAULT.modelConfig(1, 16, 2);
     private static final int STEPS = 40;
 
-    private final List<TaskExample> train = new TaskGenerator(1L).generate(Split.TRAIN, 2000);
-    private final List<TaskExample> validation = new TaskGenerator(2L).generate(Split.TRAIN, 16);
+    private final List<TaskExample> train = new TaskGenerator(BuiltInTask.DEFAULT, 1L).generate(Split.TRAIN, 2000);
+    private final List<TaskExample> validation = new TaskGenerator(BuiltInTask.DEFAULT, 2L).generate(Split.TRAIN, 16);
 
     /** A greedy accuracy of 100% cannot be reached by a tiny model in 40 steps, so it runs all steps. */
     private static PretrainSettings settings(long seed) {
-        return new PretrainSettings(seed, 8, 1e-2f, 5, 0.01f, 1f, 0.3, 10, STEPS, 20, 1.0, 0.0, 120);
+        return new PretrainSettings(seed, 8, 1e-2f, 5, 0.01f, 1f, Teacher.uniformSlips(0.3), 10, STEPS, 20, 1.0, 0.0, 120);
     }
 
     @Test
@@ -55,7 +56,7 @@ class PretrainerTest {
     void reachingTheTargetStopsTraining() {
         // Given a target every evaluation meets (accuracy >= 0, any format-error rate)
         try (PolicyModel policy = PolicyModel.initialise(TINY, 7L)) {
-            PretrainSettings easyTarget = new PretrainSettings(7L, 4, 1e-3f, 0, 0f, 1f, 0.3, 5, 100, 3, 0.0, 1.0, 120);
+            PretrainSettings easyTarget = new PretrainSettings(7L, 4, 1e-3f, 0, 0f, 1f, Teacher.uniformSlips(0.3), 5, 100, 3, 0.0, 1.0, 120);
             PretrainResult result = pretrainer().train(policy, train, validation, easyTarget, line -> { });
             // Then the method phase ends at the first evaluation and training stops after the 5 slip steps
             assertEquals(StopReason.TARGET_REACHED, result.stopReason());
@@ -73,6 +74,6 @@ class PretrainerTest {
 
     private static Pretrainer pretrainer() {
         // A short response budget keeps the random policy's evaluations cheap.
-        return new Pretrainer(BuiltInTask.tokenizer(), SamplingSettings.unbiased(32));
+        return new Pretrainer(BuiltInTask.DEFAULT, SamplingSettings.unbiased(32));
     }
 }

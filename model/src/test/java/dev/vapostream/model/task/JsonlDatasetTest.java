@@ -32,11 +32,30 @@ class JsonlDatasetTest {
 
     @Test
     void builtInSplitsAreWrittenToTheirFiles() throws IOException {
-        JsonlDataset.writeBuiltInSplits(directory, 9L, 30, 10);
+        JsonlDataset.writeBuiltInSplits(directory, BuiltInTask.DEFAULT, 9L, 30, 10);
         List<TaskExample> train = JsonlDataset.read(directory.resolve(JsonlDataset.TRAIN_FILE));
         List<TaskExample> heldOut = JsonlDataset.read(directory.resolve(JsonlDataset.HELD_OUT_FILE));
-        assertEquals(new TaskGenerator(9L).generate(Split.TRAIN, 30), train);
+        assertEquals(new TaskGenerator(BuiltInTask.DEFAULT, 9L).generate(Split.TRAIN, 30), train);
         assertEquals(10, heldOut.size());
+    }
+
+    @Test
+    void tagsAreWrittenOnlyWhenPresentAndReadBack() throws IOException {
+        // Given one tagged and one untagged example
+        List<TaskExample> examples = List.of(new TaskExample("a", "3+5=", "8").withTag("hard"), new TaskExample("b", "1+1=", "2"));
+        Path file = directory.resolve("tags.jsonl");
+        // When written and read back
+        JsonlDataset.write(file, examples);
+        // Then the tags survive, and the untagged line carries no tags field
+        assertEquals(examples, JsonlDataset.read(file));
+        assertEquals(List.of("hard"), JsonlDataset.read(file).get(0).tags());
+        assertTrue(Files.readAllLines(file, StandardCharsets.UTF_8).get(1).indexOf("tags") < 0);
+    }
+
+    @Test
+    void tagsThatAreNotAListOfStringsAreRejected() throws IOException {
+        assertRejected("{\"id\":\"x\",\"prompt\":\"1=\",\"answer\":\"1\",\"tags\":\"hard\"}\n", ":1:");
+        assertRejected("{\"id\":\"x\",\"prompt\":\"1=\",\"answer\":\"1\",\"tags\":[1]}\n", ":1:");
     }
 
     @Test

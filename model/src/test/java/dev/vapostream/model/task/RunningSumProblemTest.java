@@ -20,7 +20,7 @@ class RunningSumProblemTest {
         assertEquals("3+5+2+7=", problem.prompt());
         assertEquals("7", problem.answer());
         assertEquals("3+5=8;8+2=0;0+7=7;#7", problem.workedSolution());
-        assertEquals(LengthBucket.SHORT, problem.bucket());
+        assertEquals(LengthBucket.SHORT, BuiltInTask.RUNNING_SUM.bucketOf(problem.prompt()).orElseThrow());
     }
 
     @Test
@@ -109,15 +109,34 @@ class RunningSumProblemTest {
     }
 
     @Test
-    void extremeProblemsFitTheDeclaredTokenBounds() {
-        // Given the longest problem
-        int[] terms = new int[RunningSumProblem.MAX_TERMS];
-        Arrays.fill(terms, 9);
-        RunningSumProblem problem = new RunningSumProblem(terms);
-        // Then prompt and reference response fill the bounds the model's context is sized from exactly
-        assertEquals(RunningSumProblem.MAX_RESPONSE_TOKENS, TOKENIZER.encodeResponse(problem.workedSolution()).length);
-        assertEquals(RunningSumProblem.MAX_PROMPT_TOKENS, TOKENIZER.encodePrompt(problem.prompt()).length);
-        assertEquals(FinalAnswer.Verdict.CORRECT, FinalAnswer.judge(problem.workedSolution(), problem.answer()));
+    void eachTasksLongestProblemFillsItsDeclaredTokenBounds() {
+        for (BuiltInTask task : BuiltInTask.values()) {
+            // Given the task's longest problem
+            int[] terms = new int[task.maxTerms()];
+            Arrays.fill(terms, 9);
+            RunningSumProblem problem = new RunningSumProblem(terms);
+            // Then prompt and reference response fill the bounds the model's context is sized from exactly
+            assertEquals(task.maxResponseTokens(), TOKENIZER.encodeResponse(problem.workedSolution()).length, task.id());
+            assertEquals(task.maxPromptTokens(), TOKENIZER.encodePrompt(problem.prompt()).length, task.id());
+            assertEquals(task.contextLength(), task.maxPromptTokens() + task.maxResponseTokens() - 1);
+            assertEquals(FinalAnswer.Verdict.CORRECT, FinalAnswer.judge(problem.workedSolution(), problem.answer()));
+        }
+    }
+
+    @Test
+    void theSuccessProbabilityOfAUniformlySlippingTeacherFollowsItsDeviationChain() {
+        // Given a 4-term problem and a teacher slipping on 30% of lines
+        RunningSumProblem problem = new RunningSumProblem(new int[] {2, 7, 7, 3});
+        Teacher teacher = Teacher.uniformSlips(0.3);
+        // Then its chance of ending right is the chance that three lines leave the deviation at zero
+        double onTrack = 1;
+        for (int line = 0; line < 3; line++) {
+            onTrack = onTrack * 0.7 + (1 - onTrack) * 0.3 / 9;
+        }
+        assertEquals(onTrack, problem.successProbability(teacher), 1e-12);
+        // And the exact teacher always succeeds, while a wrong digit after the last line means failure
+        assertEquals(1.0, problem.successProbability(Teacher.EXACT), 1e-12);
+        assertEquals(0.0, problem.successProbability(teacher, (problem.answerDigit() + 1) % 10, 3), 1e-12);
     }
 
     @Test

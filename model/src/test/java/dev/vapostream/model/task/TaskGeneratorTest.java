@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 class TaskGeneratorTest {
 
@@ -18,53 +20,58 @@ class TaskGeneratorTest {
 
     @Test
     void theSameSeedGivesTheSameExamplesAndAnotherSeedDoesNot() {
-        assertEquals(new TaskGenerator(5L).generate(Split.TRAIN, 200), new TaskGenerator(5L).generate(Split.TRAIN, 200));
-        assertNotEquals(new TaskGenerator(5L).generate(Split.TRAIN, 200), new TaskGenerator(6L).generate(Split.TRAIN, 200));
+        TaskGenerator five = new TaskGenerator(BuiltInTask.DEFAULT, 5L);
+        assertEquals(five.generate(Split.TRAIN, 200), new TaskGenerator(BuiltInTask.DEFAULT, 5L).generate(Split.TRAIN, 200));
+        assertNotEquals(five.generate(Split.TRAIN, 200), new TaskGenerator(BuiltInTask.DEFAULT, 6L).generate(Split.TRAIN, 200));
     }
 
-    @Test
-    void answersAreTheSumsOfTheirPromptsAndIdsAreUnique() {
-        List<TaskExample> examples = new TaskGenerator(1L).generate(Split.HELD_OUT, 500);
+    @ParameterizedTest
+    @EnumSource(BuiltInTask.class)
+    void answersAreTheSumsOfTheirPromptsAndIdsAreUnique(BuiltInTask task) {
+        List<TaskExample> examples = new TaskGenerator(task, 1L).generate(Split.HELD_OUT, 500);
         for (TaskExample example : examples) {
-            assertEquals(RunningSumProblem.parse(example.prompt()).answer(), example.answer());
+            assertEquals(task.parse(example.prompt()).answer(), example.answer());
             assertTrue(example.id().startsWith("heldout-"));
         }
         assertEquals(500, examples.stream().map(TaskExample::id).distinct().count());
     }
 
     @Test
-    void referenceResponseLengthsRangeFromUnderTenToOverFiftyTokens() {
-        // Given 2000 generated problems, When their worked solutions are tokenized
-        IntSummaryStatistics lengths = new TaskGenerator(2L).generate(Split.TRAIN, 2000).stream()
+    void theDefaultTasksReferenceResponsesVaryTenfoldInLength() {
+        // Given 2000 generated problems of the default task, When their worked solutions are tokenized
+        IntSummaryStatistics lengths = new TaskGenerator(BuiltInTask.DEFAULT, 2L).generate(Split.TRAIN, 2000).stream()
                 .mapToInt(e -> TOKENIZER.encodeResponse(RunningSumProblem.parse(e.prompt()).workedSolution()).length)
                 .summaryStatistics();
-        // Then the shortest are under ten tokens and the longest over fifty
-        assertTrue(lengths.getMin() <= 10, "shortest " + lengths.getMin());
-        assertTrue(lengths.getMax() >= 50, "longest " + lengths.getMax());
-        assertTrue(lengths.getMax() <= RunningSumProblem.MAX_RESPONSE_TOKENS);
+        // Then the longest are at least ten times the shortest, within the declared bound
+        assertTrue(lengths.getMax() >= 10 * lengths.getMin(), lengths.toString());
+        assertEquals(BuiltInTask.DEFAULT.maxResponseTokens(), lengths.getMax());
     }
 
-    @Test
-    void everyTermCountAndBucketOccurs() {
-        Set<Integer> termCounts = new TaskGenerator(3L).generate(Split.TRAIN, 1000).stream()
+    @ParameterizedTest
+    @EnumSource(BuiltInTask.class)
+    void everyTermCountOfTheTaskOccursAndNoOther(BuiltInTask task) {
+        Set<Integer> termCounts = new TaskGenerator(task, 3L).generate(Split.TRAIN, 1000).stream()
                 .map(e -> RunningSumProblem.parse(e.prompt()).termCount())
                 .collect(Collectors.toSet());
-        for (int terms = RunningSumProblem.MIN_TERMS; terms <= RunningSumProblem.MAX_TERMS; terms++) {
-            assertTrue(termCounts.contains(terms), "no problem with " + terms + " terms");
+        Set<Integer> expected = new HashSet<>();
+        for (int terms = task.minTerms(); terms <= task.maxTerms(); terms++) {
+            expected.add(terms);
         }
+        assertEquals(expected, termCounts);
     }
 
-    @Test
-    void bothSplitsHaveTheSameUniformTermCountDistribution() {
+    @ParameterizedTest
+    @EnumSource(BuiltInTask.class)
+    void bothSplitsHaveTheSameUniformTermCountDistribution(BuiltInTask task) {
         // Given 3000 problems per split, When the share of each bucket is counted
-        TaskGenerator generator = new TaskGenerator(8L);
+        TaskGenerator generator = new TaskGenerator(task, 8L);
         for (Split split : Split.values()) {
             List<TaskExample> examples = generator.generate(split, 3000);
             for (LengthBucket bucket : LengthBucket.values()) {
                 double share = examples.stream()
-                        .filter(e -> RunningSumProblem.parse(e.prompt()).bucket() == bucket).count() / 3000.0;
-                double expected = (bucket.maxTerms() - bucket.minTerms() + 1)
-                        / (double) (RunningSumProblem.MAX_TERMS - RunningSumProblem.MIN_TERMS + 1);
+                        .filter(e -> task.bucketOf(e.prompt()).orElseThrow() == bucket).count() / 3000.0;
+                double expected = (bucket.maxTerms(task) - bucket.minTerms(task) + 1)
+                        / (double) (task.maxTerms() - task.minTerms() + 1);
                 // Then it matches the uniform term count within 4 standard errors (~0.035)
                 assertEquals(expected, share, 0.035, split + " " + bucket);
             }
@@ -72,8 +79,23 @@ class TaskGeneratorTest {
     }
 
     @Test
+    void hardTagsMarkExactlyTheProblemsTheTeacherAlmostNeverSolves() {
+        // Given generated problems of the default task
+        List<TaskExample> examples = new TaskGenerator(BuiltInTask.DEFAULT, 4L).generate(Split.TRAIN, 2000);
+        long hard = 0;
+        for (TaskExample example : examples) {
+            // Then a problem is tagged hard if and only if its teacher solves it less than 1% of the time
+            double solved = RunningSumProblem.parse(example.prompt()).successProbability(BuiltInTask.DEFAULT.teacher());
+            assertEquals(solved < BuiltInTask.HARD_BELOW, example.hasTag(BuiltInTask.HARD_TAG), example.prompt());
+            hard += example.hasTag(BuiltInTask.HARD_TAG) ? 1 : 0;
+        }
+        // And they are a real share of the task: about a quarter
+        assertTrue(hard > 0.15 * examples.size() && hard < 0.35 * examples.size(), hard + " hard of " + examples.size());
+    }
+
+    @Test
     void splitsShareNoProblemOfThreeOrMoreTerms() {
-        TaskGenerator generator = new TaskGenerator(4L);
+        TaskGenerator generator = new TaskGenerator(BuiltInTask.DEFAULT, 4L);
         Set<String> train = prompts(generator.generate(Split.TRAIN, 3000));
         Set<String> heldOut = prompts(generator.generate(Split.HELD_OUT, 500));
         Set<String> shared = new HashSet<>(train);
