@@ -3,6 +3,7 @@ package dev.vapostream.advantage;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
 
@@ -36,6 +37,19 @@ class AdvantageComputerTest {
     }
 
     @Test
+    void theRecordedSettingsNameOnlyTheLambdaAnEstimatorUses() {
+        // VAPO's λ is per response (recorded with each response), so its settings carry no fixed λ
+        assertTrue(Double.isNaN(EstimatorSettings.vapo().toRecord().getLambdaPolicy()));
+        assertTrue(Double.isNaN(EstimatorSettings.grpo().toRecord().getLambdaPolicy()));
+        assertEquals(0.95, EstimatorSettings.decoupled().toRecord().getLambdaPolicy());
+        assertTrue(EstimatorSettings.vapo().describePolicyLambda().contains("per response"));
+        // And a fixed λ given to an estimator that has none is refused, naming what it uses instead
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> new EstimatorSettings(AdvantageEstimator.VAPO, 1.0, 1.0, 0.9, 1.0));
+        assertTrue(e.getMessage().contains("--alpha"), e.getMessage());
+    }
+
+    @Test
     void fixedLambdaUsesTheSameLambdaForReturns() {
         EstimatorSettings ppo = EstimatorSettings.ppo();
         assertEquals(AdvantageEstimator.FIXED_LAMBDA_GAE, ppo.estimator());
@@ -65,11 +79,13 @@ class AdvantageComputerTest {
     @Test
     void settingsOutsideTheirRangesAreRejected() {
         assertThrows(IllegalArgumentException.class,
-            () -> new EstimatorSettings(AdvantageEstimator.VAPO, 1.0, 1.2, 0.95, 0.05));
+            () -> new EstimatorSettings(AdvantageEstimator.VAPO, 1.0, 1.2, Double.NaN, 0.05));
         assertThrows(IllegalArgumentException.class,
             () -> new EstimatorSettings(AdvantageEstimator.UNKNOWN, 1.0, 1.0, 0.95, 0.05));
         assertThrows(IllegalArgumentException.class,
-            () -> new EstimatorSettings(AdvantageEstimator.VAPO, 0.0, 1.0, 0.95, 0.05));
+            () -> new EstimatorSettings(AdvantageEstimator.VAPO, 0.0, 1.0, Double.NaN, 0.05));
+        assertThrows(IllegalArgumentException.class,
+            () -> new EstimatorSettings(AdvantageEstimator.DECOUPLED_GAE, 1.0, 1.0, 1.5, 0.05));
     }
 
     private static float[] filled(int n, float v) {

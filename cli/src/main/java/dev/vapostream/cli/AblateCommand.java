@@ -11,7 +11,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
+import dev.vapostream.cli.report.RunMetrics;
 import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.pretrain.EvalReport;
 import dev.vapostream.model.task.BuiltInTask;
@@ -20,14 +25,15 @@ import dev.vapostream.model.task.TaskExample;
 
 /**
  * {@code vapo ablate}: VAPO, each "VAPO without X", PPO and DAPO over several seeds with the same
- * budget, each run a {@code vapo train} in its own JVM (so no engine or Kafka state leaks between
- * runs). Each finished run's final policy is evaluated on the same held-out problems and appended
- * to {@code results.jsonl}; a re-run skips what is recorded, so the table can be built in parts.
- * The table and its chart are written to {@code ablation.md} and {@code ablation.png} in the
- * output folder, for docs/results.md.
+ * budget (the same policy updates and samples per update; value pretraining on top), each run a
+ * {@code vapo train} in its own JVM (so no engine or Kafka state leaks between runs). Each finished
+ * run's final policy is evaluated on the same held-out problems and appended with its area under
+ * the held-out curve, samples and time to {@code results.jsonl}; a re-run skips what is recorded,
+ * so the table can be built in parts. The table and its chart are written to {@code ablation.md}
+ * and {@code ablation.png} in the output folder, for docs/results.md.
  *
  * <pre>
- * --out runs/ablate  --seeds 3  --max-steps 100  --max-minutes 0  --eval-problems 512
+ * --out runs/ablate  --seeds 5  --parallel 1  --max-steps 200  --max-minutes 0  --eval-problems 512
  * --only vapo,ppo    (a subset of the configurations)   + any vapo train setting for every run
  * --table-only       write the table and chart from what is recorded, run nothing
  * </pre>
@@ -52,13 +58,22 @@ final class AblateCommand {
         CONFIGURATIONS.put("dapo", new Configuration(List.of("--preset", "dapo"), 50));
     }
 
+    /**
+     * Every configuration draws the same samples per policy update: DAPO's dynamic sampling drops
+     * the groups without signal from its fixed draw instead of drawing more. With the same
+     * --max-steps (policy updates) every run then draws the same samples; value pretraining comes
+     * on top and is reported.
+     */
+    static final List<String> EQUAL_BUDGET = List.of("--dynamic-sampling-refill", "false");
+
     private AblateCommand() {
     }
 
     static int run(List<String> args) throws Exception {
         Properties p = StageProperties.from(args);
         Path out = Path.of(p.getProperty("out", "runs/ablate")).toAbsolutePath();
-        int seeds = StageProperties.intOf(p, "seeds", 3);
+        int seeds = StageProperties.intOf(p, "seeds", 5);
+        int parallel = StageProperties.intOf(p, "parallel", 1);
         int evalProblems = StageProperties.intOf(p, "eval.problems", 512);
         BuiltInTask task = TaskCommands.task(p);
         Path heldOut = Path.of(p.getProperty("data.dir", TaskCommands.defaultDataDir(task).toString()))
@@ -68,29 +83,28 @@ final class AblateCommand {
         Files.createDirectories(out);
         Path results = out.resolve("results.jsonl");
         boolean tableOnly = Boolean.parseBoolean(p.getProperty("table.only", "false"));
+        List<Callable<Integer>> jobs = new ArrayList<>();
         for (String name : tableOnly ? List.<String>of() : only) {
             Configuration c = CONFIGURATIONS.get(name);
             if (c == null) {
                 throw new Flags.UsageException("unknown configuration '" + name + "'; known: " + CONFIGURATIONS.keySet());
             }
             for (int seed = 1; seed <= seeds; seed++) {
-                if (recorded(results, name, seed)) {
-                    continue;
+                if (!recorded(results, name, seed)) {
+                    int s = seed;
+                    jobs.add(() -> runOne(args, name, c, s, task, out, heldOut, evalProblems, results));
                 }
-                Path runDir = out.resolve(slug(name) + "-seed" + seed);
-                int rc = trainInChild(args, c.flags(), runDir, seed);
-                if (rc != 0) {
-                    System.err.printf("ablate: %s seed %d: vapo train exited %d; see %s%n", name, seed, rc,
-                        runDir.resolve("train.log"));
-                    return rc;
-                }
-                double accuracy = finalAccuracy(task, runDir, heldOut, evalProblems);
-                Files.writeString(results, String.format(Locale.ROOT,
-                    "{\"configuration\":\"%s\",\"seed\":%d,\"heldOutAccuracy\":%.4f,\"run\":\"%s\"}%n",
-                    name, seed, accuracy, runDir.getFileName()), StandardCharsets.UTF_8,
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-                System.out.printf(Locale.ROOT, "ablate: %-30s seed %d  held-out %.1f%%%n", name, seed, 100 * accuracy);
             }
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, parallel));
+        try {
+            for (Future<Integer> done : pool.invokeAll(jobs)) {
+                if (done.get() != 0) {
+                    return done.get();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
         String table = AblationTable.render(results);
         System.out.print(table);
@@ -100,11 +114,70 @@ final class AblateCommand {
         return 0;
     }
 
+    /** One configuration and seed: a vapo train in a child JVM, then its final policy evaluated and recorded. */
+    private static int runOne(List<String> args, String name, Configuration c, int seed, BuiltInTask task, Path out,
+                              Path heldOut, int evalProblems, Path results) throws Exception {
+        Path runDir = out.resolve(slug(name) + "-seed" + seed);
+        int rc = trainInChild(args, c.flags(), runDir, seed);
+        if (rc != 0) {
+            System.err.printf("ablate: %s seed %d: vapo train exited %d; see %s%n", name, seed, rc, runDir.resolve("train.log"));
+            return rc;
+        }
+        EvalReport report = finalEvaluation(task, runDir, heldOut, evalProblems);
+        RunMetrics metrics = RunMetrics.read(runDir);
+        AblationTable.Run run = new AblationTable.Run(name, seed, report.accuracy(),
+            report.hard().problems() == 0 ? Double.NaN : report.hard().accuracy(), policyPhaseAuc(metrics),
+            Math.round(last(metrics, "samplesDrawn")), (int) Math.round(last(metrics, "valuePretrainSteps")),
+            trainingSeconds(metrics), runDir.getFileName().toString());
+        synchronized (AblateCommand.class) {
+            Files.writeString(results, AblationTable.line(run) + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
+        }
+        System.out.printf(Locale.ROOT, "ablate: %-30s seed %d  held-out %.1f%%, AUC %.1f%%%n", name, seed,
+            100 * run.finalAccuracy(), 100 * run.auc());
+        return 0;
+    }
+
+    /** Mean held-out accuracy over the evaluations made after value pretraining: the normalised area under the curve. */
+    static double policyPhaseAuc(RunMetrics metrics) {
+        double sum = 0;
+        int n = 0;
+        for (Map<String, Double> step : metrics.steps()) {
+            Double accuracy = step.get("heldOutAccuracy");
+            Double version = step.get("policyVersion");
+            if (accuracy != null && version != null && version > 0) {
+                sum += accuracy;
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : sum / n;
+    }
+
+    private static double last(RunMetrics metrics, String key) {
+        for (int i = metrics.steps().size() - 1; i >= 0; i--) {
+            Double v = metrics.steps().get(i).get(key);
+            if (v != null) {
+                return v;
+            }
+        }
+        return 0;
+    }
+
+    private static double trainingSeconds(RunMetrics metrics) {
+        if (metrics.steps().isEmpty()) {
+            return Double.NaN;
+        }
+        Double first = metrics.steps().get(0).get("timestampMs");
+        Double end = metrics.steps().get(metrics.steps().size() - 1).get("timestampMs");
+        return first == null || end == null ? Double.NaN : (end - first) / 1000.0;
+    }
+
     /** Runs {@code vapo train} for one configuration and seed in a child JVM with this JVM's classpath. */
     private static int trainInChild(List<String> args, List<String> configurationFlags, Path runDir, int seed)
         throws IOException, InterruptedException {
         Files.createDirectories(runDir);
         List<String> trainArgs = new ArrayList<>(passThrough(args));
+        trainArgs.addAll(EQUAL_BUDGET);
         trainArgs.addAll(configurationFlags);
         trainArgs.addAll(List.of("--run-dir", runDir.toString(), "--seed", Integer.toString(seed)));
         Process child = new ProcessBuilder(ChildJvm.vapoCommand("train", trainArgs)).redirectErrorStream(true)
@@ -114,7 +187,7 @@ final class AblateCommand {
 
     /** The caller's flags minus the ones that belong to ablate itself. */
     private static List<String> passThrough(List<String> args) {
-        List<String> own = List.of("out", "seeds", "only", "eval-problems", "table-only");
+        List<String> own = List.of("out", "seeds", "only", "eval-problems", "table-only", "parallel");
         List<String> kept = new ArrayList<>();
         for (Map.Entry<String, String> flag : Flags.pairs(args)) {
             if (!own.contains(flag.getKey())) {
@@ -127,12 +200,16 @@ final class AblateCommand {
 
     /** Held-out accuracy (temperature 1, sampling seed 12345) of the run's latest checkpointed policy. */
     static double finalAccuracy(BuiltInTask task, Path runDir, Path heldOut, int problems) throws IOException {
+        return finalEvaluation(task, runDir, heldOut, problems).accuracy();
+    }
+
+    /** The evaluation behind {@link #finalAccuracy}, with its per-bucket and hard counts. */
+    static EvalReport finalEvaluation(BuiltInTask task, Path runDir, Path heldOut, int problems) throws IOException {
         Path checkpoints = runDir.resolve("checkpoints");
         String latest = Files.readString(checkpoints.resolve("LATEST"), StandardCharsets.UTF_8).trim();
         try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(checkpoints.resolve(latest).resolve("policy.weights")))) {
             List<TaskExample> data = JsonlDataset.read(heldOut);
-            EvalReport report = TaskCommands.evaluate(task, policy, data, problems, 12345);
-            return report.accuracy();
+            return TaskCommands.evaluate(task, policy, data, problems, 12345);
         }
     }
 

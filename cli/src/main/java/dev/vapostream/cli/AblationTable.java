@@ -1,8 +1,5 @@
 package dev.vapostream.cli;
 
-import dev.vapostream.cli.report.AblationPlot;
-import dev.vapostream.cli.report.RunMetrics;
-
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -12,141 +9,136 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
+import java.util.function.ToDoubleFunction;
 
-/** The ablation table from {@code results.jsonl}: mean and spread of final held-out accuracy per configuration. */
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vapostream.cli.report.AblationPlot;
+
+/**
+ * The ablation table from {@code results.jsonl}, one line per finished run: per configuration the
+ * mean and 95% bootstrap interval over seeds of the final held-out accuracy and of the area under
+ * the held-out curve, the final accuracy on the problems tagged hard, the samples drawn, the
+ * value-pretraining steps and the training time, beside the paper's score.
+ */
 final class AblationTable {
-    private static final Pattern ROW = Pattern.compile(
-        "\"configuration\":\"([^\"]+)\",\"seed\":(\\d+),\"heldOutAccuracy\":([0-9.]+)");
-    private static final Pattern RUN = Pattern.compile("\"run\":\"([^\"]+)\"");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /**
+     * One finished run.
+     *
+     * @param finalAccuracy  the final policy on the held-out problems (temperature 1, fixed seed)
+     * @param hardAccuracy   the same policy on the held-out problems tagged hard (NaN if none)
+     * @param auc            mean of the held-out evaluations made during the policy phase: the area under
+     *                       the curve over policy updates, divided by its length
+     * @param samples        responses drawn, value pretraining included
+     * @param valueSteps     value-pretraining steps before the policy updates
+     * @param seconds        training time, first step to last
+     */
+    record Run(String configuration, int seed, double finalAccuracy, double hardAccuracy, double auc, long samples,
+               int valueSteps, double seconds, String run) {
+    }
 
     private AblationTable() {
     }
 
-    static Map<String, List<Double>> read(Path results) throws IOException {
-        Map<String, List<Double>> byConfiguration = new LinkedHashMap<>();
+    static String line(Run r) {
+        return String.format(Locale.ROOT, "{\"configuration\":\"%s\",\"seed\":%d,\"heldOutAccuracy\":%.4f,"
+                + "\"hardAccuracy\":%s,\"auc\":%s,\"samples\":%d,\"valueSteps\":%d,\"seconds\":%.1f,\"run\":\"%s\"}",
+            r.configuration(), r.seed(), r.finalAccuracy(), number(r.hardAccuracy()), number(r.auc()), r.samples(),
+            r.valueSteps(), r.seconds(), r.run());
+    }
+
+    private static String number(double v) {
+        return Double.isNaN(v) ? "null" : String.format(Locale.ROOT, "%.4f", v);
+    }
+
+    /** The recorded runs, grouped by configuration in the order of {@link AblateCommand#CONFIGURATIONS}. */
+    static Map<String, List<Run>> read(Path results) throws IOException {
+        Map<String, List<Run>> byConfiguration = new LinkedHashMap<>();
         AblateCommand.CONFIGURATIONS.keySet().forEach(k -> byConfiguration.put(k, new ArrayList<>()));
-        if (Files.exists(results)) {
-            for (String line : Files.readAllLines(results, StandardCharsets.UTF_8)) {
-                Matcher m = ROW.matcher(line);
-                if (m.find()) {
-                    byConfiguration.computeIfAbsent(m.group(1), k -> new ArrayList<>()).add(Double.parseDouble(m.group(3)));
-                }
+        if (!Files.exists(results)) {
+            return byConfiguration;
+        }
+        int number = 0;
+        for (String text : Files.readAllLines(results, StandardCharsets.UTF_8)) {
+            number++;
+            if (text.isBlank()) {
+                continue;
             }
+            JsonNode n = JSON.readTree(text);
+            if (n == null || !n.hasNonNull("configuration") || !n.hasNonNull("heldOutAccuracy")) {
+                throw new IOException(results + ":" + number + ": not an ablation result line");
+            }
+            Run run = new Run(n.get("configuration").asText(), n.path("seed").asInt(), n.get("heldOutAccuracy").asDouble(),
+                orNaN(n, "hardAccuracy"), orNaN(n, "auc"), n.path("samples").asLong(0), n.path("valueSteps").asInt(0),
+                n.path("seconds").asDouble(Double.NaN), n.path("run").asText(""));
+            byConfiguration.computeIfAbsent(run.configuration(), k -> new ArrayList<>()).add(run);
         }
         return byConfiguration;
     }
 
-    /** Run folder names per configuration, as recorded in {@code results.jsonl}. */
-    static Map<String, List<String>> runs(Path results) throws IOException {
-        Map<String, List<String>> byConfiguration = new LinkedHashMap<>();
-        if (Files.exists(results)) {
-            for (String line : Files.readAllLines(results, StandardCharsets.UTF_8)) {
-                Matcher row = ROW.matcher(line);
-                Matcher run = RUN.matcher(line);
-                if (row.find() && run.find()) {
-                    byConfiguration.computeIfAbsent(row.group(1), k -> new ArrayList<>()).add(run.group(1));
-                }
-            }
-        }
-        return byConfiguration;
+    private static double orNaN(JsonNode n, String field) {
+        return n.hasNonNull(field) ? n.get(field).asDouble() : Double.NaN;
     }
 
-    /**
-     * A Markdown table per configuration: runs; final held-out accuracy (mean ± sd, percent); the
-     * mean of each run's last five held-out evaluations during training (less noisy than one
-     * final evaluation); the median first step at which a run's held-out accuracy reached 60%
-     * (with how many runs did); the paper's score. Runs whose folders are gone show "—".
-     */
     static String render(Path results) throws IOException {
-        StringBuilder s = new StringBuilder("| configuration | runs | final held-out % (mean ± sd) "
-            + "| last 5 evaluations % (mean) | first step ≥ 60% (median) | paper (AIME 2024) |\n"
-            + "| --- | --- | --- | --- | --- | --- |\n");
-        Map<String, List<String>> runs = runs(results);
-        for (Map.Entry<String, List<Double>> e : read(results).entrySet()) {
-            List<Double> v = e.getValue();
+        StringBuilder s = new StringBuilder("| configuration | runs | final held-out % (mean [95% CI]) "
+            + "| AUC % (mean [95% CI]) | hard final % (mean) | samples (mean) | value-pretraining steps (mean) "
+            + "| minutes (mean) | paper (AIME 2024) |\n| --- | --- | --- | --- | --- | --- | --- | --- | --- |\n");
+        for (Map.Entry<String, List<Run>> e : read(results).entrySet()) {
+            List<Run> runs = e.getValue();
             AblateCommand.Configuration c = AblateCommand.CONFIGURATIONS.get(e.getKey());
-            String paper = c == null ? "" : Integer.toString(c.paperScore());
-            List<RunCurve> curves = curves(results.getParent(), runs.getOrDefault(e.getKey(), List.of()));
-            s.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s |%n", e.getKey(), v.size(),
-                v.isEmpty() ? "—" : String.format(Locale.ROOT, "%.1f ± %.1f", 100 * mean(v), 100 * sd(v)),
-                lastEvaluations(curves), firstStepAt60(curves), paper));
+            s.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %s | %s | %s | %s |%n", e.getKey(), runs.size(),
+                meanWithInterval(values(runs, Run::finalAccuracy), 100), meanWithInterval(values(runs, Run::auc), 100),
+                plainMean(values(runs, Run::hardAccuracy), 100, "%.1f"), plainMean(values(runs, r -> r.samples()), 1, "%.0f"),
+                plainMean(values(runs, r -> r.valueSteps()), 1, "%.0f"), plainMean(values(runs, r -> r.seconds()), 1 / 60.0, "%.1f"),
+                c == null ? "" : Integer.toString(c.paperScore())));
         }
         return s.toString();
     }
 
-    /** A run's held-out evaluations during training, (step, accuracy) in step order. */
-    record RunCurve(double[][] points) {
-    }
-
-    private static List<RunCurve> curves(Path dir, List<String> runNames) throws IOException {
-        List<RunCurve> curves = new ArrayList<>();
-        for (String name : runNames) {
-            Path run = dir.resolve(name);
-            if (Files.exists(run.resolve("metrics.jsonl"))) {
-                curves.add(new RunCurve(RunMetrics.read(run).series("heldOutAccuracy")));
-            }
-        }
-        return curves;
-    }
-
-    private static String lastEvaluations(List<RunCurve> curves) {
-        List<Double> means = new ArrayList<>();
-        for (RunCurve curve : curves) {
-            double[][] p = curve.points();
-            if (p.length > 0) {
-                List<Double> last = new ArrayList<>();
-                for (int i = Math.max(0, p.length - 5); i < p.length; i++) {
-                    last.add(p[i][1]);
-                }
-                means.add(mean(last));
-            }
-        }
-        return means.isEmpty() ? "—" : String.format(Locale.ROOT, "%.1f", 100 * mean(means));
-    }
-
-    private static String firstStepAt60(List<RunCurve> curves) {
-        List<Double> steps = new ArrayList<>();
-        for (RunCurve curve : curves) {
-            for (double[] point : curve.points()) {
-                if (point[1] >= 0.6) {
-                    steps.add(point[0]);
-                    break;
-                }
-            }
-        }
-        if (curves.isEmpty()) {
-            return "—";
-        }
-        if (steps.isEmpty()) {
-            return "never (0/" + curves.size() + ")";
-        }
-        List<Double> sorted = steps.stream().sorted().toList();
-        double median = sorted.size() % 2 == 1 ? sorted.get(sorted.size() / 2)
-            : (sorted.get(sorted.size() / 2 - 1) + sorted.get(sorted.size() / 2)) / 2;
-        return String.format(Locale.ROOT, "%.0f (%d/%d)", median, steps.size(), curves.size());
-    }
-
-    /** The same results as a chart: mean and per-run accuracy per configuration beside the paper's score. */
+    /** The same results as a chart: mean, 95% interval and per-run accuracy per configuration beside the paper's score. */
     static void plot(Path results, Path png) throws IOException {
         List<AblationPlot.Row> rows = new ArrayList<>();
-        for (Map.Entry<String, List<Double>> e : read(results).entrySet()) {
+        for (Map.Entry<String, List<Run>> e : read(results).entrySet()) {
             AblateCommand.Configuration c = AblateCommand.CONFIGURATIONS.get(e.getKey());
-            rows.add(new AblationPlot.Row(e.getKey(), e.getValue(), c == null ? null : c.paperScore()));
+            List<Double> accuracies = values(e.getValue(), Run::finalAccuracy);
+            rows.add(new AblationPlot.Row(e.getKey(), accuracies, BootstrapInterval.ofMean(accuracies, seedOf(e.getKey())),
+                c == null ? null : c.paperScore()));
         }
-        AblationPlot.write(png, "Ablation on the built-in task: final held-out accuracy", rows);
+        AblationPlot.write(png, "Ablation on the built-in task: final held-out accuracy (mean, 95% bootstrap interval)", rows);
+    }
+
+    static List<Double> values(List<Run> runs, ToDoubleFunction<Run> field) {
+        List<Double> out = new ArrayList<>();
+        for (Run r : runs) {
+            double v = field.applyAsDouble(r);
+            if (!Double.isNaN(v)) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private static String meanWithInterval(List<Double> v, double scale) {
+        if (v.isEmpty()) {
+            return "—";
+        }
+        double[] ci = BootstrapInterval.ofMean(v, seedOf(v.toString()));
+        return String.format(Locale.ROOT, "%.1f [%.1f, %.1f]", scale * mean(v), scale * ci[0], scale * ci[1]);
+    }
+
+    private static String plainMean(List<Double> v, double scale, String format) {
+        return v.isEmpty() ? "—" : String.format(Locale.ROOT, format, scale * mean(v));
+    }
+
+    /** A fixed resampling seed per row, so the same results render the same interval. */
+    private static long seedOf(String key) {
+        return key.hashCode();
     }
 
     static double mean(List<Double> v) {
         return v.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-    }
-
-    static double sd(List<Double> v) {
-        if (v.size() < 2) {
-            return 0;
-        }
-        double m = mean(v);
-        return Math.sqrt(v.stream().mapToDouble(x -> (x - m) * (x - m)).sum() / (v.size() - 1));
     }
 }

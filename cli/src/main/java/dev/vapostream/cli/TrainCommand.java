@@ -135,12 +135,13 @@ final class TrainCommand {
             writeEstimatorSettings(runDir, advantageConfig.estimator());
             advantages = new KafkaStreams(AdvantageTopology.build(advantageConfig, critic), advantageConfig.streamsProperties());
             advantages.start();
-            Progress progress = new Progress(learner.maxSteps(), learner.step());
+            Progress progress = new Progress(learner.maxSteps(), learner.step(), learner.policyVersion());
             long minutes = StageProperties.intOf(p, "max.minutes", 0);
             long deadline = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
             learner.run(() -> stop.get() || (minutes > 0 && System.nanoTime() > deadline), progress::print);
-            System.out.printf("vapo train: %s at step %d, policy v%d; run folder %s%n",
-                learner.step() >= learner.maxSteps() ? "done" : "stopped", learner.step(), learner.policyVersion(), runDir);
+            System.out.printf("vapo train: %s at step %d (%d value-pretraining steps, %s), policy v%d; run folder %s%n",
+                learner.policyVersion() >= learner.maxSteps() ? "done" : "stopped", learner.step(),
+                learner.valuePretraining().steps(), valuePretrainingOutcome(learner), learner.policyVersion(), runDir);
             if (learner.step() > 0) {
                 System.out.println("vapo train: report " + RunReport.write(List.of(runDir)));
             }
@@ -201,7 +202,7 @@ final class TrainCommand {
     private static void writeEstimatorSettings(Path runDir, EstimatorSettings e) throws IOException {
         Files.writeString(runDir.resolve("advantage.properties"), String.format(Locale.ROOT,
             "# advantage-stream estimator used by this run%nestimator=%s%ngamma=%s%nlambda.critic=%s%nlambda.policy=%s%nalpha=%s%n",
-            e.estimator().name().toLowerCase(Locale.ROOT), e.gamma(), e.lambdaCritic(), e.lambdaPolicy(), e.alpha()));
+            e.estimator().name().toLowerCase(Locale.ROOT), e.gamma(), e.criticLambda(), e.describePolicyLambda(), e.alpha()));
     }
 
     private static void copyMatching(Properties from, Properties to, Predicate<String> key) {
@@ -228,16 +229,33 @@ final class TrainCommand {
         }
     }
 
-    /** One line per step: step, phase, held-out accuracy when evaluated, reward, length, lag, tokens/s, ETA. */
+    private static String valuePretrainingOutcome(Learner learner) {
+        var gate = learner.valuePretraining();
+        if (!gate.settings().enabled()) {
+            return "none";
+        }
+        return String.format(Locale.ROOT, "%s, explained variance %.3f, best %.3f", switch (gate.reason()) {
+            case PLATEAU -> "ended when explained variance stopped rising";
+            case CAP -> "ended at its cap";
+            case RUNNING -> "not finished";
+        }, gate.movingAverage(), gate.best());
+    }
+
+    /**
+     * One line per step: learner step, policy updates of the maximum, phase, held-out accuracy when
+     * evaluated, reward, length, lag, critic explained variance, tokens/s, ETA of the policy updates.
+     */
     private static final class Progress {
-        private final int maxSteps;
+        private final int maxPolicySteps;
         private final long startStep;
+        private final long startPolicyVersion;
         private final long started = System.nanoTime();
         private Double lastHeldOut;
 
-        Progress(int maxSteps, long startStep) {
-            this.maxSteps = maxSteps;
+        Progress(int maxPolicySteps, long startStep, long startPolicyVersion) {
+            this.maxPolicySteps = maxPolicySteps;
             this.startStep = startStep;
+            this.startPolicyVersion = startPolicyVersion;
         }
 
         void print(TrainMetrics m) {
@@ -245,11 +263,13 @@ final class TrainCommand {
                 lastHeldOut = m.getHeldOutAccuracy();
             }
             double perStep = (System.nanoTime() - started) / 1e9 / Math.max(1, m.getStep() - startStep);
-            long eta = Math.round(perStep * (maxSteps - m.getStep()));
-            System.out.printf(Locale.ROOT, "step %d/%d %-14s held-out %s reward %.3f len %.1f lag %.1f %.0f tok/s ETA %dm%02ds%n",
-                m.getStep(), maxSteps, m.getPhase().name().toLowerCase(Locale.ROOT),
+            long eta = Math.round(perStep * (maxPolicySteps - m.getPolicyVersion()));
+            String eta2 = m.getPolicyVersion() > startPolicyVersion ? String.format("%dm%02ds", eta / 60, eta % 60) : "-";
+            System.out.printf(Locale.ROOT, "step %d policy %d/%d %-14s held-out %s reward %.3f len %.1f lag %.1f ev %.2f"
+                    + " %.0f tok/s ETA %s%n", m.getStep(), m.getPolicyVersion(), maxPolicySteps,
+                m.getPhase().name().toLowerCase(Locale.ROOT),
                 lastHeldOut == null ? "  -  " : String.format(Locale.ROOT, "%.3f", lastHeldOut), m.getRewardMean(),
-                m.getResponseLengthMean(), m.getVersionLagMean(), m.getTokensPerSecond(), eta / 60, eta % 60);
+                m.getResponseLengthMean(), m.getVersionLagMean(), m.getExplainedVariance(), m.getTokensPerSecond(), eta2);
         }
     }
 }

@@ -5,47 +5,60 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
+import dev.vapostream.cli.report.RunMetrics;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class AblationTableTest {
 
     @Test
-    void meanAndSpreadPerConfigurationBesideThePaper(@TempDir Path dir) throws Exception {
-        Path results = Files.writeString(dir.resolve("results.jsonl"), String.join("\n",
-            "{\"configuration\":\"vapo\",\"seed\":1,\"heldOutAccuracy\":0.4000,\"run\":\"a\"}",
-            "{\"configuration\":\"vapo\",\"seed\":2,\"heldOutAccuracy\":0.6000,\"run\":\"b\"}",
-            "{\"configuration\":\"ppo\",\"seed\":1,\"heldOutAccuracy\":0.1000,\"run\":\"c\"}") + "\n");
-        String table = AblationTable.render(results);
-        assertTrue(table.contains("| vapo | 2 | 50.0 ± 14.1 | — | — | 60 |"), table);
-        assertTrue(table.contains("| ppo | 1 | 10.0 ± 0.0 | — | — | 5 |"), table);
-        assertTrue(table.contains("| dapo | 0 | — | — | — | 50 |"), table);
-        assertEquals("no-value-pretraining", AblateCommand.slug("w/o value pretraining"));
-    }
-
-    @Test
-    void theRunsCurvesGiveTheMeanOfTheLastFiveEvaluationsAndTheFirstStepAt60Percent(@TempDir Path dir) throws Exception {
-        // Given two recorded vapo runs: one evaluated at steps 10..60 reaching 60% at step 40, one that never does
-        curve(dir.resolve("a"), 0.2, 0.3, 0.5, 0.6, 0.7, 0.8);
-        curve(dir.resolve("b"), 0.1, 0.1, 0.2, 0.2, 0.3, 0.3);
-        Path results = Files.writeString(dir.resolve("results.jsonl"), String.join("\n",
-            "{\"configuration\":\"vapo\",\"seed\":1,\"heldOutAccuracy\":0.8000,\"run\":\"a\"}",
-            "{\"configuration\":\"vapo\",\"seed\":2,\"heldOutAccuracy\":0.3000,\"run\":\"b\"}") + "\n");
+    void eachConfigurationShowsItsMeansAndIntervalsBesideThePaper(@TempDir Path dir) throws Exception {
+        // Given two vapo runs and one ppo run recorded as vapo ablate records them
+        Path results = dir.resolve("results.jsonl");
+        Files.writeString(results, String.join("\n",
+            AblationTable.line(new AblationTable.Run("vapo", 1, 0.4, 0.1, 0.3, 30_000, 20, 120, "a")),
+            AblationTable.line(new AblationTable.Run("vapo", 2, 0.6, 0.3, 0.5, 32_000, 30, 180, "b")),
+            AblationTable.line(new AblationTable.Run("ppo", 1, 0.1, Double.NaN, Double.NaN, 25_600, 0, 60, "c"))) + "\n");
 
         // When the table is rendered
         String table = AblationTable.render(results);
 
-        // Then the last five evaluations average (0.58 + 0.22) / 2 = 40%, and one run of two reached 60% at step 40
-        assertTrue(table.contains("| vapo | 2 | 55.0 ± 35.4 | 40.0 | 40 (1/2) | 60 |"), table);
+        // Then vapo's final accuracy is 50% with the bootstrap interval of two seeds (the two values themselves),
+        // its AUC 40%, hard 20%, 31 000 samples, 25 value-pretraining steps and 2.5 minutes on average
+        assertTrue(table.contains("| vapo | 2 | 50.0 [40.0, 60.0] | 40.0 [30.0, 50.0] | 20.0 | 31000 | 25 | 2.5 | 60 |"), table);
+        // And a run without an AUC or hard figure shows a dash there, and a configuration without runs dashes throughout
+        assertTrue(table.contains("| ppo | 1 | 10.0 [10.0, 10.0] | — | — | 25600 | 0 | 1.0 | 5 |"), table);
+        assertTrue(table.contains("| dapo | 0 | — | — | — | — | — | — | 50 |"), table);
+        assertEquals("no-value-pretraining", AblateCommand.slug("w/o value pretraining"));
     }
 
-    private static void curve(Path run, double... heldOut) throws Exception {
-        Files.createDirectories(run);
-        StringBuilder lines = new StringBuilder();
-        for (int i = 0; i < heldOut.length; i++) {
-            lines.append("{\"step\":").append(10 * (i + 1)).append(",\"heldOutAccuracy\":").append(heldOut[i]).append("}\n");
+    @Test
+    void theBootstrapIntervalOfAMeanLiesAroundItAndNarrowsWithMoreSeeds() {
+        List<Double> five = List.of(0.50, 0.55, 0.60, 0.65, 0.70);
+        double[] ci = BootstrapInterval.ofMean(five, 1);
+        assertTrue(ci[0] < 0.60 && ci[1] > 0.60 && ci[0] >= 0.50 && ci[1] <= 0.70, ci[0] + ", " + ci[1]);
+        List<Double> twenty = new java.util.ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            twenty.addAll(five);
         }
-        Files.writeString(run.resolve("metrics.jsonl"), lines.toString());
+        double[] narrower = BootstrapInterval.ofMean(twenty, 1);
+        assertTrue(narrower[1] - narrower[0] < ci[1] - ci[0]);
+        assertEquals(List.of(0.60, 0.60), List.of(BootstrapInterval.ofMean(List.of(0.6), 3)[0], BootstrapInterval.ofMean(List.of(0.6), 3)[1]));
+    }
+
+    @Test
+    void theAreaUnderTheCurveAveragesTheEvaluationsAfterValuePretraining(@TempDir Path dir) throws Exception {
+        // Given a run evaluated during value pretraining (policy v0) and at policy versions 10, 20, 30
+        Path run = Files.createDirectories(dir.resolve("run"));
+        Files.writeString(run.resolve("metrics.jsonl"), String.join("\n",
+            "{\"step\":10,\"policyVersion\":0,\"heldOutAccuracy\":0.9}",
+            "{\"step\":20,\"policyVersion\":10,\"heldOutAccuracy\":0.2}",
+            "{\"step\":25,\"policyVersion\":15}",
+            "{\"step\":30,\"policyVersion\":20,\"heldOutAccuracy\":0.4}",
+            "{\"step\":40,\"policyVersion\":30,\"heldOutAccuracy\":0.6}") + "\n");
+        // Then the base-policy evaluation is left out and the rest averaged
+        assertEquals(0.4, AblateCommand.policyPhaseAuc(RunMetrics.read(run)), 1e-12);
     }
 }

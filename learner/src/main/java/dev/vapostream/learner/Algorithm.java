@@ -37,6 +37,11 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         if (promptsPerStep < 1) {
             throw new IllegalArgumentException("prompts-per-step must be at least 1, got " + promptsPerStep);
         }
+        boolean estimatorNeedsCritic = !estimator.equals("grpo") && !estimator.equals("dr-grpo");
+        if (estimatorNeedsCritic != usesCritic) {
+            throw new IllegalArgumentException("preset " + preset + (usesCritic ? " trains a critic that estimator "
+                + estimator + " does not use" : " has no critic, but estimator " + estimator + " needs one"));
+        }
         if (!usesCritic && valuePretraining.enabled()) {
             throw new IllegalArgumentException("preset " + preset + " has no critic to pretrain");
         }

@@ -34,6 +34,8 @@ final class GroupSource implements AutoCloseable {
     private final Deque<ConsumerRecord<String, AdvantageGroup>> pending = new ArrayDeque<>();
     private final List<TopicPartition> partitions = new ArrayList<>();
     private final Counts counts = new Counts();
+    /** Groups of this run taken off the topic by this instance (for a fixed draw per batch). */
+    private long drawn;
 
     /** Running totals, cumulative over the run (restored from the checkpoint). */
     static final class Counts {
@@ -93,13 +95,17 @@ final class GroupSource implements AutoCloseable {
 
     /**
      * Blocks until {@code size} usable groups are there, calling {@code whileWaiting} between
-     * polls (admission top-ups), or returns null if {@code stop} turns true first.
+     * polls (admission top-ups), or returns null if {@code stop} turns true first. With dynamic
+     * sampling and no refill, a batch is what is left of {@code size} groups drawn (more are drawn
+     * only if none is left).
      */
     Batch next(int size, long policyVersion, long criticVersion, Runnable whileWaiting,
                java.util.function.BooleanSupplier stop) {
         List<AdvantageGroup> groups = new ArrayList<>(size);
         List<Boolean> stale = new ArrayList<>(size);
-        while (groups.size() < size) {
+        long drawnBefore = drawn;
+        boolean fixedDraw = config.algorithm().dynamicSampling() && !config.refillDynamicSampling();
+        while (fixedDraw ? drawn - drawnBefore < size || groups.isEmpty() : groups.size() < size) {
             if (pending.isEmpty()) {
                 if (stop.getAsBoolean()) {
                     return null;
@@ -130,6 +136,7 @@ final class GroupSource implements AutoCloseable {
             return;
         }
         counts.consumed++;
+        drawn++;
         long lag = policyVersion - group.getPolicyVersion();
         boolean tooOld = lag > config.maxStaleness();
         if (tooOld && config.stalenessMode() == LearnerConfig.StalenessMode.DROP) {

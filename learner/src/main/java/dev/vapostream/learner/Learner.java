@@ -155,6 +155,11 @@ public final class Learner implements AutoCloseable {
         }
     }
 
+    /** Groups refused so far because a critic more than max.critic.lag versions old valued them. */
+    public long criticStaleGroups() {
+        return source.counts().criticStale;
+    }
+
     /** Policy updates the run stops at. */
     public int maxSteps() {
         return config.maxSteps();
@@ -193,8 +198,9 @@ public final class Learner implements AutoCloseable {
                 gate.reason() == ValuePretrainGate.Reason.PLATEAU ? "it stopped rising" : "its cap", fmt(gate.movingAverage()),
                 gate.settings().window(), fmt(gate.best()));
         }
-        Double heldOutAccuracy = evaluateIfDue();
-        TrainMetrics stepMetrics = metricsOf(policyPhase, stats, built.summary(), seconds, heldOutAccuracy);
+        EvalReport evaluation = evaluateIfDue();
+        Double heldOutAccuracy = evaluation == null ? null : evaluation.accuracy();
+        TrainMetrics stepMetrics = metricsOf(policyPhase, stats, built.summary(), seconds, evaluation);
         metrics.write(stepMetrics);
         Checkpoints.save(config.runDir(), new Checkpoints.State(step, policyVersion, criticVersion, admission.admitted(),
                 source.counts().consumed, source.counts().dropped, source.counts().corrected, source.counts().filtered,
@@ -223,17 +229,18 @@ public final class Learner implements AutoCloseable {
         }
     }
 
-    private Double evaluateIfDue() {
+    private EvalReport evaluateIfDue() {
         if (heldOut.isEmpty() || config.evalEvery() == 0 || step % config.evalEvery() != 0) {
             return null;
         }
         List<TaskExample> problems = heldOut.subList(0, Math.min(config.evalProblems(), heldOut.size()));
-        EvalReport report = Evaluator.forTask(config.task(), 64).evaluate(policy, problems,
-            config.task().samplingSettings(), config.seed());
-        return report.accuracy();
+        return Evaluator.forTask(config.task(), 64).evaluate(policy, problems, config.task().samplingSettings(),
+            config.seed());
     }
 
-    private TrainMetrics metricsOf(boolean policyPhase, StepStats s, BatchBuilder.Summary b, double seconds, Double heldOut) {
+    private TrainMetrics metricsOf(boolean policyPhase, StepStats s, BatchBuilder.Summary b, double seconds,
+                                   EvalReport evaluation) {
+        Double heldOut = evaluation == null ? null : evaluation.accuracy();
         return TrainMetrics.newBuilder().setRunId(config.runId()).setStep(step)
             .setPhase(policyPhase ? TrainPhase.POLICY : TrainPhase.VALUE_PRETRAIN).setPolicyVersion(policyVersion)
             .setTimestampMs(Instant.now()).setRewardMean(b.rewardMean()).setAccuracy(b.accuracy())
@@ -243,13 +250,17 @@ public final class Learner implements AutoCloseable {
             .setExplainedVariance(b.explainedVariance()).setVersionLagMin(b.lagMin()).setVersionLagMean(b.lagMean())
             .setVersionLagMax(b.lagMax()).setTokensPerSecond(b.tokens() / seconds)
             .setDroppedGroups(source.counts().dropped).setCorrectedGroups(source.counts().corrected)
-            .setExtra(extraMetrics(s, b, seconds))
+            .setExtra(extraMetrics(s, b, seconds, evaluation))
             .build();
     }
 
-    private Map<String, Double> extraMetrics(StepStats s, BatchBuilder.Summary b, double seconds) {
+    private Map<String, Double> extraMetrics(StepStats s, BatchBuilder.Summary b, double seconds, EvalReport evaluation) {
         Map<String, Double> extra = new TreeMap<>();
+        if (evaluation != null && evaluation.hard().problems() > 0) {
+            extra.put("heldOutHardAccuracy", evaluation.hard().accuracy());
+        }
         extra.put("filteredGroups", (double) source.counts().filtered);
+        extra.put("samplesDrawn", (double) source.counts().consumed * config.algorithm().groupSize());
         extra.put("criticStaleGroups", (double) source.counts().criticStale);
         extra.put("criticVersion", (double) criticVersion);
         extra.put("actorGradNorm", s.actorGradNorm());
@@ -295,6 +306,7 @@ public final class Learner implements AutoCloseable {
         p.setProperty("task", config.task().id());
         p.setProperty("max.staleness", Integer.toString(config.maxStaleness()));
         p.setProperty("max.critic.lag", Integer.toString(config.maxCriticLag()));
+        p.setProperty("dynamic.sampling.refill", Boolean.toString(config.refillDynamicSampling()));
         p.setProperty("staleness.mode", config.stalenessMode().name().toLowerCase(Locale.ROOT));
         p.setProperty("truncation", Float.toString(config.truncation()));
         p.setProperty("eval.every", Integer.toString(config.evalEvery()));

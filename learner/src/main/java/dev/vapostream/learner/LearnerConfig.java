@@ -29,6 +29,9 @@ import dev.vapostream.schemas.Topics;
  * max.prompts.in.flight              admitted but not yet trained (default 2 × prompts per step)
  * max.staleness                      version lag beyond which a group is corrected or dropped (default 2)
  * staleness.mode                     correct | drop (default correct)
+ * dynamic.sampling.refill            with dynamic sampling, draw groups until a batch holds prompts.per.step with signal
+ *                                    (DAPO, true, default), or drop them from a fixed draw of prompts.per.step groups
+ *                                    so that every configuration draws the same samples per update (false)
  * max.critic.lag                     groups valued by a critic more than this many versions behind the learner's are
  *                                    refused and counted (default 2)
  * truncation                         cap of the importance weight for corrected groups (default 1.0)
@@ -49,6 +52,7 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
                             String promptsTopic, String advantagesTopic, String weightsTopic, String metricsTopic,
                             String policyModel, String criticModel, int maxSteps, int maxPromptsInFlight,
                             int maxStaleness, StalenessMode stalenessMode, float truncation, int maxCriticLag,
+                            boolean refillDynamicSampling,
                             int evalEvery,
                             int evalProblems, long seed, Device device, boolean createTopics,
                             short topicReplication, List<String> deadLetterTopics) {
@@ -132,7 +136,7 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
             Algorithm.intOf(p, "max.steps", 200),
             Algorithm.intOf(p, "max.prompts.in.flight", 2 * algorithm.promptsPerStep()),
             Algorithm.intOf(p, "max.staleness", 2), staleness, Algorithm.floatOf(p, "truncation", 1.0f),
-            Algorithm.intOf(p, "max.critic.lag", 2),
+            Algorithm.intOf(p, "max.critic.lag", 2), booleanOf(p, "dynamic.sampling.refill", true),
             Algorithm.intOf(p, "eval.every", 10), Algorithm.intOf(p, "eval.problems", 256),
             Long.parseLong(p.getProperty("seed", "1")), device(p.getProperty("device", "cpu")),
             Boolean.parseBoolean(p.getProperty("topics.create", "true")),
@@ -147,6 +151,17 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
         return List.of(TopicDescriptor.deadLetterTopicOf(p.getProperty("prompts.topic", Topics.PROMPTS.name())),
             Topics.ROLLOUTS.deadLetterTopic(), Topics.SCORED.deadLetterTopic(),
             TopicDescriptor.deadLetterTopicOf(p.getProperty("advantages.topic", Topics.ADVANTAGES.name())));
+    }
+
+    private static boolean booleanOf(Properties p, String key, boolean fallback) {
+        String v = p.getProperty(key);
+        if (v == null) {
+            return fallback;
+        }
+        if (!v.trim().equals("true") && !v.trim().equals("false")) {
+            throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
+        }
+        return v.trim().equals("true");
     }
 
     private static Device device(String name) {

@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.Properties;
 
 import dev.vapostream.learner.algo.Aggregation;
+import dev.vapostream.learner.algo.Whitening;
 import org.junit.jupiter.api.Test;
 
 class AlgorithmTest {
@@ -80,6 +82,52 @@ class AlgorithmTest {
         assertTrue(e.getMessage().contains("lm.loss"));
         e = assertThrows(IllegalArgumentException.class, () -> Algorithm.fromProperties(props("actor.lr", "fast")));
         assertTrue(e.getMessage().contains("actor.lr"));
+    }
+
+    @Test
+    void everyPresetAndSwitchCombinationIsEitherTrainableOrRefusedAtStart() {
+        for (String preset : List.of("vapo", "ppo", "dapo", "grpo")) {
+            for (String component : Algorithm.SWITCHES) {
+                for (String value : List.of("true", "false")) {
+                    Properties p = props("preset", preset, component, value);
+                    boolean criticFree = preset.equals("dapo") || preset.equals("grpo");
+                    if (criticFree && Algorithm.CRITIC_SWITCHES.contains(component)) {
+                        // Then a critic switch on a critic-free preset is refused, naming both
+                        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                            () -> Algorithm.fromProperties(p), preset + " " + component);
+                        assertTrue(e.getMessage().contains(preset) && e.getMessage().contains(component.replace('.', '-')),
+                            e.getMessage());
+                        continue;
+                    }
+                    // Otherwise the algorithm resolves, and it has a critic exactly when its estimator needs one
+                    Algorithm a = Algorithm.fromProperties(p);
+                    assertEquals(!a.estimator().equals("grpo"), a.usesCritic(), preset + " " + component + "=" + value);
+                    assertTrue(a.usesCritic() || !a.valuePretraining().enabled(), preset + " " + component);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theDapoDeadEndOfSession2IsRefusedWithAClearMessage() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> Algorithm.fromProperties(props("preset", "dapo", "decoupled.gae", "false")));
+        assertEquals("--decoupled-gae: preset dapo has no critic, so there is no decoupled gae to switch; it applies to"
+            + " the presets with one (vapo, ppo)", e.getMessage());
+    }
+
+    @Test
+    void valuePretrainingGateAndCriticScheduleAndWhiteningAreSettings() {
+        Algorithm a = Algorithm.fromProperties(props("value.pretrain.steps", "40", "value.pretrain.patience", "0",
+            "critic.epochs", "3", "critic.mini.batches", "6", "whitening", "scale"));
+        assertEquals(40, a.valuePretraining().maxSteps());
+        assertEquals(0, a.valuePretraining().patience());
+        assertEquals(3, a.update().criticEpochs());
+        assertEquals(6, a.update().criticMiniBatches());
+        assertEquals(Whitening.Mode.SCALE, a.update().whitening());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> Algorithm.fromProperties(props("whitening", "sometimes")));
+        assertTrue(e.getMessage().contains("on, scale or off"), e.getMessage());
     }
 
     private static Properties props(String... kv) {

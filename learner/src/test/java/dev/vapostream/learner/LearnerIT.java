@@ -47,14 +47,15 @@ class LearnerIT {
 
         try (StandInUpstream upstream = new StandInUpstream(cluster, p.getProperty("prompts.topic"),
             p.getProperty("advantages.topic"), base, 4)) {
-            // When the learner runs 3 steps (2 of value pretraining), stops, and a new learner resumes to 5
-            p.setProperty("max.steps", "3");
+            // When the learner runs 2 value-pretraining steps and 1 policy update, stops, and a new learner
+            // resumes to 3 policy updates (max.steps counts policy updates; value pretraining comes on top)
+            p.setProperty("max.steps", "1");
             try (Learner first = Learner.open(LearnerConfig.fromProperties(p))) {
                 first.run(() -> false);
                 assertEquals(3, first.step());
                 assertEquals(1, first.policyVersion(), "one policy update after two value-pretraining steps");
             }
-            p.setProperty("max.steps", "5");
+            p.setProperty("max.steps", "3");
             try (Learner second = Learner.open(LearnerConfig.fromProperties(p))) {
                 assertEquals(3, second.step(), "resumed from the checkpoint");
                 second.run(() -> false);
@@ -101,13 +102,13 @@ class LearnerIT {
         String scored = "learner-it.scored-" + id;
         p.setProperty("max.prompts.in.flight", "2");
         p.setProperty("dead.letter.topics", TopicDescriptor.deadLetterTopicOf(scored));
-        p.setProperty("max.steps", "4");
+        p.setProperty("max.steps", "2");
         byte[] base = topicsBasePolicyAndData(cluster, dir, p, Topics.SCORED.withName(scored));
 
         try (StandInUpstream upstream = new StandInUpstream(cluster, p.getProperty("prompts.topic"),
             p.getProperty("advantages.topic"), base, 4, scored, 3);
              Learner learner = Learner.open(LearnerConfig.fromProperties(p))) {
-            // When the learner runs its 4 steps, given 3 minutes
+            // When the learner runs its 4 steps (2 value pretraining, 2 policy), given 3 minutes
             long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
             learner.run(() -> System.nanoTime() > deadline);
 
@@ -120,6 +121,29 @@ class LearnerIT {
             long settled = last.consumed() + upstream.deadLettered().size();
             assertTrue(last.admitted() >= settled && last.admitted() - settled <= 2,
                 "admitted " + last.admitted() + ", consumed " + last.consumed() + ", dead-lettered " + upstream.deadLettered().size());
+        }
+    }
+
+    @Test
+    void groupsValuedByTooOldACriticAreRefusedAndCounted(ClusterEndpoints cluster, @TempDir Path dir) throws Exception {
+        // Given an upstream whose every group claims values from critic v0, and a learner that accepts a lag of 1
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        Properties p = settings(cluster, dir, id);
+        p.setProperty("max.critic.lag", "1");
+        p.setProperty("max.steps", "5");
+        byte[] base = topicsBasePolicyAndData(cluster, dir, p);
+        try (StandInUpstream upstream = new StandInUpstream(cluster, p.getProperty("prompts.topic"),
+            p.getProperty("advantages.topic"), base, 4, null, 0, 0L);
+             Learner learner = Learner.open(LearnerConfig.fromProperties(p))) {
+            // When it runs until it has refused a dozen groups (or 2 minutes pass)
+            long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+            learner.run(() -> learner.criticStaleGroups() >= 12 || System.nanoTime() > deadline);
+
+            // Then it trained while its critic was at most one version past v0 (steps 1 and 2), and from then on
+            // refused every group instead of training on stale values
+            assertEquals(2, learner.step());
+            assertTrue(learner.criticStaleGroups() >= 12, "refused " + learner.criticStaleGroups());
+            assertTrue(upstream.answered().size() >= 16);
         }
     }
 

@@ -45,17 +45,26 @@ final class StandInUpstream implements AutoCloseable {
     private final List<String> deadLettered = new ArrayList<>();
     private final String deadLetterSource;
     private final int deadLetterEvery;
+    private final Long criticVersion;
     private volatile RuntimeException failure;
 
+    /** Groups record no critic version (their values are zeros, not a critic's). */
     StandInUpstream(ClusterEndpoints cluster, String promptsTopic, String advantagesTopic, byte[] policyWeights, int groupSize) {
-        this(cluster, promptsTopic, advantagesTopic, policyWeights, groupSize, null, 0);
+        this(cluster, promptsTopic, advantagesTopic, policyWeights, groupSize, null, 0, null);
     }
 
     /** As above, but every {@code deadLetterEvery}-th prompt goes to {@code deadLetterSource}'s dead-letter topic. */
     StandInUpstream(ClusterEndpoints cluster, String promptsTopic, String advantagesTopic, byte[] policyWeights, int groupSize,
                     String deadLetterSource, int deadLetterEvery) {
+        this(cluster, promptsTopic, advantagesTopic, policyWeights, groupSize, deadLetterSource, deadLetterEvery, null);
+    }
+
+    /** {@code criticVersion}: the critic version every group claims to be valued by (null: none). */
+    StandInUpstream(ClusterEndpoints cluster, String promptsTopic, String advantagesTopic, byte[] policyWeights, int groupSize,
+                    String deadLetterSource, int deadLetterEvery, Long criticVersion) {
         this.deadLetterSource = deadLetterSource;
         this.deadLetterEvery = deadLetterEvery;
+        this.criticVersion = criticVersion;
         thread = new Thread(() -> {
             try (PolicyModel policy = PolicyModel.fromWeights(policyWeights)) {
                 loop(cluster, promptsTopic, advantagesTopic, policy, groupSize);
@@ -126,7 +135,7 @@ final class StandInUpstream implements AutoCloseable {
         }
     }
 
-    private static AdvantageGroup group(Prompt prompt, int[] promptTokens, List<SampledResponse> sampled, CharTokenizer tokens) {
+    private AdvantageGroup group(Prompt prompt, int[] promptTokens, List<SampledResponse> sampled, CharTokenizer tokens) {
         double[] rewards = new double[sampled.size()];
         double mean = 0;
         for (int i = 0; i < rewards.length; i++) {
@@ -157,7 +166,7 @@ final class StandInUpstream implements AutoCloseable {
             promptIds.add(t);
         }
         return AdvantageGroup.newBuilder().setPromptId(prompt.getId()).setPromptTokens(promptIds)
-            .setPolicyVersion(prompt.getAdmittedAtVersion()).setCriticVersion(0L)
+            .setPolicyVersion(prompt.getAdmittedAtVersion()).setCriticVersion(criticVersion)
             .setSettings(AdvantageSettings.newBuilder().setEstimator(AdvantageEstimator.DR_GRPO).setGamma(1).setLambdaCritic(1)
                 .setLambdaPolicy(1).setAlpha(0.05).build())
             .setResponses(responses).setAdmittedAtVersion(prompt.getAdmittedAtVersion()).setComputedAtMs(Instant.now())

@@ -82,7 +82,7 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
         return new EstimatorSettings(preset.estimator(),
             number(p, "gamma", preset.gamma()),
             number(p, "lambda.critic", preset.lambdaCritic()),
-            number(p, "lambda.policy", preset.lambdaPolicy()),
+            p.getProperty("lambda.policy") == null ? preset.lambdaPolicy() : number(p, "lambda.policy", Double.NaN),
             number(p, "alpha", preset.alpha()));
     }
 

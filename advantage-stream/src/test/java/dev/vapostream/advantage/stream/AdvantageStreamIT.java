@@ -137,7 +137,7 @@ class AdvantageStreamIT {
 
         // When the recorded advantages are replayed with α = 0.5 (fast path, no model) into a new topic
         String replayTopic = TestTopics.unique("adv-it.replayed");
-        EstimatorSettings alphaHalf = new EstimatorSettings(AdvantageEstimator.VAPO, 1.0, 1.0, 0.95, 0.5);
+        EstimatorSettings alphaHalf = new EstimatorSettings(AdvantageEstimator.VAPO, 1.0, 1.0, Double.NaN, 0.5);
         Replayer.Report fast = Replayer.run(new ReplayOptions(cluster.bootstrapServers(), serdes, Map.of(), true,
             advantages, null, BoundedTopicReader.Start.beginning(), null, alphaHalf, null, replayTopic, null, null,
             weights, "critic"));

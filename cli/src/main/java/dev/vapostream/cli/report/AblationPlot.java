@@ -14,7 +14,7 @@ import javax.imageio.ImageIO;
 
 /**
  * The ablation as a horizontal bar chart drawn with Java2D (headless): one row per
- * configuration, a bar at the mean held-out accuracy of its runs, a dot per run, and the paper's
+ * configuration, a bar at the mean held-out accuracy of its runs, the 95% interval of that mean, a dot per run, and the paper's
  * AIME 2024 score as a hollow marker on the same 0-100 scale.
  */
 public final class AblationPlot {
@@ -30,8 +30,11 @@ public final class AblationPlot {
     private AblationPlot() {
     }
 
-    /** One configuration: its runs' final held-out accuracies (0-1) and the paper's score (percent, or null). */
-    public record Row(String configuration, List<Double> accuracies, Integer paperScore) {
+    /**
+     * One configuration: its runs' final held-out accuracies (0-1), the 95% interval of their mean
+     * ({low, high}, 0-1, NaN when there are no runs) and the paper's score (percent, or null).
+     */
+    public record Row(String configuration, List<Double> accuracies, double[] interval, Integer paperScore) {
     }
 
     public static void write(Path file, String title, List<Row> rows) throws IOException {
@@ -71,6 +74,15 @@ public final class AblationPlot {
             double mean = row.accuracies().stream().mapToDouble(Double::doubleValue).average().orElse(0);
             g.setColor(new Color(BAR.getRed(), BAR.getGreen(), BAR.getBlue(), 110));
             g.fillRect(x(0), top + 6, x(100 * mean) - x(0), ROW - 12);
+            g.setColor(Color.BLACK);
+            if (!Double.isNaN(row.interval()[0])) {
+                int y = top + ROW / 2;
+                g.setStroke(new BasicStroke(2f));
+                g.drawLine(x(100 * row.interval()[0]), y, x(100 * row.interval()[1]), y);
+                g.drawLine(x(100 * row.interval()[0]), y - 5, x(100 * row.interval()[0]), y + 5);
+                g.drawLine(x(100 * row.interval()[1]), y - 5, x(100 * row.interval()[1]), y + 5);
+                g.setStroke(new BasicStroke(1f));
+            }
             g.setColor(BAR);
             for (double accuracy : row.accuracies()) {
                 g.fillOval(x(100 * accuracy) - 3, top + ROW / 2 - 3, 6, 6);
@@ -91,7 +103,7 @@ public final class AblationPlot {
         g.setColor(BAR);
         g.fillOval(LEFT, height - 20, 6, 6);
         g.setColor(Color.BLACK);
-        g.drawString("final held-out accuracy per run (bar: mean)", LEFT + 10, height - 13);
+        g.drawString("per run (bar: mean, line: 95% interval)", LEFT + 10, height - 13);
         g.setColor(PAPER);
         g.drawRect(LEFT + 300, height - 21, 8, 8);
         g.setColor(Color.BLACK);

@@ -22,11 +22,14 @@ public final class RunReport {
 
     static {
         CHARTS.put("heldOutAccuracy", "Held-out accuracy (temperature 1)");
+        CHARTS.put("heldOutHardAccuracy", "Held-out accuracy on the problems tagged hard");
         CHARTS.put("rewardMean", "Mean reward of the training batch");
         CHARTS.put("responseLengthMean", "Mean response length (tokens)");
         CHARTS.put("entropy", "Policy entropy per token (nats)");
         CHARTS.put("valueLoss", "Critic loss");
         CHARTS.put("explainedVariance", "Critic explained variance");
+        CHARTS.put("explainedVarianceHard", "Critic explained variance on hard prompts (batches with any)");
+        CHARTS.put("criticLagMean", "Critic versions between valuing and training");
     }
 
     private RunReport() {

@@ -18,8 +18,8 @@ class AblationPlotTest {
     @Test
     void eachConfigurationIsARowWhoseBarEndsAtItsMeanAccuracy(@TempDir Path dir) throws Exception {
         // Given two configurations: runs at 40% and 60% (mean 50%), and one without runs
-        List<AblationPlot.Row> rows = List.of(new AblationPlot.Row("vapo", List.of(0.4, 0.6), 60),
-            new AblationPlot.Row("ppo", List.of(), 5));
+        List<AblationPlot.Row> rows = List.of(new AblationPlot.Row("vapo", List.of(0.4, 0.6), new double[] {0.4, 0.6}, 60),
+            new AblationPlot.Row("ppo", List.of(), new double[] {Double.NaN, Double.NaN}, 5));
 
         // When the chart is drawn
         Path png = dir.resolve("ablation.png");

@@ -1,0 +1,249 @@
+package dev.vapostream.learner.experiments;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import ai.djl.ndarray.NDManager;
+import dev.vapostream.learner.algo.TrainingBatch;
+import dev.vapostream.learner.algo.UpdateSettings;
+import dev.vapostream.learner.algo.VapoUpdate;
+import dev.vapostream.learner.algo.Whitening;
+import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.ValueModel;
+import dev.vapostream.model.ValueScores;
+import dev.vapostream.model.nn.NoGradient;
+import dev.vapostream.model.sampling.SampledResponse;
+import dev.vapostream.model.sampling.Sampler;
+import dev.vapostream.model.task.BuiltInTask;
+import dev.vapostream.model.task.FinalAnswer;
+import dev.vapostream.model.task.JsonlDataset;
+import dev.vapostream.model.task.TaskExample;
+import dev.vapostream.model.tokenizer.CharTokenizer;
+
+/**
+ * How fast and how far the critic can learn the value of the fixed base policy (docs/results.md):
+ * samples {@code train} batches and {@code test} batches of P × G responses from the base once,
+ * then trains a critic (trunk copied from the base, fresh head) on Monte-Carlo returns of the
+ * training batches in order, batch after batch as value pretraining would, for {@code passes}
+ * passes, and reports the explained variance on the test batches after every {@code every}
+ * batches. Not a test: a main, run by hand. Keys: task, weights, data, train, test, passes,
+ * every, clr, cepochs, cmb, vclip, seed.
+ */
+public final class CriticFit {
+    private CriticFit() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (String s : argv) {
+            String[] kv = s.split("=", 2);
+            a.put(kv[0], kv[1]);
+        }
+        BuiltInTask task = BuiltInTask.of(a.getOrDefault("task", BuiltInTask.DEFAULT.id()));
+        int trainBatches = Integer.parseInt(a.getOrDefault("train", "60"));
+        int testBatches = Integer.parseInt(a.getOrDefault("test", "8"));
+        int passes = Integer.parseInt(a.getOrDefault("passes", "1"));
+        int every = Integer.parseInt(a.getOrDefault("every", "10"));
+        long seed = Long.parseLong(a.getOrDefault("seed", "1"));
+        UpdateSettings settings = UpdateSettings.vapo(seed)
+            .withLearningRates(3e-4f, Float.parseFloat(a.getOrDefault("clr", "1e-3")))
+            .withCriticSchedule(Integer.parseInt(a.getOrDefault("cepochs", "2")), Integer.parseInt(a.getOrDefault("cmb", "4")));
+        settings = new UpdateSettings(settings.aggregation(), settings.epsLow(), settings.epsHigh(), settings.lmCoefficient(),
+            Float.parseFloat(a.getOrDefault("vclip", "0.2")), settings.actorLr(), settings.criticLr(), settings.weightDecay(),
+            settings.maxGradNorm(), settings.epochs(), settings.miniBatches(), settings.criticEpochs(),
+            settings.criticMiniBatches(), settings.whitening(), seed);
+        Path data = Path.of(a.getOrDefault("data", "data/" + task.id()));
+        List<TaskExample> train = JsonlDataset.read(data.resolve(JsonlDataset.TRAIN_FILE));
+        Path weights = Path.of(a.getOrDefault("weights", "runs/base/" + task.id() + "/policy.weights"));
+        CharTokenizer tokenizer = BuiltInTask.tokenizer();
+        try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(weights));
+             ValueModel critic = a.getOrDefault("init", "policy").equals("fresh")
+                 ? ValueModel.initialise(policy.config(), seed) : policy.newValueModel(seed);
+             VapoUpdate update = new VapoUpdate(policy, critic, settings)) {
+            SplittableRandom random = new SplittableRandom(seed);
+            Sampler sampler = new Sampler(policy);
+            List<TrainingBatch> fit = new ArrayList<>();
+            boolean bayes = Boolean.parseBoolean(a.getOrDefault("bayes", "false"));
+            for (int i = 0; i < trainBatches; i++) {
+                TrainingBatch b = sample(sampler, train, tokenizer, task, random);
+                fit.add(bayes ? withBayesTargets(b, task, tokenizer) : b);
+            }
+            List<TrainingBatch> test = new ArrayList<>();
+            for (int i = 0; i < testBatches; i++) {
+                test.add(sample(sampler, train, tokenizer, task, random));
+            }
+            System.out.printf(Locale.ROOT, "settings %s%nbatches 0 test ev %.3f%n", a, testEv(critic, test));
+            int done = 0;
+            int replay = Integer.parseInt(a.getOrDefault("replay", "1"));
+            for (int pass = 0; pass < passes; pass++) {
+                for (int index = 0; index < fit.size(); index++) {
+                    TrainingBatch b = replay <= 1 ? fit.get(index)
+                        : mixed(fit.subList(Math.max(0, index - replay + 1), index + 1), random);
+                    update.step(withValues(critic, b), false, done);
+                    done++;
+                    if (done % every == 0) {
+                        System.out.printf(Locale.ROOT, "batches %d test ev %.3f train ev %.3f%n", done, testEv(critic, test),
+                            testEv(critic, fit.subList(Math.max(0, (done - 1) % fit.size() - 7), (done - 1) % fit.size() + 1)));
+                    }
+                }
+            }
+        }
+    }
+
+    /** 128 rows drawn without replacement from the given batches. */
+    private static TrainingBatch mixed(List<TrainingBatch> batches, SplittableRandom random) {
+        List<int[]> prompts = new ArrayList<>();
+        List<int[]> responses = new ArrayList<>();
+        List<float[]> behaviour = new ArrayList<>();
+        List<float[]> advantages = new ArrayList<>();
+        List<float[]> returns = new ArrayList<>();
+        List<float[]> old = new ArrayList<>();
+        List<float[]> weights = new ArrayList<>();
+        List<Double> rewards = new ArrayList<>();
+        List<Boolean> positive = new ArrayList<>();
+        for (TrainingBatch b : batches) {
+            for (int i = 0; i < b.size(); i++) {
+                prompts.add(b.prompts().get(i));
+                responses.add(b.responses().get(i));
+                behaviour.add(b.behaviour()[i]);
+                advantages.add(b.advantages()[i]);
+                returns.add(b.returns()[i]);
+                old.add(b.oldValues()[i]);
+                weights.add(b.weights()[i]);
+                rewards.add(b.rewards()[i]);
+                positive.add(b.positive()[i]);
+            }
+        }
+        int[] order = dev.vapostream.learner.algo.Permutations.of(prompts.size(), random);
+        int n = Math.min(128, order.length);
+        List<int[]> p2 = new ArrayList<>();
+        List<int[]> r2 = new ArrayList<>();
+        float[][] bh = new float[n][];
+        float[][] ad = new float[n][];
+        float[][] rt = new float[n][];
+        float[][] ol = new float[n][];
+        float[][] wt = new float[n][];
+        double[] rw = new double[n];
+        boolean[] ps = new boolean[n];
+        for (int k = 0; k < n; k++) {
+            int i = order[k];
+            p2.add(prompts.get(i));
+            r2.add(responses.get(i));
+            bh[k] = behaviour.get(i);
+            ad[k] = advantages.get(i);
+            rt[k] = returns.get(i);
+            ol[k] = old.get(i);
+            wt[k] = weights.get(i);
+            rw[k] = rewards.get(i);
+            ps[k] = positive.get(i);
+        }
+        return new TrainingBatch(p2, r2, bh, ad, rt, ol, wt, rw, ps);
+    }
+
+    private static TrainingBatch sample(Sampler sampler, List<TaskExample> train, CharTokenizer tokenizer, BuiltInTask task,
+                                        SplittableRandom random) {
+        List<int[]> prompts = new ArrayList<>();
+        List<String> answers = new ArrayList<>();
+        for (int p = 0; p < 8; p++) {
+            TaskExample ex = train.get(random.nextInt(train.size()));
+            for (int g = 0; g < 16; g++) {
+                prompts.add(tokenizer.encodePrompt(ex.prompt()));
+                answers.add(ex.answer());
+            }
+        }
+        List<SampledResponse> samples = sampler.sample(prompts, task.samplingSettings(), random.nextLong());
+        int n = samples.size();
+        List<int[]> responses = new ArrayList<>();
+        float[][] behaviour = new float[n][];
+        float[][] zeros = new float[n][];
+        float[][] returns = new float[n][];
+        float[][] ones = new float[n][];
+        double[] rewards = new double[n];
+        boolean[] positive = new boolean[n];
+        for (int i = 0; i < n; i++) {
+            int l = samples.get(i).length();
+            responses.add(samples.get(i).tokens());
+            behaviour[i] = samples.get(i).logProbs();
+            positive[i] = FinalAnswer.judge(tokenizer.decode(samples.get(i).tokens()), answers.get(i)) == FinalAnswer.Verdict.CORRECT;
+            rewards[i] = positive[i] ? 1 : 0;
+            zeros[i] = new float[l];
+            returns[i] = new float[l];
+            Arrays.fill(returns[i], (float) rewards[i]);
+            ones[i] = new float[l];
+            Arrays.fill(ones[i], 1f);
+        }
+        return new TrainingBatch(prompts, responses, behaviour, zeros, returns, zeros, ones, rewards, positive);
+    }
+
+    /**
+     * The batch with the teacher's Bayes-optimal values as targets in place of the Monte-Carlo
+     * returns (a diagnostic: can the critic represent them when its targets carry no noise?).
+     * Tokens after a response leaves the line format keep the return.
+     */
+    private static TrainingBatch withBayesTargets(TrainingBatch b, BuiltInTask task, CharTokenizer tokenizer) {
+        float[][] targets = new float[b.size()][];
+        for (int i = 0; i < b.size(); i++) {
+            dev.vapostream.model.task.RunningSumProblem problem =
+                dev.vapostream.model.task.RunningSumProblem.parse(tokenizer.decode(java.util.Arrays.copyOfRange(
+                    b.prompts().get(i), 1, b.prompts().get(i).length)));
+            String text = tokenizer.decode(b.responses().get(i));
+            float[] t = b.returns()[i].clone();
+            int digit = problem.term(0);
+            for (int line = 1; line < problem.termCount(); line++) {
+                int at = (line - 1) * 6;
+                if (at + 5 >= text.length() || text.charAt(at + 4) < '0' || text.charAt(at + 4) > '9') {
+                    break;
+                }
+                double before = problem.successProbability(task.teacher(), digit, line - 1);
+                digit = text.charAt(at + 4) - '0';
+                double after = problem.successProbability(task.teacher(), digit, line);
+                for (int k = 0; k < 5 && at + k < t.length; k++) {
+                    t[at + k] = (float) before;
+                }
+                if (at + 5 < t.length) {
+                    t[at + 5] = (float) after;
+                }
+            }
+            targets[i] = t;
+        }
+        return new TrainingBatch(b.prompts(), b.responses(), b.behaviour(), b.advantages(), targets, b.oldValues(),
+            b.weights(), b.rewards(), b.positive());
+    }
+
+    private static float[][] values(ValueModel critic, TrainingBatch b) {
+        float[][] values = new float[b.size()][];
+        try (NoGradient ignored = NoGradient.enter(); NDManager m = NDManager.newBaseManager()) {
+            ValueScores scores = critic.score(m, b.prompts(), b.responses());
+            float[] flat = scores.values().toFloatArray();
+            int width = (int) scores.values().getShape().get(1);
+            for (int i = 0; i < b.size(); i++) {
+                values[i] = Arrays.copyOfRange(flat, i * width, i * width + b.responses().get(i).length);
+            }
+        }
+        return values;
+    }
+
+    /** The batch with the critic's current values as the old values the value clip is taken around. */
+    private static TrainingBatch withValues(ValueModel critic, TrainingBatch b) {
+        return new TrainingBatch(b.prompts(), b.responses(), b.behaviour(), b.advantages(), b.returns(), values(critic, b),
+            b.weights(), b.rewards(), b.positive());
+    }
+
+    private static double testEv(ValueModel critic, List<TrainingBatch> test) {
+        List<float[]> returns = new ArrayList<>();
+        List<float[]> values = new ArrayList<>();
+        for (TrainingBatch b : test) {
+            returns.addAll(Arrays.asList(b.returns()));
+            values.addAll(Arrays.asList(values(critic, b)));
+        }
+        int[] lengths = returns.stream().mapToInt(r -> r.length).toArray();
+        return Whitening.explainedVariance(returns.toArray(new float[0][]), values.toArray(new float[0][]), lengths);
+    }
+}
