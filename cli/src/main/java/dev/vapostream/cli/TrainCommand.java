@@ -181,11 +181,12 @@ final class TrainCommand {
     }
 
     /**
-     * VAPO's length coefficient for the built-in task. ARCHITECTURE.md's α = 0.05 (the advantage
+     * VAPO's length coefficient for the built-in tasks. ARCHITECTURE.md's α = 0.05 (the advantage
      * stage's default) is the paper's, for responses of 10^3-10^4 tokens, where it gives λ of
-     * 0.98-0.998; on this task's 9-57 tokens it gives λ = 0 up to 20 tokens and at most 0.65.
-     * α = 1 gives λ = 1 - 1/l (0.89-0.98), the paper's regime at this task's lengths, and learned
-     * ~4x faster in the same steps (docs/results.md). {@code --alpha} overrides it.
+     * 0.98-0.998; on these tasks' 9-93 tokens it gives λ = 0 up to 20 tokens and at most 0.78.
+     * α = 1 gives λ = 1 - 1/l (0.89-0.99), the paper's regime at these lengths; it learned ~4x
+     * faster than 0.05 on running-sum, and faster than 0.2 on blind-spots (docs/results.md).
+     * {@code --alpha} overrides it.
      */
     static final String BUILT_IN_TASK_ALPHA = "1.0";
 

@@ -11,7 +11,7 @@ public final class Vapo {
 
         commands:
           train       the whole pipeline in one JVM on an embedded broker and registry (Ctrl-C stops,
-                      re-run resumes): --run-dir runs/train, --preset vapo, --max-steps 200, ...
+                      re-run resumes): --run-dir runs/train, --task blind-spots, --preset vapo, --max-steps 300, ...
           ablate      VAPO, each VAPO-without-X, PPO and DAPO over seeds; resumable (--out runs/ablate)
           report      plots and an HTML page of a run folder; several folders overlay: vapo report RUN_A RUN_B
           dataset     write a built-in task's train/held-out JSONL (--task blind-spots, --out data/TASK)

@@ -73,7 +73,7 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         Algorithm base = switch (preset) {
             case "vapo" -> new Algorithm(preset, "vapo", vapo, true, pretrain, false, g, prompts);
             case "ppo" -> new Algorithm(preset, "ppo", vapo.withAggregation(Aggregation.SEQUENCE).withClip(0.2f, 0.2f)
-                .withLmCoefficient(0f), true, none, false, g, prompts);
+                .withLmCoefficient(0f).withWhitening(Whitening.Mode.ON), true, none, false, g, prompts);
             case "dapo" -> new Algorithm(preset, "grpo", vapo.withLmCoefficient(0f), false, none, true, g, prompts);
             case "grpo" -> new Algorithm(preset, "grpo", vapo.withAggregation(Aggregation.SEQUENCE).withClip(0.2f, 0.2f)
                 .withLmCoefficient(0f), false, none, false, g, prompts);

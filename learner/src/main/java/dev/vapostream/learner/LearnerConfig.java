@@ -25,7 +25,7 @@ import dev.vapostream.schemas.Topics;
  * task                               the built-in task of the held-out problems: length buckets and response budget
  *                                    of the evaluation (default blind-spots)
  * run.id                             default: the run folder's name
- * max.steps                          stop after this many policy updates (default 200); value-pretraining steps come on top
+ * max.steps                          stop after this many policy updates (default 300); value-pretraining steps come on top
  * max.prompts.in.flight              admitted but not yet trained (default 2 × prompts per step)
  * max.staleness                      version lag beyond which a group is corrected or dropped (default 2)
  * staleness.mode                     correct | drop (default correct)
@@ -35,7 +35,7 @@ import dev.vapostream.schemas.Topics;
  * max.critic.lag                     groups valued by a critic more than this many versions behind the learner's are
  *                                    refused and counted (default 2)
  * truncation                         cap of the importance weight for corrected groups (default 1.0)
- * eval.every, eval.problems          held-out evaluation cadence and size (default 10, 256)
+ * eval.every, eval.problems          held-out evaluation cadence and size (default 20, 512)
  * device                             cpu | gpu (default cpu): checked against the engine, see docs/deploy.md
  * topics.create, topics.replication  create missing topics at start (true) with this replication (1)
  * policy.model, critic.model         names on the weights topic (policy, critic)
@@ -133,11 +133,11 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
             p.getProperty("weights.topic", Topics.WEIGHTS.name()),
             p.getProperty("metrics.topic", Topics.METRICS.name()),
             p.getProperty("policy.model", "policy"), p.getProperty("critic.model", "critic"),
-            Algorithm.intOf(p, "max.steps", 200),
+            Algorithm.intOf(p, "max.steps", 300),
             Algorithm.intOf(p, "max.prompts.in.flight", 2 * algorithm.promptsPerStep()),
             Algorithm.intOf(p, "max.staleness", 2), staleness, Algorithm.floatOf(p, "truncation", 1.0f),
             Algorithm.intOf(p, "max.critic.lag", 2), booleanOf(p, "dynamic.sampling.refill", true),
-            Algorithm.intOf(p, "eval.every", 10), Algorithm.intOf(p, "eval.problems", 256),
+            Algorithm.intOf(p, "eval.every", 20), Algorithm.intOf(p, "eval.problems", 512),
             Long.parseLong(p.getProperty("seed", "1")), device(p.getProperty("device", "cpu")),
             Boolean.parseBoolean(p.getProperty("topics.create", "true")),
             (short) Algorithm.intOf(p, "topics.replication", 1), deadLetterTopics(p));

@@ -65,7 +65,9 @@ public final class CriticFit {
         CharTokenizer tokenizer = BuiltInTask.tokenizer();
         try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(weights));
              ValueModel critic = a.getOrDefault("init", "policy").equals("fresh")
-                 ? ValueModel.initialise(policy.config(), seed) : policy.newValueModel(seed);
+                 ? ValueModel.initialise(task.modelConfig(Integer.parseInt(a.getOrDefault("layers", "2")),
+                     Integer.parseInt(a.getOrDefault("width", "64")), 4), seed)
+                 : a.containsKey("trunk") ? trunkFrom(Path.of(a.get("trunk")), seed) : policy.newValueModel(seed);
              VapoUpdate update = new VapoUpdate(policy, critic, settings)) {
             SplittableRandom random = new SplittableRandom(seed);
             Sampler sampler = new Sampler(policy);
@@ -94,6 +96,13 @@ public final class CriticFit {
                     }
                 }
             }
+        }
+    }
+
+    /** A critic whose trunk is another policy's (e.g. one that knows every fact). */
+    private static ValueModel trunkFrom(Path weights, long seed) throws java.io.IOException {
+        try (PolicyModel other = PolicyModel.fromWeights(Files.readAllBytes(weights))) {
+            return other.newValueModel(seed);
         }
     }
 

@@ -22,6 +22,7 @@ import dev.vapostream.model.task.Teacher;
  * <pre>
  * teacher=uniform-blind   the standard blind spots, but wrong digits drawn uniformly (a guessing floor of 1 in 10)
  * teacher=term-blind      every line adding 6, 7 or 8 is a blind spot (one more, 90%); 2% slips elsewhere
+ * teacher=none            the first phase only: the method and every fact right (a critic initialisation experiment)
  * out=FILE seed=1
  * </pre>
  */
@@ -38,11 +39,18 @@ public final class VariantBase {
         Teacher teacher = switch (a.get("teacher")) {
             case "uniform-blind" -> uniformBlind(BlindSpotTeacher.standard());
             case "term-blind" -> termBlind(Set.of(6, 7, 8));
-            default -> throw new IllegalArgumentException("teacher must be uniform-blind or term-blind");
+            case "none" -> Teacher.EXACT;
+            default -> throw new IllegalArgumentException("teacher must be uniform-blind, term-blind or none");
         };
         long seed = Long.parseLong(a.getOrDefault("seed", "1"));
         BuiltInTask task = BuiltInTask.BLIND_SPOTS;
-        PretrainSettings settings = PretrainSettings.defaults(task, seed).withTeacher(teacher);
+        PretrainSettings defaults = PretrainSettings.defaults(task, seed);
+        // teacher=none: only the first phase, the policy that has the method (greedy >= 95%) and every fact right.
+        PretrainSettings settings = teacher == Teacher.EXACT
+            ? new PretrainSettings(seed, defaults.batchSize(), defaults.learningRate(), defaults.warmupSteps(),
+                defaults.weightDecay(), defaults.clipNorm(), teacher, 0, defaults.maxSteps(), defaults.evalEvery(),
+                defaults.stopGreedyAccuracy(), defaults.maxFormatErrorRate(), defaults.timeBudgetSeconds())
+            : defaults.withTeacher(teacher);
         BuiltInPretraining.Outcome outcome = BuiltInPretraining.run(task, task.defaultModelConfig(), settings,
             System.out::println);
         try (PolicyModel policy = outcome.policy()) {
