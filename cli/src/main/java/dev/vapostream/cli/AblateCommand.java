@@ -42,20 +42,28 @@ final class AblateCommand {
     /** Configuration → (flags, the paper's AIME 2024 score). */
     static final Map<String, Configuration> CONFIGURATIONS = new LinkedHashMap<>();
 
-    record Configuration(List<String> flags, int paperScore) {
+    /** {@code paperScore}: the paper's AIME 2024 score, or null for a configuration the paper has no row for. */
+    record Configuration(List<String> flags, Integer paperScore) {
+    }
+
+    private static Configuration vapoWithout(String component, int paperScore) {
+        return new Configuration(List.of("--preset", "vapo", "--dynamic-sampling", "false", component, "false"), paperScore);
     }
 
     static {
-        CONFIGURATIONS.put("vapo", new Configuration(List.of("--preset", "vapo"), 60));
-        CONFIGURATIONS.put("w/o value pretraining", new Configuration(List.of("--value-pretrain", "false"), 11));
-        CONFIGURATIONS.put("w/o decoupled GAE", new Configuration(List.of("--decoupled-gae", "false"), 33));
-        CONFIGURATIONS.put("w/o adaptive GAE", new Configuration(List.of("--adaptive-gae", "false"), 45));
-        CONFIGURATIONS.put("w/o clip-higher", new Configuration(List.of("--clip-higher", "false"), 46));
-        CONFIGURATIONS.put("w/o token-level loss", new Configuration(List.of("--token-level-loss", "false"), 53));
-        CONFIGURATIONS.put("w/o positive-example LM loss", new Configuration(List.of("--lm-loss", "false"), 54));
-        CONFIGURATIONS.put("w/o group sampling", new Configuration(List.of("--group-sampling", "false"), 55));
+        // The paper's VAPO and its ablations run without dynamic sampling (vapo train adds it by default).
+        CONFIGURATIONS.put("vapo", new Configuration(List.of("--preset", "vapo", "--dynamic-sampling", "false"), 60));
+        CONFIGURATIONS.put("w/o value pretraining", vapoWithout("--value-pretrain", 11));
+        CONFIGURATIONS.put("w/o decoupled GAE", vapoWithout("--decoupled-gae", 33));
+        CONFIGURATIONS.put("w/o adaptive GAE", vapoWithout("--adaptive-gae", 45));
+        CONFIGURATIONS.put("w/o clip-higher", vapoWithout("--clip-higher", 46));
+        CONFIGURATIONS.put("w/o token-level loss", vapoWithout("--token-level-loss", 53));
+        CONFIGURATIONS.put("w/o positive-example LM loss", vapoWithout("--lm-loss", 54));
+        CONFIGURATIONS.put("w/o group sampling", vapoWithout("--group-sampling", 55));
         CONFIGURATIONS.put("ppo", new Configuration(List.of("--preset", "ppo"), 5));
         CONFIGURATIONS.put("dapo", new Configuration(List.of("--preset", "dapo"), 50));
+        CONFIGURATIONS.put("vapo + dynamic sampling (vapo train's default)",
+            new Configuration(List.of("--preset", "vapo", "--dynamic-sampling", "true"), null));
     }
 
     /**

@@ -93,7 +93,7 @@ final class AblationTable {
                 meanWithInterval(values(runs, Run::finalAccuracy), 100), meanWithInterval(values(runs, Run::auc), 100),
                 plainMean(values(runs, Run::hardAccuracy), 100, "%.1f"), plainMean(values(runs, r -> r.samples()), 1, "%.0f"),
                 plainMean(values(runs, r -> r.valueSteps()), 1, "%.0f"), plainMean(values(runs, r -> r.seconds()), 1 / 60.0, "%.1f"),
-                c == null ? "" : Integer.toString(c.paperScore())));
+                c == null || c.paperScore() == null ? "—" : Integer.toString(c.paperScore())));
         }
         return s.toString();
     }
