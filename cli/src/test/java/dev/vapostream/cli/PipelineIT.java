@@ -62,7 +62,7 @@ class PipelineIT {
         }
 
         // When the learner (which publishes policy and critic v0), a generator, the scorer and the
-        // advantage stage run until the learner has taken 3 steps (1 of value pretraining)
+        // advantage stage run until the learner has taken 2 policy steps (after 1 of value pretraining)
         try (Learner learner = Learner.open(LearnerConfig.fromProperties(learnerSettings(cluster, dir, id, topics)));
              GeneratorWorker generator = new GeneratorWorker(GeneratorConfig.fromProperties(generatorSettings(cluster, id, topics)));
              CriticFollower critic = new CriticFollower("critic", DjlCritic::fromWeights)) {
@@ -126,7 +126,7 @@ class PipelineIT {
         p.setProperty("group.size", "4");
         p.setProperty("max.prompts.in.flight", "4");
         p.setProperty("value.pretrain.steps", "1");
-        p.setProperty("max.steps", "3");
+        p.setProperty("max.steps", "2");
         p.setProperty("eval.every", "0");
         p.setProperty("prompts.topic", t.get("prompts"));
         p.setProperty("advantages.topic", t.get("advantages"));
