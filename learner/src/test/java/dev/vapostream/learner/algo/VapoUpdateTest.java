@@ -78,6 +78,24 @@ class VapoUpdateTest {
         }
     }
 
+    @Test
+    void theCriticTakesItsOwnEpochsAndMiniBatchesAndThePolicyItsOwn() {
+        // Given an update with the policy at 1 epoch × 2 mini-batches and the critic at 3 × 4
+        UpdateSettings settings = UpdateSettings.vapo(4).withSchedule(1, 2).withCriticSchedule(3, 4);
+        try (PolicyModel policy = PolicyModel.initialise(TINY, 4);
+             ValueModel critic = policy.newValueModel(5);
+             VapoUpdate update = new VapoUpdate(policy, critic, settings)) {
+            int[] prompt = TOKENS.encodePrompt("1+1");
+            List<SampledResponse> group = new Sampler(policy).sample(repeat(prompt, 16), SamplingSettings.unbiased(4), 7);
+            TrainingBatch batch = withCriticValues(critic, batch(prompt, group, r -> r.tokens()[0] == SEVEN ? 1.0 : 0.0));
+            // When one policy step runs
+            update.step(batch, true, 0);
+            // Then each optimizer took exactly its own number of steps
+            assertEquals(2, update.actorOptimizer().state().steps());
+            assertEquals(12, update.criticOptimizer().state().steps());
+        }
+    }
+
     private static double sevenRate(PolicyModel policy, int[] prompt, int n) {
         List<SampledResponse> sample = new Sampler(policy).sample(repeat(prompt, n), SamplingSettings.unbiased(1), 99);
         return sample.stream().filter(r -> r.tokens()[0] == SEVEN).count() / (double) n;
