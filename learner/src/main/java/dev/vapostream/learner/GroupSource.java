@@ -105,7 +105,7 @@ final class GroupSource implements AutoCloseable {
         List<Boolean> stale = new ArrayList<>(size);
         long drawnBefore = drawn;
         boolean fixedDraw = config.algorithm().dynamicSampling() && !config.refillDynamicSampling();
-        while (fixedDraw ? drawn - drawnBefore < size || groups.isEmpty() : groups.size() < size) {
+        while (needsMore(fixedDraw, drawn - drawnBefore, groups.size(), size)) {
             if (pending.isEmpty()) {
                 if (stop.getAsBoolean()) {
                     return null;
@@ -122,6 +122,15 @@ final class GroupSource implements AutoCloseable {
             flags[i] = stale.get(i);
         }
         return new Batch(groups, flags);
+    }
+
+    /**
+     * Whether a batch of {@code size} must take another group: a fixed draw stops once {@code size}
+     * groups of this run were drawn, whatever was filtered (unless nothing usable is left); otherwise
+     * it stops at {@code size} usable groups.
+     */
+    static boolean needsMore(boolean fixedDraw, long drawnForBatch, int usable, int size) {
+        return fixedDraw ? drawnForBatch < size || usable == 0 : usable < size;
     }
 
     /**
