@@ -186,17 +186,18 @@ final class TrainCommand {
         return g;
     }
 
-    private static Properties scorerSettings(Properties p, Path runDir) {
+    static Properties scorerSettings(Properties p, Path runDir) {
         Properties s = base(p);
-        copyMatching(p, s, key -> key.equals("scorers") || key.startsWith("scorer.") || key.equals("group.time.limit.ms"));
+        copyMatching(p, s, key -> key.equals(ScorerConfig.SCORERS) || key.startsWith(ScorerConfig.SCORER_PREFIX)
+            || key.equals(ScorerConfig.GROUP_TIMEOUT_MS));
         s.setProperty("topics.create", "false");
         s.setProperty("kafka.state.dir", runDir.resolve("state").resolve("scorer").toString());
         return s;
     }
 
     /**
-     * VAPO's length coefficient for the built-in tasks. ARCHITECTURE.md's α = 0.05 (the advantage
-     * stage's default) is the paper's, for responses of 10^3-10^4 tokens, where it gives λ of
+     * VAPO's length coefficient for the built-in tasks. The paper's α = 0.05 (the advantage
+     * stage's default) is meant for responses of 10^3-10^4 tokens, where it gives λ of
      * 0.98-0.998; on these tasks' 9-93 tokens it gives λ = 0 up to 20 tokens and at most 0.78.
      * α = 1 gives λ = 1 - 1/l (0.89-0.99), the paper's regime at these lengths; it learned ~4x
      * faster than 0.05 on running-sum, and faster than 0.2 on blind-spots (docs/results.md).

@@ -35,7 +35,7 @@ public final class VapoUpdate implements AutoCloseable {
         this.policy = policy;
         this.critic = critic;
         this.settings = settings;
-        // Optimizer state lives outside any NDScope (ENVIRONMENT.md).
+        // Optimizer state lives outside any NDScope (docs/model.md, "Engine settings").
         this.actorOptimizer = new AdamW(policy.parameters(), settings.weightDecay());
         this.criticOptimizer = critic == null ? null : new AdamW(critic.parameters(), settings.weightDecay());
     }

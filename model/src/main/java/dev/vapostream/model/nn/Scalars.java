@@ -7,7 +7,7 @@ import ai.djl.ndarray.types.Shape;
 /**
  * Natively allocated scalar tensors. {@code NDArray.mul(Number)} and friends wrap Java memory
  * that autograd may read after it was freed (seen as random Inf/NaN gradients, see
- * ENVIRONMENT.md), so every constant that meets a differentiated value goes through here.
+ * docs/model.md, "Engine settings"), so every constant that meets a differentiated value goes through here.
  */
 public final class Scalars {
 
