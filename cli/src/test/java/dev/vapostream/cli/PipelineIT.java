@@ -1,17 +1,23 @@
 package dev.vapostream.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.UUID;
+
+import com.fasterxml.jackson.databind.JsonNode;
 
 import dev.vapostream.advantage.stream.AdvantageConfig;
 import dev.vapostream.advantage.stream.AdvantageTopology;
@@ -28,26 +34,47 @@ import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.JsonlDataset;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicAdmin;
+import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.io.BoundedTopicReader;
 import dev.vapostream.scorer.ScorerApp;
 import dev.vapostream.scorer.ScorerConfig;
+import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.streams.KafkaStreams;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every stage on the embedded broker and registry, for a few learner steps. */
+/**
+ * Every stage on the embedded broker and registry, for a few learner steps; then what the run left
+ * on its topics, read by the Java stages' serde and by an outside client.
+ */
 @ExtendWith(SharedCluster.class)
 class PipelineIT {
+    private static final List<String> AVRO_TOPICS = List.of("prompts", "rollouts", "scored", "advantages", "weights", "metrics");
+    private static final Map<String, TopicDescriptor<?>> DESCRIPTORS = Map.of("prompts", Topics.PROMPTS,
+        "rollouts", Topics.ROLLOUTS, "scored", Topics.SCORED, "advantages", Topics.ADVANTAGES, "weights", Topics.WEIGHTS,
+        "metrics", Topics.METRICS);
+    /** Per topic, the fields that identify a record, compared between the Java and the Python reading. */
+    private static final Map<String, List<String>> IDENTITY = Map.of("prompts", List.of("id"),
+        "rollouts", List.of("promptId"), "scored", List.of("rollout.promptId"),
+        "advantages", List.of("promptId", "criticVersion"), "weights", List.of("role", "version", "chunkIndex", "sha256"),
+        "metrics", List.of("step", "phase"));
 
-    @Test
-    void aFewLearnerStepsRunThroughGeneratorScorerAdvantageStageAndLearner(ClusterEndpoints cluster, @TempDir Path dir)
-        throws Exception {
+    private static ClusterEndpoints cluster;
+    private static Map<String, String> topics;
+    private static long learnerSteps;
+    private static long policyVersions;
+    private static List<String> metrics;
+
+    @BeforeAll
+    static void runAShortPipeline(ClusterEndpoints endpoints, @TempDir Path dir) throws Exception {
         // Given the six topics of one pipeline, a dataset and a small base policy
+        cluster = endpoints;
         String id = UUID.randomUUID().toString().substring(0, 8);
-        Map<String, String> topics = Map.of("prompts", "pipe.prompts-" + id, "rollouts", "pipe.rollouts-" + id,
+        topics = Map.of("prompts", "pipe.prompts-" + id, "rollouts", "pipe.rollouts-" + id,
             "scored", "pipe.scored-" + id, "advantages", "pipe.advantages-" + id, "weights", "pipe.weights-" + id,
             "metrics", "pipe.metrics-" + id);
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
@@ -81,32 +108,95 @@ class PipelineIT {
                 generator.close();
                 generating.join(30_000);
             }
-
-            // Then the learner trained 3 steps and published 2 policy versions
-            assertEquals(3, learner.step());
-            assertEquals(2, learner.policyVersion());
+            learnerSteps = learner.step();
+            policyVersions = learner.policyVersion();
         }
-        List<String> metrics = Files.readAllLines(dir.resolve("run").resolve("metrics.jsonl"));
+        metrics = Files.readAllLines(dir.resolve("run").resolve("metrics.jsonl"));
+    }
+
+    @Test
+    void aFewLearnerStepsRunThroughGeneratorScorerAdvantageStageAndLearner() {
+        // Then the learner trained 3 steps and published 2 policy versions
+        assertEquals(3, learnerSteps);
+        assertEquals(2, policyVersions);
         assertEquals(3, metrics.size());
         assertTrue(metrics.get(0).contains("VALUE_PRETRAIN") && metrics.get(2).contains("\"phase\":\"POLICY\""));
 
         // And every trained group went through the scorer and the advantage stage
         Set<String> scoredIds = new HashSet<>();
-        BoundedTopicReader.read(cluster.bootstrapServers(), Map.of(), topics.get("scored"), BoundedTopicReader.Start.beginning(),
-            null, Topics.SCORED.valueSerde(SerdeSettings.apicurio(cluster.registryBaseUrl())).deserializer(),
-            r -> scoredIds.add(r.value().getRollout().getPromptId()), raw -> { });
-        Set<Long> criticVersions = new HashSet<>();
+        for (GenericRecord r : readWithJava("scored").values()) {
+            scoredIds.add(((GenericRecord) r.get("rollout")).get("promptId").toString());
+        }
         Set<String> advantageIds = new HashSet<>();
-        BoundedTopicReader.read(cluster.bootstrapServers(), Map.of(), topics.get("advantages"),
-            BoundedTopicReader.Start.beginning(), null,
-            Topics.ADVANTAGES.valueSerde(SerdeSettings.apicurio(cluster.registryBaseUrl())).deserializer(),
-            r -> {
-                advantageIds.add(r.value().getPromptId());
-                criticVersions.add(r.value().getCriticVersion());
-            }, raw -> { });
+        Set<Long> criticVersions = new HashSet<>();
+        for (GenericRecord r : readWithJava("advantages").values()) {
+            advantageIds.add(r.get("promptId").toString());
+            criticVersions.add((Long) r.get("criticVersion"));
+        }
         assertTrue(advantageIds.size() >= 6, "advantage groups: " + advantageIds.size());
         assertTrue(scoredIds.containsAll(advantageIds));
         assertTrue(criticVersions.stream().allMatch(v -> v != null && v >= 0), criticVersions.toString());
+    }
+
+    @Test
+    void aConfluentClientWithoutSchemaReferenceSupportDecodesEveryRecordOfEveryTopic() throws Exception {
+        for (String topic : AVRO_TOPICS) {
+            // Given what the Java stages' serde reads back from the topic (committed records only)
+            Map<String, GenericRecord> java = readWithJava(topic);
+            assertFalse(java.isEmpty(), topic + " is empty");
+
+            // When Debian's python3-confluent-kafka reads it with its legacy Avro API
+            PythonTopicReader.Result python = PythonTopicReader.read(cluster, topics.get(topic));
+
+            // Then it decodes every record, the same records, with the same contents where they identify one
+            assertEquals(List.of(), python.errors(), topic + ": records Python could not decode");
+            assertEquals(0, python.exitCode(), topic + ": " + python.stderr());
+            Map<String, String> pythonIdentities = new TreeMap<>();
+            python.records().forEach(r -> pythonIdentities.put(position(r.get("partition").asInt(), r.get("offset").asLong(),
+                r.get("key").asText()), identity(r.get("value"), IDENTITY.get(topic))));
+            Map<String, String> javaIdentities = new TreeMap<>();
+            java.forEach((position, value) -> javaIdentities.put(position, identity(value, IDENTITY.get(topic))));
+            assertEquals(javaIdentities, pythonIdentities, topic);
+        }
+    }
+
+    /** The topic's committed records by "partition/offset/key", decoded by the stages' own serde. */
+    private static Map<String, GenericRecord> readWithJava(String topic) {
+        Map<String, GenericRecord> records = new TreeMap<>();
+        TopicDescriptor<?> descriptor = DESCRIPTORS.get(topic);
+        BoundedTopicReader.read(cluster.bootstrapServers(), Map.of(), topics.get(topic), BoundedTopicReader.Start.beginning(),
+            null, descriptor.valueSerde(SerdeSettings.apicurio(cluster.registryBaseUrl())).deserializer(),
+            r -> records.put(position(r.partition(), r.offset(), r.key()), (GenericRecord) r.value()),
+            raw -> fail(topic + ": the Java serde could not decode offset " + raw.offset()));
+        return records;
+    }
+
+    private static String position(int partition, long offset, String key) {
+        return partition + "/" + offset + "/" + key;
+    }
+
+    private static String identity(GenericRecord value, List<String> paths) {
+        List<String> parts = new ArrayList<>();
+        for (String path : paths) {
+            Object at = value;
+            for (String field : path.split("\\.")) {
+                at = ((GenericRecord) at).get(field);
+            }
+            parts.add(String.valueOf(at));
+        }
+        return String.join("|", parts);
+    }
+
+    private static String identity(JsonNode value, List<String> paths) {
+        List<String> parts = new ArrayList<>();
+        for (String path : paths) {
+            JsonNode at = value;
+            for (String field : path.split("\\.")) {
+                at = at.path(field);
+            }
+            parts.add(at.asText());
+        }
+        return String.join("|", parts);
     }
 
     private static Properties common(ClusterEndpoints cluster) {

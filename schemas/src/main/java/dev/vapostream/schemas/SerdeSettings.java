@@ -18,6 +18,13 @@ import org.apache.kafka.common.serialization.Serializer;
  * {@code vapo.serde.value.serializer=io.confluent.kafka.serializers.KafkaAvroSerializer} (and the
  * deserializer) and passes {@code vapo.serde.specific.avro.reader=true}.
  *
+ * <p>Schemas are registered <b>self-contained</b> by default: each {@code <topic>-value} subject
+ * holds the whole record schema with its nested named types inlined and no schema references,
+ * which is what Confluent's own Avro serializer registers and what clients without reference
+ * support (older Confluent clients, many tools) can read. Reference mode, where the Apicurio serde
+ * registers every nested named type as a subject of its own and the topic's schema refers to it,
+ * stays available: pass {@code vapo.serde.apicurio.registry.dereference-schema=false}.
+ *
  * @param registryUrl       the registry; for the Apicurio serde a bare {@code http://host:port} is
  *                          completed with its v3 API path, other serdes get it unchanged as
  *                          {@code schema.registry.url}
@@ -33,6 +40,8 @@ public record SerdeSettings(String registryUrl, String serializerClass, String d
     public static final String DESERIALIZER_KEY = PREFIX + "value.deserializer";
     public static final String APICURIO_SERIALIZER = "io.apicurio.registry.serde.avro.AvroKafkaSerializer";
     public static final String APICURIO_DESERIALIZER = "io.apicurio.registry.serde.avro.AvroKafkaDeserializer";
+    /** Apicurio's switch between self-contained schemas ({@code true}, vapo's default) and schema references. */
+    public static final String APICURIO_DEREFERENCE = "apicurio.registry.dereference-schema";
     private static final String APICURIO_API_PATH = "/apis/registry/v3";
 
     public SerdeSettings {
@@ -81,6 +90,7 @@ public record SerdeSettings(String registryUrl, String serializerClass, String d
             configs.put("apicurio.registry.use-specific-avro-reader", "true");
             // Confluent wire format: magic byte and a 4-byte id in the value, no headers.
             configs.put("apicurio.registry.headers.enabled", "false");
+            configs.put(APICURIO_DEREFERENCE, "true");
         } else {
             configs.put("schema.registry.url", registryUrl);
             configs.put("specific.avro.reader", "true");

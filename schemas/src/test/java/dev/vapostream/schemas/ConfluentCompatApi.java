@@ -72,6 +72,15 @@ final class ConfluentCompatApi {
         }
     }
 
+    /** GET /subjects/{subject}/versions/latest: the answer carries {@code schema} and, if any, {@code references}. */
+    JsonNode latestVersion(String subject) throws IOException, InterruptedException {
+        Answer a = send("GET", "/subjects/" + encode(subject) + "/versions/latest", null);
+        if (a.status() != 200) {
+            throw new IllegalStateException("latest version of " + subject + ": HTTP " + a.status() + " " + a.body());
+        }
+        return a.body();
+    }
+
     Answer register(String subject, String schema) throws IOException, InterruptedException {
         return send("POST", "/subjects/" + encode(subject) + "/versions", schemaBody(schema));
     }

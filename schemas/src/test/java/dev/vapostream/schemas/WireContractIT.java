@@ -1,12 +1,15 @@
 package dev.vapostream.schemas;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.vapostream.infra.ClusterEndpoints;
 import dev.vapostream.infra.testing.SharedCluster;
 import dev.vapostream.infra.testing.TestTopics;
@@ -87,30 +90,59 @@ class WireContractIT {
     }
 
     @Test
-    void nestedRecordsDecodeThroughTheCompatApiWithTheirSchemaReferences(ClusterEndpoints cluster) throws Exception {
-        // Given a ScoredGroup (nested records and enums) written by vapo's serde
+    void nestedRecordsAreRegisteredSelfContainedAndDecodeWithTheSchemaAlone(ClusterEndpoints cluster) throws Exception {
+        // Given a ScoredGroup (nested records and enums) written by vapo's serde with its default settings
         TopicDescriptor<ScoredGroup> topic = Topics.SCORED.withName(TestTopics.unique("wire.scored"));
-        ensure(cluster, topic);
-        ScoredGroup group = SampleRecords.scoredGroup();
-        try (Serde<ScoredGroup> serde = topic.valueSerde(SerdeSettings.apicurio(cluster.registryBaseUrl()));
-             KafkaProducer<String, ScoredGroup> producer = KafkaClients.producer(cluster, new StringSerializer(), serde.serializer())) {
-            producer.send(new ProducerRecord<>(topic.name(), "p-1", group)).get();
-        }
+        byte[] bytes = writeAndReadRaw(cluster, topic, SerdeSettings.apicurio(cluster.registryBaseUrl()));
+        ConfluentCompatApi registry = new ConfluentCompatApi(cluster.confluentCompatUrl());
 
-        // When a Confluent-style client resolves the id (and any references) and decodes plain Avro
-        byte[] bytes = KafkaClients.readAll(cluster, topic.name(), 1, TIMEOUT, new StringDeserializer(),
+        // When a client without reference support fetches the id's schema and parses it on its own
+        JsonNode latest = registry.latestVersion(topic.name() + "-value");
+        Schema writer = new Schema.Parser().parse(registry.schemaById(ByteBuffer.wrap(bytes, 1, 4).getInt()));
+
+        // Then the topic's subject refers to nothing, and that one schema decodes the nested values
+        assertTrue(latest.path("references").isEmpty(), "references: " + latest.path("references"));
+        assertEquals(ScoredGroup.getClassSchema(), new Schema.Parser().parse(latest.get("schema").asText()));
+        assertDecodesTheSampleGroup(writer, bytes);
+    }
+
+    @Test
+    void referenceModeRegistersNestedTypesAsSubjectsOfTheirOwn(ClusterEndpoints cluster) throws Exception {
+        // Given the serde switched to reference mode, the setting docs/operations.md documents
+        TopicDescriptor<ScoredGroup> topic = Topics.SCORED.withName(TestTopics.unique("wire.scored-refs"));
+        SerdeSettings referenceMode = new SerdeSettings(cluster.registryBaseUrl(), SerdeSettings.APICURIO_SERIALIZER,
+            SerdeSettings.APICURIO_DESERIALIZER, Map.of(SerdeSettings.APICURIO_DEREFERENCE, "false"));
+        byte[] bytes = writeAndReadRaw(cluster, topic, referenceMode);
+        ConfluentCompatApi registry = new ConfluentCompatApi(cluster.confluentCompatUrl());
+
+        // When a client resolves the schema's references first, depth first, as reference-aware Confluent clients do
+        JsonNode latest = registry.latestVersion(topic.name() + "-value");
+        Schema writer = registry.parsedSchemaById(ByteBuffer.wrap(bytes, 1, 4).getInt());
+
+        // Then the subject refers to the nested types, and the resolved schema decodes the same values
+        assertFalse(latest.path("references").isEmpty(), "no references in " + latest);
+        assertDecodesTheSampleGroup(writer, bytes);
+    }
+
+    private static byte[] writeAndReadRaw(ClusterEndpoints cluster, TopicDescriptor<ScoredGroup> topic, SerdeSettings serdes)
+        throws Exception {
+        ensure(cluster, topic);
+        try (Serde<ScoredGroup> serde = topic.valueSerde(serdes);
+             KafkaProducer<String, ScoredGroup> producer = KafkaClients.producer(cluster, new StringSerializer(), serde.serializer())) {
+            producer.send(new ProducerRecord<>(topic.name(), "p-1", SampleRecords.scoredGroup())).get();
+        }
+        return KafkaClients.readAll(cluster, topic.name(), 1, TIMEOUT, new StringDeserializer(),
             new ByteArrayDeserializer()).get(0).value();
-        Schema writer = new ConfluentCompatApi(cluster.confluentCompatUrl())
-            .parsedSchemaById(ByteBuffer.wrap(bytes, 1, 4).getInt());
+    }
+
+    private static void assertDecodesTheSampleGroup(Schema writer, byte[] bytes) throws Exception {
         GenericRecord decoded = new GenericDatumReader<GenericRecord>(writer)
             .read(null, DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
-
-        // Then the nested values are there
         GenericRecord rollout = (GenericRecord) decoded.get("rollout");
         assertEquals("p-1", rollout.get("promptId").toString());
-        GenericRecord firstResponse = (GenericRecord) ((java.util.List<?>) rollout.get("responses")).get(0);
+        GenericRecord firstResponse = (GenericRecord) ((List<?>) rollout.get("responses")).get(0);
         assertEquals("EOS", firstResponse.get("finishReason").toString());
-        GenericRecord firstScore = (GenericRecord) ((java.util.List<?>) decoded.get("scores")).get(0);
+        GenericRecord firstScore = (GenericRecord) ((List<?>) decoded.get("scores")).get(0);
         assertEquals(1.0, firstScore.get("reward"));
     }
 
