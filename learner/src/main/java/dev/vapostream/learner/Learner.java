@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import java.util.function.BooleanSupplier;
 
+import dev.vapostream.learner.algo.LearningRateDecay;
 import dev.vapostream.learner.algo.StepStats;
 import dev.vapostream.learner.algo.ValuePretrainGate;
 import dev.vapostream.learner.algo.VapoUpdate;
@@ -179,7 +180,8 @@ public final class Learner implements AutoCloseable {
         }
         BatchBuilder.Built built = BatchBuilder.build(batch.groups(), batch.stale(), hard, policy, config.truncation(),
             config.algorithm().update().whitening(), policyVersion, criticVersion);
-        StepStats stats = update.step(built.batch(), policyPhase, step);
+        StepStats stats = update.step(built.batch(), policyPhase, step,
+            LearningRateDecay.cosine(config.actorLrFinal(), policyVersion, config.maxSteps()));
         double seconds = (System.nanoTime() - started) / 1e9;
         step++;
         if (critic != null) {
@@ -302,6 +304,7 @@ public final class Learner implements AutoCloseable {
         p.setProperty("train.data", config.trainData().toString());
         p.setProperty("heldout.data", String.valueOf(config.heldOutData()));
         p.setProperty("max.steps", Integer.toString(config.maxSteps()));
+        p.setProperty("actor.lr.final", Double.toString(config.actorLrFinal()));
         p.setProperty("max.prompts.in.flight", Integer.toString(config.maxPromptsInFlight()));
         p.setProperty("task", config.task().id());
         p.setProperty("max.staleness", Integer.toString(config.maxStaleness()));

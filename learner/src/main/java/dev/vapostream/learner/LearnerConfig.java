@@ -26,6 +26,8 @@ import dev.vapostream.schemas.Topics;
  *                                    of the evaluation (default blind-spots)
  * run.id                             default: the run folder's name
  * max.steps                          stop after this many policy updates (default 300); value-pretraining steps come on top
+ * actor.lr.final                     the actor's learning rate at the last policy update as a fraction of actor.lr,
+ *                                    reached by a cosine over max.steps (default 1: constant)
  * max.prompts.in.flight              admitted but not yet trained (default 2 × prompts per step)
  * max.staleness                      version lag beyond which a group is corrected or dropped (default 2)
  * staleness.mode                     correct | drop (default correct)
@@ -50,7 +52,7 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
                             Path runDir, Path basePolicy, Path trainData, Path heldOutData, BuiltInTask task,
                             Algorithm algorithm,
                             String promptsTopic, String advantagesTopic, String weightsTopic, String metricsTopic,
-                            String policyModel, String criticModel, int maxSteps, int maxPromptsInFlight,
+                            String policyModel, String criticModel, int maxSteps, double actorLrFinal, int maxPromptsInFlight,
                             int maxStaleness, StalenessMode stalenessMode, float truncation, int maxCriticLag,
                             boolean refillDynamicSampling,
                             int evalEvery,
@@ -94,6 +96,9 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
         if (maxSteps < 1) {
             throw new IllegalArgumentException("max.steps must be at least 1, got " + maxSteps);
         }
+        if (!(actorLrFinal > 0 && actorLrFinal <= 1)) {
+            throw new IllegalArgumentException("actor.lr.final must be in (0, 1], got " + actorLrFinal);
+        }
         if (maxPromptsInFlight < algorithm.promptsPerStep()) {
             throw new IllegalArgumentException("max.prompts.in.flight (" + maxPromptsInFlight
                 + ") must be at least prompts.per.step (" + algorithm.promptsPerStep() + ") or no batch can fill");
@@ -133,7 +138,7 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
             p.getProperty("weights.topic", Topics.WEIGHTS.name()),
             p.getProperty("metrics.topic", Topics.METRICS.name()),
             p.getProperty("policy.model", "policy"), p.getProperty("critic.model", "critic"),
-            Algorithm.intOf(p, "max.steps", 300),
+            Algorithm.intOf(p, "max.steps", 300), Algorithm.doubleOf(p, "actor.lr.final", 1.0),
             Algorithm.intOf(p, "max.prompts.in.flight", 2 * algorithm.promptsPerStep()),
             Algorithm.intOf(p, "max.staleness", 2), staleness, Algorithm.floatOf(p, "truncation", 1.0f),
             Algorithm.intOf(p, "max.critic.lag", 2), booleanOf(p, "dynamic.sampling.refill", true),

@@ -58,6 +58,11 @@ public final class VapoUpdate implements AutoCloseable {
      * only on the seed and {@code stepIndex}, so a resumed learner repeats a step exactly.
      */
     public StepStats step(TrainingBatch batch, boolean trainPolicy, long stepIndex) {
+        return step(batch, trainPolicy, stepIndex, 1.0);
+    }
+
+    /** As {@link #step(TrainingBatch, boolean, long)}, with the actor's learning rate scaled by {@code actorLrScale}. */
+    public StepStats step(TrainingBatch batch, boolean trainPolicy, long stepIndex, double actorLrScale) {
         SplittableRandom shuffle = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + stepIndex);
         if (!trainPolicy && critic == null) {
             throw new IllegalStateException("value pretraining needs a critic");
@@ -66,7 +71,7 @@ public final class VapoUpdate implements AutoCloseable {
         if (trainPolicy) {
             for (int epoch = 0; epoch < settings.epochs(); epoch++) {
                 for (int[] rows : miniBatches(batch.size(), settings.miniBatches(), shuffle)) {
-                    policySums.add(policyMiniBatch(batch, rows));
+                    policySums.add(policyMiniBatch(batch, rows, (float) (settings.actorLr() * actorLrScale)));
                 }
             }
         }
@@ -84,7 +89,7 @@ public final class VapoUpdate implements AutoCloseable {
             p.clipFractionHigh(), p.approxKl(), p.actorGradNorm(), c.criticGradNorm());
     }
 
-    private StepStats policyMiniBatch(TrainingBatch batch, int[] rows) {
+    private StepStats policyMiniBatch(TrainingBatch batch, int[] rows, float actorLr) {
         try (NDManager step = NDManager.newBaseManager()) {
             List<int[]> prompts = select(batch.prompts(), rows);
             List<int[]> responses = select(batch.responses(), rows);
@@ -108,7 +113,7 @@ public final class VapoUpdate implements AutoCloseable {
                 collector.backward(total);
             }
             double norm = GradientClipping.clipGlobalNorm(step, policy.parameters(), settings.maxGradNorm());
-            actorOptimizer.step(step, settings.actorLr());
+            actorOptimizer.step(step, actorLr);
             return new StepStats(clip.loss().getFloat(), lmLoss, 0, entropy, clip.clipFractionLow(), clip.clipFractionHigh(),
                 clip.approxKl(), norm, 0);
         }
