@@ -156,7 +156,7 @@ public final class CriticFit {
         return new TrainingBatch(p2, r2, bh, ad, rt, ol, wt, rw, ps);
     }
 
-    private static TrainingBatch sample(Sampler sampler, List<TaskExample> train, CharTokenizer tokenizer, BuiltInTask task,
+    static TrainingBatch sample(Sampler sampler, List<TaskExample> train, CharTokenizer tokenizer, BuiltInTask task,
                                         SplittableRandom random) {
         List<int[]> prompts = new ArrayList<>();
         List<String> answers = new ArrayList<>();
@@ -196,7 +196,7 @@ public final class CriticFit {
      * returns (a diagnostic: can the critic represent them when its targets carry no noise?).
      * Tokens after a response leaves the line format keep the return.
      */
-    private static TrainingBatch withBayesTargets(TrainingBatch b, BuiltInTask task, CharTokenizer tokenizer) {
+    static TrainingBatch withBayesTargets(TrainingBatch b, BuiltInTask task, CharTokenizer tokenizer) {
         float[][] targets = new float[b.size()][];
         for (int i = 0; i < b.size(); i++) {
             dev.vapostream.model.task.RunningSumProblem problem =
