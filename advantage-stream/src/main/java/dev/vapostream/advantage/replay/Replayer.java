@@ -214,7 +214,13 @@ public final class Replayer {
         }
         Serde<V> serde = topic.withName(o.inputTopic()).valueSerde(o.serdes());
         BoundedTopicReader.read(o.bootstrapServers(), o.kafka(), o.inputTopic(), o.start(), o.until(),
-            serde.deserializer(), r -> guarded.accept(r.value()),
+            serde.deserializer(), r -> {
+                if (r.value() == null) {
+                    tally.problem("tombstone (no value) at " + r.topic() + "-" + r.partition() + "@" + r.offset());
+                } else {
+                    guarded.accept(r.value());
+                }
+            },
             raw -> tally.problem("undecodable record at " + raw.topic() + "-" + raw.partition() + "@" + raw.offset()));
     }
 }

@@ -133,6 +133,12 @@ class AdvantageStreamIT {
                 assertEquals("poison", dead.key());
                 assertEquals(AdvantageConfig.STAGE, DeadLetter.header(dead.headers(), DeadLetter.STAGE));
             }
+
+            // And a tombstone lands in the scored log too, as a broken producer could write one
+            try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(producerProps(cluster), new ByteArraySerializer(),
+                new ByteArraySerializer())) {
+                raw.send(new ProducerRecord<>(scored, "tombstone".getBytes(StandardCharsets.UTF_8), null)).get();
+            }
         }
 
         // When the recorded advantages are replayed with α = 0.5 (fast path, no model) into a new topic
@@ -172,7 +178,9 @@ class AdvantageStreamIT {
             scored, null, BoundedTopicReader.Start.beginning(), null, alphaHalf, null, null, out, criticFile,
             weights, "critic"));
         assertEquals(seen.size(), slow.groups());
-        assertEquals(1, slow.invalid(), "the poisoned record is reported, not replayed");
+        assertEquals(2, slow.invalid(), "the poisoned record and the tombstone are reported, not replayed");
+        assertTrue(slow.problems().stream().anyMatch(m -> m.startsWith("tombstone (no value) at " + scored)),
+            slow.problems().toString());
         List<AdvantageGroup> fromFile = new ArrayList<>();
         AvroFiles.read(out, AdvantageGroup.class, fromFile::add);
         List<ResponseSignals> expectedV2 = AdvantageComputer.compute(alphaHalf, new double[] {1, 1, 0}, new int[] {8, 40, 70}, v2Values);
