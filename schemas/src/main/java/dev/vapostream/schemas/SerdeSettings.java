@@ -102,7 +102,7 @@ public record SerdeSettings(String registryUrl, String serializerClass, String d
     /** A configured value serde for an Avro specific-record type. */
     public <V extends SpecificRecord> Serde<V> valueSerde(Class<V> type) {
         Serializer<V> serializer = instantiate(serializerClass, Serializer.class);
-        Deserializer<V> deserializer = instantiate(deserializerClass, Deserializer.class);
+        Deserializer<V> deserializer = new TypeCheckedDeserializer<>(instantiate(deserializerClass, Deserializer.class), type);
         Map<String, Object> configs = serdeConfigs();
         serializer.configure(configs, false);
         deserializer.configure(configs, false);

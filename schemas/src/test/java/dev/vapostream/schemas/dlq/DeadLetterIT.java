@@ -20,7 +20,9 @@ import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.avro.ModelRole;
 import dev.vapostream.schemas.avro.Prompt;
+import dev.vapostream.schemas.avro.WeightChunk;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -117,6 +119,61 @@ class DeadLetterIT {
             assertEquals(List.of("p-good"), out.stream().map(ConsumerRecord::key).toList());
             Await.until(TIMEOUT, "dead-letter metric", () -> DeadLetterMetrics.count(stage, input.name()) == 2,
                 () -> "count " + DeadLetterMetrics.count(stage, input.name()));
+            assertEquals(KafkaStreams.State.RUNNING, streams.state());
+        }
+    }
+
+    @Test
+    void recordsFramedWithAnUnknownOrAnotherTopicsSchemaIdAreDeadLetteredWithAReasonThatSaysSo(ClusterEndpoints cluster,
+                                                                                              @TempDir Path stateDir)
+        throws Exception {
+        // Given an exactly-once Streams app copying prompts
+        String stage = "dlq-ids-" + UUID.randomUUID();
+        TopicDescriptor<Prompt> input = Topics.PROMPTS.withName(TestTopics.unique("dlq.ids-in"));
+        TopicDescriptor<Prompt> output = Topics.PROMPTS.withName(TestTopics.unique("dlq.ids-out"));
+        TopicDescriptor<WeightChunk> weights = Topics.WEIGHTS.withName(TestTopics.unique("dlq.ids-weights"));
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
+            TopicAdmin.ensure(admin, List.of(input, output), (short) 1);
+        }
+        SerdeSettings serdes = SerdeSettings.apicurio(cluster.registryBaseUrl());
+        Serde<Prompt> promptSerde = input.valueSerde(serdes);
+        StreamsBuilder builder = new StreamsBuilder();
+        builder.stream(input.name(), Consumed.with(input.keySerde(), promptSerde).withName("read-prompts"))
+            .to(output.name(), Produced.with(output.keySerde(), promptSerde).withName("write-prompts"));
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, stage);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        StreamsDeadLetters.configure(props, stage);
+
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+            streams.start();
+
+            // When a value framed with a schema id the registry never gave out arrives, and then a
+            // weight chunk, properly framed with the weights topic's schema id
+            byte[] unknownId = {0, 0x7f, 0x00, 0x12, 0x34, 2, 'x'};
+            byte[] chunk = weights.valueSerde(serdes).serializer().serialize(weights.name(), WeightChunk.newBuilder()
+                .setModelName("policy").setRole(ModelRole.POLICY).setVersion(1).setChunkIndex(0).setChunkCount(1)
+                .setTotalBytes(1).setSha256("ab".repeat(32)).setFormat("VAPOWTS2").setArchitecture(Map.of())
+                .setData(java.nio.ByteBuffer.wrap(new byte[] {1})).setPublishedAtMs(java.time.Instant.now()).build());
+            try (KafkaProducer<byte[], byte[]> producer = rawProducer(cluster)) {
+                producer.send(new ProducerRecord<>(input.name(), 0, bytes("p-unknown-id"), unknownId)).get();
+                producer.send(new ProducerRecord<>(input.name(), 0, bytes("p-chunk"), chunk)).get();
+            }
+
+            // Then both are dead-lettered, and each reason names the schema id and what is wrong with it
+            List<ConsumerRecord<String, byte[]>> dead = readCommitted(cluster, input.deadLetterTopic(), 2);
+            assertEquals(2, dead.size(), "dead letters");
+            String unknownReason = DeadLetter.header(dead.get(0).headers(), DeadLetter.ERROR_MESSAGE);
+            assertTrue(unknownReason.startsWith("SerializationException: schema id " + 0x7f001234 + " is not in the registry"),
+                unknownReason);
+            String chunkReason = DeadLetter.header(dead.get(1).headers(), DeadLetter.ERROR_MESSAGE);
+            int chunkId = java.nio.ByteBuffer.wrap(chunk, 1, 4).getInt();
+            assertTrue(chunkReason.startsWith("SerializationException: schema id " + chunkId
+                    + " is the schema of dev.vapostream.schemas.avro.WeightChunk, not of dev.vapostream.schemas.avro.Prompt"),
+                chunkReason);
             assertEquals(KafkaStreams.State.RUNNING, streams.state());
         }
     }
