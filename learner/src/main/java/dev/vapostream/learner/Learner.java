@@ -88,7 +88,7 @@ public final class Learner implements AutoCloseable {
 
     /** Opens the run: resumes from its latest checkpoint, or starts from the base policy. */
     public static Learner open(LearnerConfig config) throws IOException {
-        config.device().requireAvailable(ai.djl.engine.Engine.getInstance().getGpuCount());
+        config.device().requireAvailable(LearnerConfig.Device.visibleGpus(() -> ai.djl.engine.Engine.getInstance().getGpuCount()));
         Files.createDirectories(config.runDir());
         if (config.createTopics()) {
             ensureTopics(config);

@@ -27,7 +27,7 @@ import dev.vapostream.schemas.Topics;
  * run.id                             default: the run folder's name
  * max.steps                          stop after this many policy updates (default 300); value-pretraining steps come on top
  * actor.lr.final                     the actor's learning rate at the last policy update as a fraction of actor.lr,
- *                                    reached by a cosine over max.steps (default 1: constant)
+ *                                    reached by a cosine over max.steps (default 0.1; 1: constant)
  * max.prompts.in.flight              admitted but not yet trained (default 2 × prompts per step)
  * max.staleness                      version lag beyond which a group is corrected or dropped (default 2)
  * staleness.mode                     correct | drop (default correct)
@@ -59,9 +59,31 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
                             int evalProblems, long seed, Device device, boolean createTopics,
                             short topicReplication, List<String> deadLetterTopics) {
 
+    /**
+     * The actor's learning rate decays to a tenth by the last policy update: with a constant rate
+     * one of five default runs oscillated by 10 points once sharp and ended 8.6 below its peak
+     * (docs/results.md, "Stable defaults").
+     */
+    public static final double DEFAULT_ACTOR_LR_FINAL = 0.1;
+
     /** Where the learner's tensors live. DJL places them on the engine's default device. */
     public enum Device {
         CPU, GPU;
+
+        /**
+         * The engine's GPU count from {@code probe}; an engine that cannot load at all (a CUDA
+         * build on a machine without the driver or a CUDA 12 runtime) is a clear error, not DJL's
+         * download failure.
+         */
+        public static int visibleGpus(java.util.function.IntSupplier probe) {
+            try {
+                return probe.getAsInt();
+            } catch (ai.djl.engine.EngineException e) {
+                throw new IllegalStateException("the PyTorch engine did not load (" + e.getMessage() + "): a -Pcuda"
+                    + " build needs an NVIDIA driver and a CUDA 12 libcudart on the loader path, the default build"
+                    + " needs neither; see docs/deploy.md, \"GPUs\"", e);
+            }
+        }
 
         /** Fails unless the PyTorch engine's default device is this one. */
         public void requireAvailable(int gpuCount) {
@@ -138,7 +160,7 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
             p.getProperty("weights.topic", Topics.WEIGHTS.name()),
             p.getProperty("metrics.topic", Topics.METRICS.name()),
             p.getProperty("policy.model", "policy"), p.getProperty("critic.model", "critic"),
-            Algorithm.intOf(p, "max.steps", 300), Algorithm.doubleOf(p, "actor.lr.final", 1.0),
+            Algorithm.intOf(p, "max.steps", 300), Algorithm.doubleOf(p, "actor.lr.final", DEFAULT_ACTOR_LR_FINAL),
             Algorithm.intOf(p, "max.prompts.in.flight", 2 * algorithm.promptsPerStep()),
             Algorithm.intOf(p, "max.staleness", 2), staleness, Algorithm.floatOf(p, "truncation", 1.0f),
             Algorithm.intOf(p, "max.critic.lag", 2), booleanOf(p, "dynamic.sampling.refill", true),
