@@ -33,6 +33,31 @@ public final class Vapo {
     private Vapo() {
     }
 
+    /**
+     * {@code vapo COMMAND --help}: the command's entry of the usage text, never a run of it. Every
+     * flag of a command is documented in the page its entry names (docs/learner.md for train).
+     */
+    static int commandHelp(String command) {
+        List<String> lines = USAGE.lines().toList();
+        StringBuilder entry = new StringBuilder();
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith("  " + command + " ")) {
+                entry.append(lines.get(i)).append('\n');
+                for (int j = i + 1; j < lines.size() && lines.get(j).startsWith("              "); j++) {
+                    entry.append(lines.get(j)).append('\n');
+                }
+            }
+        }
+        if (entry.isEmpty()) {
+            System.err.println("vapo: unknown command '" + command + "'");
+            System.err.print(USAGE);
+            return 2;
+        }
+        System.out.print("usage: vapo " + command + " [--flag value ...]\n\n" + entry
+            + "\nFlags are the stage's settings with dashes (--max-steps for max.steps); README.md and docs/ list them.\n");
+        return 0;
+    }
+
     public static void main(String[] args) throws Exception {
         System.exit(run(Arrays.asList(args)));
     }
@@ -43,6 +68,9 @@ public final class Vapo {
             return args.isEmpty() ? 2 : 0;
         }
         List<String> rest = args.subList(1, args.size());
+        if (rest.contains("--help") || rest.contains("-h")) {
+            return commandHelp(args.get(0));
+        }
         try {
             return switch (args.get(0)) {
                 case "cluster" -> ClusterCommand.run(rest);
