@@ -42,10 +42,13 @@ final class LinePlot {
         g.fillRect(0, 0, WIDTH, HEIGHT);
         double[] box = bounds(lines);
         axes(g, title, xLabel, yLabel, box);
+        // Labels sit side by side at their own widths: at a fixed 150 px each, the fifth ran off the image.
+        int labelX = LEFT + 10;
         for (int i = 0; i < lines.size(); i++) {
             draw(g, lines.get(i).points(), box, PALETTE[i % PALETTE.length]);
             g.setColor(PALETTE[i % PALETTE.length]);
-            g.drawString(lines.get(i).label(), LEFT + 10 + 150 * i, TOP - 8);
+            g.drawString(lines.get(i).label(), labelX, TOP - 8);
+            labelX += g.getFontMetrics().stringWidth(lines.get(i).label()) + 24;
         }
         g.dispose();
         ImageIO.write(image, "png", file.toFile());
