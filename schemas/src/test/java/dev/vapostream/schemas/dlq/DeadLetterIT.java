@@ -70,15 +70,7 @@ class DeadLetterIT {
                 return p;
             }, Named.as("copy-prompt"))
             .to(output.name(), Produced.with(output.keySerde(), promptSerde).withName("write-prompts"));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, stage);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        StreamsDeadLetters.configure(props, stage);
-
-        try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), exactlyOnceWithDeadLetters(cluster, stage, stateDir))) {
             streams.start();
 
             // When garbage bytes, a prompt that makes processing throw, and a good prompt arrive
@@ -140,15 +132,7 @@ class DeadLetterIT {
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(input.name(), Consumed.with(input.keySerde(), promptSerde).withName("read-prompts"))
             .to(output.name(), Produced.with(output.keySerde(), promptSerde).withName("write-prompts"));
-        Properties props = new Properties();
-        props.put(StreamsConfig.APPLICATION_ID_CONFIG, stage);
-        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
-        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
-        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
-        StreamsDeadLetters.configure(props, stage);
-
-        try (KafkaStreams streams = new KafkaStreams(builder.build(), props)) {
+        try (KafkaStreams streams = new KafkaStreams(builder.build(), exactlyOnceWithDeadLetters(cluster, stage, stateDir))) {
             streams.start();
 
             // When a value framed with a schema id the registry never gave out arrives, and then a
@@ -198,6 +182,18 @@ class DeadLetterIT {
         assertEquals("3", DeadLetter.header(dead.get(0).headers(), DeadLetter.SOURCE_PARTITION));
         assertEquals("99", DeadLetter.header(dead.get(0).headers(), DeadLetter.SOURCE_OFFSET));
         assertEquals("generator-test", DeadLetter.header(dead.get(0).headers(), DeadLetter.STAGE));
+    }
+
+    /** An exactly-once Streams app's settings with the dead-letter handlers every vapo app sets. */
+    private static Properties exactlyOnceWithDeadLetters(ClusterEndpoints cluster, String stage, Path stateDir) {
+        Properties props = new Properties();
+        props.put(StreamsConfig.APPLICATION_ID_CONFIG, stage);
+        props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
+        props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, 100);
+        StreamsDeadLetters.configure(props, stage);
+        return props;
     }
 
     private static Prompt prompt(String id, String text) {
