@@ -88,7 +88,8 @@ public final class Learner implements AutoCloseable {
 
     /** Opens the run: resumes from its latest checkpoint, or starts from the base policy. */
     public static Learner open(LearnerConfig config) throws IOException {
-        config.device().requireAvailable(LearnerConfig.Device.visibleGpus(() -> ai.djl.engine.Engine.getInstance().getGpuCount()));
+        int gpus = LearnerConfig.Device.visibleGpus(() -> ai.djl.engine.Engine.getInstance().getGpuCount());
+        config.device().requireAvailable(gpus);
         Files.createDirectories(config.runDir());
         if (config.createTopics()) {
             ensureTopics(config);
