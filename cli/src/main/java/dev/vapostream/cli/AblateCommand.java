@@ -22,6 +22,9 @@ import dev.vapostream.model.pretrain.EvalReport;
 import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.JsonlDataset;
 import dev.vapostream.model.task.TaskExample;
+import dev.vapostream.schemas.settings.Setting;
+import dev.vapostream.schemas.settings.Settings;
+import dev.vapostream.schemas.settings.SettingsSpec;
 
 /**
  * {@code vapo ablate}: VAPO, each "VAPO without X", PPO and DAPO over several seeds with the same
@@ -32,11 +35,7 @@ import dev.vapostream.model.task.TaskExample;
  * so the table can be built in parts. The table and its chart are written to {@code ablation.md}
  * and {@code ablation.png} in the output folder, for docs/results.md.
  *
- * <pre>
- * --out runs/ablate  --seeds 5  --parallel 1  --max-steps 200  --max-minutes 0  --eval-problems 512
- * --only vapo,ppo    (a subset of the configurations)   + any vapo train setting for every run
- * --table-only       write the table and chart from what is recorded, run nothing
- * </pre>
+ * <p>Its own flags are {@link #OWN}; every other {@code vapo train} flag is given to every run.
  */
 final class AblateCommand {
     /** Configuration → (flags, the paper's AIME 2024 score). */
@@ -74,33 +73,51 @@ final class AblateCommand {
      */
     static final List<String> EQUAL_BUDGET = List.of("--dynamic-sampling-refill", "false");
 
+    static final Setting<String> OUT = Setting.text("out", "runs/ablate",
+        "the ablation's folder: one run folder per configuration and seed, results.jsonl, ablation.md and .png");
+    static final Setting<Integer> SEEDS = Setting.integer("seeds", 5, "seeds 1..N of every configuration");
+    static final Setting<Integer> PARALLEL = Setting.integer("parallel", 1, "runs at a time");
+    static final Setting<Integer> EVAL_PROBLEMS = Setting.integer("eval.problems", 512,
+        "held-out problems of each run's final evaluation");
+    static final Setting<String> ONLY = Setting.optionalText("only", "a comma-separated subset of the configurations");
+    static final Setting<Boolean> TABLE_ONLY = Setting.bool("table.only", false,
+        "write the table and chart from what is recorded, run nothing");
+
+    /** The settings {@code vapo ablate} reads itself. */
+    static final SettingsSpec OWN = SettingsSpec.of("vapo ablate", List.of(OUT, SEEDS, PARALLEL, EVAL_PROBLEMS, ONLY,
+        TABLE_ONLY), List.of());
+
+    /** Its own flags, then every {@code vapo train} flag but the run folder and seed, which it sets per run. */
+    static final SettingsSpec SPEC = OWN.plus(TrainCommand.SPEC.without(List.of("run.dir", "seed")));
+
     private AblateCommand() {
     }
 
-    static int run(List<String> args) throws Exception {
-        Properties p = StageProperties.from(args);
-        Path out = Path.of(p.getProperty("out", "runs/ablate")).toAbsolutePath();
-        int seeds = StageProperties.intOf(p, "seeds", 5);
-        int parallel = StageProperties.intOf(p, "parallel", 1);
-        int evalProblems = StageProperties.intOf(p, "eval.problems", 512);
+    static int run(Properties flags) throws Exception {
+        Properties p = SPEC.read(flags).toProperties();
+        Settings own = OWN.read(OWN.select(p));
+        Path out = Path.of(own.get(OUT)).toAbsolutePath();
+        int seeds = own.get(SEEDS);
+        int parallel = own.get(PARALLEL);
+        int evalProblems = own.get(EVAL_PROBLEMS);
         BuiltInTask task = TaskCommands.task(p);
         Path heldOut = Path.of(p.getProperty("data.dir", TaskCommands.defaultDataDir(task).toString()))
             .resolve(JsonlDataset.HELD_OUT_FILE).toAbsolutePath();
-        List<String> only = p.getProperty("only") == null ? List.copyOf(CONFIGURATIONS.keySet())
-            : List.of(p.getProperty("only").split(","));
+        List<String> only = own.get(ONLY) == null ? List.copyOf(CONFIGURATIONS.keySet()) : List.of(own.get(ONLY).split(","));
         Files.createDirectories(out);
         Path results = out.resolve("results.jsonl");
-        boolean tableOnly = Boolean.parseBoolean(p.getProperty("table.only", "false"));
+        boolean tableOnly = own.get(TABLE_ONLY);
+        List<String> trainFlags = trainFlags(p);
         List<Callable<Integer>> jobs = new ArrayList<>();
         for (String name : tableOnly ? List.<String>of() : only) {
             Configuration c = CONFIGURATIONS.get(name);
             if (c == null) {
-                throw new Flags.UsageException("unknown configuration '" + name + "'; known: " + CONFIGURATIONS.keySet());
+                throw new UsageException("unknown configuration '" + name + "'; known: " + CONFIGURATIONS.keySet());
             }
             for (int seed = 1; seed <= seeds; seed++) {
                 if (!recorded(results, name, seed)) {
                     int s = seed;
-                    jobs.add(() -> runOne(args, name, c, s, task, out, heldOut, evalProblems, results));
+                    jobs.add(() -> runOne(trainFlags, name, c, s, task, out, heldOut, evalProblems, results));
                 }
             }
         }
@@ -123,10 +140,10 @@ final class AblateCommand {
     }
 
     /** One configuration and seed: a vapo train in a child JVM, then its final policy evaluated and recorded. */
-    private static int runOne(List<String> args, String name, Configuration c, int seed, BuiltInTask task, Path out,
+    private static int runOne(List<String> trainFlags, String name, Configuration c, int seed, BuiltInTask task, Path out,
                               Path heldOut, int evalProblems, Path results) throws Exception {
         Path runDir = out.resolve(slug(name) + "-seed" + seed);
-        int rc = trainInChild(args, c.flags(), runDir, seed);
+        int rc = trainInChild(trainFlags, c.flags(), runDir, seed);
         if (rc != 0) {
             System.err.printf("ablate: %s seed %d: vapo train exited %d; see %s%n", name, seed, rc, runDir.resolve("train.log"));
             return rc;
@@ -181,10 +198,10 @@ final class AblateCommand {
     }
 
     /** Runs {@code vapo train} for one configuration and seed in a child JVM with this JVM's classpath. */
-    private static int trainInChild(List<String> args, List<String> configurationFlags, Path runDir, int seed)
+    private static int trainInChild(List<String> trainFlags, List<String> configurationFlags, Path runDir, int seed)
         throws IOException, InterruptedException {
         Files.createDirectories(runDir);
-        List<String> trainArgs = new ArrayList<>(passThrough(args));
+        List<String> trainArgs = new ArrayList<>(trainFlags);
         trainArgs.addAll(EQUAL_BUDGET);
         trainArgs.addAll(configurationFlags);
         trainArgs.addAll(List.of("--run-dir", runDir.toString(), "--seed", Integer.toString(seed)));
@@ -193,17 +210,17 @@ final class AblateCommand {
         return child.waitFor();
     }
 
-    /** The caller's flags minus the ones that belong to ablate itself. */
-    private static List<String> passThrough(List<String> args) {
-        List<String> own = List.of("out", "seeds", "only", "eval-problems", "table-only", "parallel");
-        List<String> kept = new ArrayList<>();
-        for (Map.Entry<String, String> flag : Flags.pairs(args)) {
-            if (!own.contains(flag.getKey())) {
-                kept.add("--" + flag.getKey());
-                kept.add(flag.getValue());
+    /** The caller's settings minus ablate's own, as {@code vapo train} flags ({@code max.steps} as {@code --max-steps}). */
+    static List<String> trainFlags(Properties p) {
+        List<String> flags = new ArrayList<>();
+        for (String key : new java.util.TreeSet<>(p.stringPropertyNames())) {
+            if (!OWN.declares(key)) {
+                Setting<?> setting = TrainCommand.SPEC.setting(key);
+                flags.add(setting == null ? "--" + key : setting.flag());
+                flags.add(p.getProperty(key));
             }
         }
-        return kept;
+        return flags;
     }
 
     /** Held-out accuracy (temperature 1, sampling seed 12345) of the run's latest checkpointed policy. */

@@ -3,13 +3,15 @@ package dev.vapostream.cli;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 
 import dev.vapostream.infra.ClusterEndpoints;
 import dev.vapostream.infra.LocalCluster;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.settings.Setting;
+import dev.vapostream.schemas.settings.SettingsSpec;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -18,14 +20,15 @@ import org.apache.kafka.clients.admin.Admin;
  * as background processes.
  */
 final class ClusterCommand {
-    static final Set<String> FLAGS = Set.of("work-dir");
+    static final Setting<String> WORK_DIR = Setting.text("work.dir", "runs/cluster",
+        "broker data and registry database; kept between starts");
+    static final SettingsSpec SPEC = SettingsSpec.of("vapo cluster", List.of(WORK_DIR), List.of());
 
     private ClusterCommand() {
     }
 
-    static int run(List<String> args) throws InterruptedException {
-        Flags flags = Flags.parse(args, FLAGS);
-        Path workDir = Path.of(flags.get("work-dir", "runs/cluster")).toAbsolutePath();
+    static int run(Properties p) throws InterruptedException {
+        Path workDir = Path.of(SPEC.read(p).get(WORK_DIR)).toAbsolutePath();
         LocalCluster cluster = LocalCluster.start(workDir, true);
         ClusterEndpoints endpoints = cluster.endpoints();
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints.bootstrapServers()))) {

@@ -13,6 +13,8 @@ import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.settings.Setting;
+import dev.vapostream.schemas.settings.SettingsSpec;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -36,19 +38,27 @@ final class RecordFilesCommand {
         "prompts", Topics.PROMPTS, "rollouts", Topics.ROLLOUTS, "scored", Topics.SCORED,
         "advantages", Topics.ADVANTAGES, "weights", Topics.WEIGHTS, "metrics", Topics.METRICS);
 
+    static final Setting<String> BOOTSTRAP_SERVERS = Setting.required("bootstrap.servers", "the cluster");
+    static final Setting<String> REGISTRY_URL = Setting.required("registry.url", "the schema registry");
+    static final Setting<String> TOPIC = Setting.required("topic", "the topic read or written");
+    static final Setting<String> FILE = Setting.required("file", "the Avro container file");
+    static final Setting<String> TYPE = Setting.optionalText("type",
+        "prompts | rollouts | scored | advantages | weights | metrics; not needed for a topic of standard name");
+
+    static final SettingsSpec SPEC = SettingsSpec.of("vapo export/import", List.of(BOOTSTRAP_SERVERS, REGISTRY_URL, TOPIC,
+        FILE, TYPE), List.of(ClientSettings.PREFIX, SerdeSettings.PREFIX));
+
     private RecordFilesCommand() {
     }
 
-    static int export(List<String> args) {
-        Properties p = StageProperties.from(args);
+    static int export(Properties p) {
         TopicDescriptor<?> topic = descriptor(p);
         long n = exportTopic(p, topic, Path.of(required(p, "file")));
         System.out.printf("exported %d records of %s to %s%n", n, topic.name(), p.getProperty("file"));
         return 0;
     }
 
-    static int importFile(List<String> args) throws Exception {
-        Properties p = StageProperties.from(args);
+    static int importFile(Properties p) throws Exception {
         TopicDescriptor<?> topic = descriptor(p);
         long n = importInto(p, topic, Path.of(required(p, "file")));
         System.out.printf("imported %d records into %s%n", n, topic.name());
@@ -88,11 +98,11 @@ final class RecordFilesCommand {
         String type = p.getProperty("type");
         if (type == null) {
             return Topics.ALL.stream().filter(t -> t.name().equals(name)).findFirst()
-                .orElseThrow(() -> new Flags.UsageException("--type is needed for topic " + name + "; one of " + TYPES.keySet()));
+                .orElseThrow(() -> new UsageException("--type is needed for topic " + name + "; one of " + TYPES.keySet()));
         }
         TopicDescriptor<?> known = TYPES.get(type);
         if (known == null) {
-            throw new Flags.UsageException("--type must be one of " + TYPES.keySet() + ", got " + type);
+            throw new UsageException("--type must be one of " + TYPES.keySet() + ", got " + type);
         }
         return known.withName(name);
     }
@@ -102,10 +112,6 @@ final class RecordFilesCommand {
     }
 
     private static String required(Properties p, String key) {
-        String v = p.getProperty(key);
-        if (v == null || v.isBlank()) {
-            throw new Flags.UsageException("--" + key.replace('.', '-') + " is required");
-        }
-        return v;
+        return SPEC.read(p).get(SPEC.setting(key)).toString();
     }
 }

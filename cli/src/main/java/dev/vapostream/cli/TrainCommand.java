@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Predicate;
 
 import dev.vapostream.advantage.EstimatorSettings;
 import dev.vapostream.advantage.stream.AdvantageConfig;
@@ -28,11 +27,12 @@ import dev.vapostream.learner.Learner;
 import dev.vapostream.learner.LearnerConfig;
 import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.JsonlDataset;
-import dev.vapostream.schemas.ClientSettings;
-import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.TrainMetrics;
+import dev.vapostream.schemas.settings.Setting;
+import dev.vapostream.schemas.settings.Settings;
+import dev.vapostream.schemas.settings.SettingsSpec;
 import dev.vapostream.scorer.ScorerApp;
 import dev.vapostream.scorer.ScorerConfig;
 import org.apache.kafka.clients.admin.Admin;
@@ -46,24 +46,51 @@ import org.apache.kafka.streams.KafkaStreams;
  * global generator, so sharing the engine does not couple them). Re-running the same command
  * resumes: broker data, registry database and the learner's checkpoints are in the run folder.
  *
- * <pre>
- * --task blind-spots     --run-dir runs/train   --seed 1
- * --data-dir data/TASK   --base-policy runs/base/TASK/policy.weights
- * --workers 1            generator workers
- * --max-minutes M        stop (and checkpoint) after M minutes of training, whatever the step
- * + every learner setting (--preset, --max-steps, --prompts-per-step, --group-size, ...)
- * </pre>
+ * <p>Its flags are its own ({@link #OWN}) and every stage's settings that make sense for one run on
+ * the standard topics ({@link #SPEC}); each flag goes to the stages that declare its key. What
+ * {@code vapo train} sets itself (cluster, topic names, stage identities, the estimator, which the
+ * preset decides) is not a flag here.
  */
 final class TrainCommand {
+    static final Setting<String> RUN_DIR = Setting.text("run.dir", "runs/train",
+        "the run folder: broker data, registry, checkpoints, metrics, logs; re-running resumes");
+    static final Setting<String> TASK = Setting.text("task", BuiltInTask.DEFAULT.id(), "the built-in task");
+    static final Setting<String> DATA_DIR = Setting.optionalText("data.dir",
+        "the task's train/held-out JSONL; default data/TASK, written when missing");
+    static final Setting<String> BASE_POLICY = Setting.optionalText("base.policy",
+        "the base policy's weights; default runs/base/TASK/policy.weights, pretrained when missing");
+    static final Setting<Integer> WORKERS = Setting.integer("workers", 1, "generator workers");
+    static final Setting<Integer> MAX_MINUTES = Setting.integer("max.minutes", 0,
+        "stop (and checkpoint) after this many minutes of training, whatever the step; 0: no limit");
+
+    /** The settings {@code vapo train} reads itself. */
+    static final SettingsSpec OWN = SettingsSpec.of("vapo train", List.of(RUN_DIR, TASK, DATA_DIR, BASE_POLICY, WORKERS,
+        MAX_MINUTES), List.of());
+
+    /**
+     * Keys {@code vapo train} sets for its stages: the embedded cluster, the standard topics and the
+     * names on them, each stage's identity and state, and the estimator (the preset's).
+     */
+    static final List<String> SET_BY_TRAIN = List.of("bootstrap.servers", "registry.url", "train.data", "topics.create",
+        "topics.replication", "state.dir", "worker.id", "group.id", "application.id", "stage", "input.topic", "input.type",
+        "output.topic", "prompts.topic", "rollouts.topic", "advantages.topic", "weights.topic", "metrics.topic",
+        "dead.letter.topics", "policy.model", "critic.model", "model.name", "tokenizer.alphabet", "estimator");
+
+    /** Every flag of {@code vapo train}: its own, then the stages' keys it passes on. */
+    static final SettingsSpec SPEC = OWN.plus(LearnerConfig.SPEC).plus(GeneratorConfig.SPEC).plus(ScorerConfig.SPEC)
+        .plus(AdvantageConfig.SPEC).without(SET_BY_TRAIN);
+
     private TrainCommand() {
     }
 
-    static int run(List<String> args) throws Exception {
-        Properties p = StageProperties.from(args);
-        Path runDir = Path.of(p.getProperty("run.dir", "runs/train")).toAbsolutePath();
+    static int run(Properties flags) throws Exception {
+        Properties p = SPEC.read(flags).toProperties();
+        Settings own = OWN.read(OWN.select(p));
+        Path runDir = Path.of(own.get(RUN_DIR)).toAbsolutePath();
         BuiltInTask task = TaskCommands.task(p);
-        Path dataDir = Path.of(p.getProperty("data.dir", TaskCommands.defaultDataDir(task).toString())).toAbsolutePath();
-        Path basePolicy = Path.of(p.getProperty("base.policy", TaskCommands.defaultBasePolicy(task).toString())).toAbsolutePath();
+        Path dataDir = Path.of(orElse(own.get(DATA_DIR), TaskCommands.defaultDataDir(task).toString())).toAbsolutePath();
+        Path basePolicy = Path.of(orElse(own.get(BASE_POLICY), TaskCommands.defaultBasePolicy(task).toString()))
+            .toAbsolutePath();
         Files.createDirectories(runDir.resolve("logs"));
         StageLogs.routeTo(runDir.resolve("logs"));
         prepare(task, dataDir, basePolicy);
@@ -81,7 +108,7 @@ final class TrainCommand {
             p.setProperty("base.policy", basePolicy.toString());
             p.setProperty("train.data", dataDir.resolve(JsonlDataset.TRAIN_FILE).toString());
             p.putIfAbsent("heldout.data", dataDir.resolve(JsonlDataset.HELD_OUT_FILE).toString());
-            return trainWithStages(p, algorithm, endpoints, runDir);
+            return trainWithStages(p, algorithm, runDir, own);
         }
     }
 
@@ -116,9 +143,12 @@ final class TrainCommand {
 
     private static final long PREPARE_SEED = 1L;
 
-    private static int trainWithStages(Properties p, Algorithm algorithm, ClusterEndpoints cluster, Path runDir)
-        throws Exception {
-        LearnerConfig learnerConfig = LearnerConfig.fromProperties(p);
+    private static String orElse(String given, String fallback) {
+        return given == null ? fallback : given;
+    }
+
+    private static int trainWithStages(Properties p, Algorithm algorithm, Path runDir, Settings own) throws Exception {
+        LearnerConfig learnerConfig = LearnerConfig.fromProperties(learnerSettings(p));
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
@@ -136,7 +166,7 @@ final class TrainCommand {
         KafkaStreams advantages = null;
         try (Learner learner = Learner.open(learnerConfig);
              CriticFollower critic = new CriticFollower(learnerConfig.criticModel(), DjlCritic::fromWeights)) {
-            int count = StageProperties.intOf(p, "workers", 1);
+            int count = own.get(WORKERS);
             for (int i = 0; i < count; i++) {
                 GeneratorWorker worker = new GeneratorWorker(GeneratorConfig.fromProperties(generatorSettings(p, algorithm, i)));
                 workers.add(worker);
@@ -150,7 +180,7 @@ final class TrainCommand {
             advantages = new KafkaStreams(AdvantageTopology.build(advantageConfig, critic), advantageConfig.streamsProperties());
             advantages.start();
             Progress progress = new Progress(learner.maxSteps(), learner.step(), learner.policyVersion());
-            long minutes = StageProperties.intOf(p, "max.minutes", 0);
+            long minutes = own.get(MAX_MINUTES);
             long deadline = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
             learner.run(() -> stop.get() || (minutes > 0 && System.nanoTime() > deadline), progress::print);
             System.out.printf("vapo train: %s at step %d (%d value-pretraining steps, %s), policy v%d; run folder %s%n",
@@ -175,8 +205,14 @@ final class TrainCommand {
         return 0;
     }
 
-    private static Properties generatorSettings(Properties p, Algorithm algorithm, int index) {
-        Properties g = base(p);
+    /** The learner's share of the run's settings: every key it declares. */
+    static Properties learnerSettings(Properties p) {
+        return LearnerConfig.SPEC.select(p);
+    }
+
+    /** Generator {@code index}'s share, with its id, a seed of its own and the run's group size. */
+    static Properties generatorSettings(Properties p, Algorithm algorithm, int index) {
+        Properties g = GeneratorConfig.SPEC.select(p);
         g.setProperty("worker.id", "generator-" + index);
         g.setProperty("group.size", Integer.toString(algorithm.groupSize()));
         g.setProperty("max.new.tokens", p.getProperty("max.new.tokens",
@@ -187,9 +223,7 @@ final class TrainCommand {
     }
 
     static Properties scorerSettings(Properties p, Path runDir) {
-        Properties s = base(p);
-        copyMatching(p, s, key -> key.equals(ScorerConfig.SCORERS) || key.startsWith(ScorerConfig.SCORER_PREFIX)
-            || key.equals(ScorerConfig.GROUP_TIMEOUT_MS));
+        Properties s = ScorerConfig.SPEC.select(p);
         s.setProperty("topics.create", "false");
         s.setProperty("kafka.state.dir", runDir.resolve("state").resolve("scorer").toString());
         return s;
@@ -205,10 +239,9 @@ final class TrainCommand {
      */
     static final String BUILT_IN_TASK_ALPHA = "1.0";
 
-    private static Properties advantageSettings(Properties p, Algorithm algorithm, Path runDir) {
-        Properties a = base(p);
-        a.setProperty("alpha", BUILT_IN_TASK_ALPHA);
-        copyMatching(p, a, key -> key.equals("alpha") || key.equals("gamma") || key.startsWith("lambda."));
+    static Properties advantageSettings(Properties p, Algorithm algorithm, Path runDir) {
+        Properties a = AdvantageConfig.SPEC.select(p);
+        a.putIfAbsent("alpha", BUILT_IN_TASK_ALPHA);
         a.setProperty("estimator", algorithm.estimator());
         a.setProperty("state.dir", runDir.resolve("state").resolve("advantage").toString());
         return a;
@@ -219,22 +252,6 @@ final class TrainCommand {
         Files.writeString(runDir.resolve("advantage.properties"), String.format(Locale.ROOT,
             "# advantage-stream estimator used by this run%nestimator=%s%ngamma=%s%nlambda.critic=%s%nlambda.policy=%s%nalpha=%s%n",
             e.estimator().name().toLowerCase(Locale.ROOT), e.gamma(), e.criticLambda(), e.describePolicyLambda(), e.alpha()));
-    }
-
-    private static void copyMatching(Properties from, Properties to, Predicate<String> key) {
-        for (String name : from.stringPropertyNames()) {
-            if (key.test(name)) {
-                to.setProperty(name, from.getProperty(name));
-            }
-        }
-    }
-
-    /** Cluster and serde settings shared by every stage. */
-    private static Properties base(Properties p) {
-        Properties b = new Properties();
-        copyMatching(p, b, key -> key.equals("bootstrap.servers") || key.equals("registry.url")
-            || key.startsWith(ClientSettings.PREFIX) || key.startsWith(SerdeSettings.PREFIX));
-        return b;
     }
 
     private static void awaitQuietly(CountDownLatch latch) {

@@ -3,7 +3,6 @@ package dev.vapostream.generator;
 import java.io.IOException;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 
 import dev.vapostream.schemas.StageArguments;
 import dev.vapostream.schemas.TopicAdmin;
@@ -49,10 +48,6 @@ public final class GeneratorApp {
      */
     public static boolean run(Properties properties) {
         GeneratorConfig config = GeneratorConfig.fromProperties(properties);
-        Set<String> unknown = GeneratorConfig.unknownKeys(properties);
-        if (!unknown.isEmpty()) {
-            LOG.warn("ignoring unknown settings {} (Kafka settings need the prefix {})", unknown, GeneratorConfig.KAFKA_PREFIX);
-        }
         if (config.createTopics()) {
             ensureTopics(config);
         }

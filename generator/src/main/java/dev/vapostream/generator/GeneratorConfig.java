@@ -5,8 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.OptionalLong;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.List;
 import java.util.UUID;
 
 import dev.vapostream.model.sampling.SamplingSettings;
@@ -15,6 +14,9 @@ import dev.vapostream.model.tokenizer.CharTokenizer;
 import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.settings.Setting;
+import dev.vapostream.schemas.settings.Settings;
+import dev.vapostream.schemas.settings.SettingsSpec;
 
 /**
  * Everything a generator worker needs, validated once. Built from properties with
@@ -61,47 +63,66 @@ public record GeneratorConfig(String bootstrapServers, SerdeSettings serdes, Str
 
     public static final String STAGE = "generator";
     public static final String KAFKA_PREFIX = ClientSettings.PREFIX;
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-    public static final String REGISTRY_URL = "registry.url";
-    public static final String GROUP_ID = "group.id";
-    public static final String WORKER_ID = "worker.id";
-    public static final String PROMPTS_TOPIC = "prompts.topic";
-    public static final String ROLLOUTS_TOPIC = "rollouts.topic";
-    public static final String WEIGHTS_TOPIC = "weights.topic";
-    public static final String MODEL_NAME = "model.name";
-    public static final String GROUP_SIZE = "group.size";
-    public static final String MAX_NEW_TOKENS = "max.new.tokens";
-    public static final String TEMPERATURE = "temperature";
-    public static final String TOP_P = "top.p";
-    public static final String SEED = "seed";
-    public static final String MAX_GROUPS_IN_FLIGHT = "max.groups.in.flight";
-    public static final String TOKENIZER_ALPHABET = "tokenizer.alphabet";
-    public static final String METRICS_LOG_INTERVAL_MS = "metrics.log.interval.ms";
-    public static final String TOPICS_CREATE = "topics.create";
-    public static final String TOPICS_REPLICATION = "topics.replication";
 
     public static final int DEFAULT_GROUP_SIZE = 16;
     /** The default built-in task's response budget: its longest reference solution, EOS included. */
     public static final int DEFAULT_MAX_NEW_TOKENS = BuiltInTask.DEFAULT.maxResponseTokens();
     public static final int DEFAULT_MAX_GROUPS_IN_FLIGHT = 4;
 
-    private static final Set<String> KEYS = Set.of(BOOTSTRAP_SERVERS, REGISTRY_URL, GROUP_ID, WORKER_ID, PROMPTS_TOPIC,
-        ROLLOUTS_TOPIC, WEIGHTS_TOPIC, MODEL_NAME, GROUP_SIZE, MAX_NEW_TOKENS, TEMPERATURE, TOP_P, SEED,
-        MAX_GROUPS_IN_FLIGHT, TOKENIZER_ALPHABET, METRICS_LOG_INTERVAL_MS, TOPICS_CREATE, TOPICS_REPLICATION);
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.required("bootstrap.servers",
+        "the Kafka cluster, e.g. 127.0.0.1:9092");
+    public static final Setting<String> REGISTRY_URL = Setting.required("registry.url",
+        "the schema registry, e.g. http://127.0.0.1:8080");
+    public static final Setting<String> GROUP_ID = Setting.text("group.id", "vapo-generator",
+        "consumer group shared by all workers of one pipeline");
+    public static final Setting<String> WORKER_ID = Setting.optionalText("worker.id",
+        "this worker's id, in its groups and its transactional id (a restart with the same id fences the old one);"
+            + " default generator-<random>");
+    public static final Setting<String> PROMPTS_TOPIC = Setting.text("prompts.topic", Topics.PROMPTS.name(), "prompts read");
+    public static final Setting<String> ROLLOUTS_TOPIC = Setting.text("rollouts.topic", Topics.ROLLOUTS.name(),
+        "response groups written");
+    public static final Setting<String> WEIGHTS_TOPIC = Setting.text("weights.topic", Topics.WEIGHTS.name(),
+        "where policy versions are read");
+    public static final Setting<String> MODEL_NAME = Setting.text("model.name", "policy",
+        "the policy's model name on the weights topic");
+    public static final Setting<Integer> GROUP_SIZE = Setting.integer("group.size", DEFAULT_GROUP_SIZE,
+        "G: responses sampled per prompt");
+    public static final Setting<Integer> MAX_NEW_TOKENS = Setting.integer("max.new.tokens", DEFAULT_MAX_NEW_TOKENS,
+        "length limit of a response, EOS included");
+    public static final Setting<Double> TEMPERATURE = Setting.number("temperature", 1.0, "sampling temperature");
+    public static final Setting<Double> TOP_P = Setting.number("top.p", 1.0, "nucleus sampling mass");
+    public static final Setting<Long> SEED = Setting.optionalLong("seed", "fixed sampler seed; default random per batch");
+    public static final Setting<Integer> MAX_GROUPS_IN_FLIGHT = Setting.integer("max.groups.in.flight",
+        DEFAULT_MAX_GROUPS_IN_FLIGHT, "prompts sampled together in one batch and committed in one transaction");
+    public static final Setting<String> TOKENIZER_ALPHABET = Setting.text("tokenizer.alphabet",
+        CharTokenizer.BUILT_IN_TASK_ALPHABET, "the character tokenizer's alphabet; must match the policy's vocabulary");
+    public static final Setting<Long> METRICS_LOG_INTERVAL_MS = Setting.longInteger("metrics.log.interval.ms", 30_000,
+        "how often the worker logs its rates");
+    public static final Setting<Boolean> TOPICS_CREATE = Setting.bool("topics.create", true,
+        "create missing topics at start");
+    public static final Setting<Integer> TOPICS_REPLICATION = Setting.integer("topics.replication", 1,
+        "replication factor of topics the worker creates");
+
+    /** Every key a generator worker reads, and the prefixes it passes on. */
+    public static final SettingsSpec SPEC = SettingsSpec.of("generator", List.of(BOOTSTRAP_SERVERS, REGISTRY_URL,
+            GROUP_ID, WORKER_ID, PROMPTS_TOPIC, ROLLOUTS_TOPIC, WEIGHTS_TOPIC, MODEL_NAME, GROUP_SIZE, MAX_NEW_TOKENS,
+            TEMPERATURE, TOP_P, SEED, MAX_GROUPS_IN_FLIGHT, TOKENIZER_ALPHABET, METRICS_LOG_INTERVAL_MS, TOPICS_CREATE,
+            TOPICS_REPLICATION),
+        List.of(KAFKA_PREFIX, SerdeSettings.PREFIX));
 
     public GeneratorConfig {
-        requireText(BOOTSTRAP_SERVERS, bootstrapServers);
+        requireText(BOOTSTRAP_SERVERS.key(), bootstrapServers);
         Objects.requireNonNull(serdes, "serdes");
-        requireText(GROUP_ID, groupId);
-        requireText(WORKER_ID, workerId);
-        requireText(PROMPTS_TOPIC, promptsTopic);
-        requireText(ROLLOUTS_TOPIC, rolloutsTopic);
-        requireText(WEIGHTS_TOPIC, weightsTopic);
-        requireText(MODEL_NAME, modelName);
+        requireText(GROUP_ID.key(), groupId);
+        requireText(WORKER_ID.key(), workerId);
+        requireText(PROMPTS_TOPIC.key(), promptsTopic);
+        requireText(ROLLOUTS_TOPIC.key(), rolloutsTopic);
+        requireText(WEIGHTS_TOPIC.key(), weightsTopic);
+        requireText(MODEL_NAME.key(), modelName);
         Objects.requireNonNull(sampling, "sampling");
-        Objects.requireNonNull(seed, SEED);
-        Objects.requireNonNull(tokenizerAlphabet, TOKENIZER_ALPHABET);
-        Objects.requireNonNull(metricsLogInterval, METRICS_LOG_INTERVAL_MS);
+        Objects.requireNonNull(seed, SEED.key());
+        Objects.requireNonNull(tokenizerAlphabet, TOKENIZER_ALPHABET.key());
+        Objects.requireNonNull(metricsLogInterval, METRICS_LOG_INTERVAL_MS.key());
         if (groupSize < 1) {
             throw new IllegalArgumentException(GROUP_SIZE + " must be at least 1, got " + groupSize);
         }
@@ -123,43 +144,29 @@ public record GeneratorConfig(String bootstrapServers, SerdeSettings serdes, Str
         kafka = Map.copyOf(kafka);
     }
 
+    /** Reads the config; a key the worker does not declare is an error. */
     public static GeneratorConfig fromProperties(Properties p) {
-        String registry = p.getProperty(REGISTRY_URL);
-        if (registry == null || registry.isBlank()) {
-            throw new IllegalArgumentException(REGISTRY_URL + " is required (--registry-url http://host:port)");
-        }
-        Map<String, String> kafka = ClientSettings.from(p);
-        SamplingSettings sampling = samplingSettings(p);
-        String seed = p.getProperty(SEED, "").trim();
+        Settings s = SPEC.read(p);
+        String workerId = s.get(WORKER_ID);
+        Long seed = s.get(SEED);
         return new GeneratorConfig(
-            p.getProperty(BOOTSTRAP_SERVERS),
-            SerdeSettings.fromProperties(registry, p),
-            p.getProperty(GROUP_ID, "vapo-generator"),
-            p.getProperty(WORKER_ID, "generator-" + UUID.randomUUID().toString().substring(0, 8)),
-            p.getProperty(PROMPTS_TOPIC, Topics.PROMPTS.name()),
-            p.getProperty(ROLLOUTS_TOPIC, Topics.ROLLOUTS.name()),
-            p.getProperty(WEIGHTS_TOPIC, Topics.WEIGHTS.name()),
-            p.getProperty(MODEL_NAME, "policy"),
-            integer(p, GROUP_SIZE, DEFAULT_GROUP_SIZE),
-            sampling,
-            seed.isEmpty() ? OptionalLong.empty() : OptionalLong.of(longValue(SEED, seed)),
-            integer(p, MAX_GROUPS_IN_FLIGHT, DEFAULT_MAX_GROUPS_IN_FLIGHT),
-            p.getProperty(TOKENIZER_ALPHABET, CharTokenizer.BUILT_IN_TASK_ALPHABET),
-            Duration.ofMillis(longValue(METRICS_LOG_INTERVAL_MS, p.getProperty(METRICS_LOG_INTERVAL_MS, "30000"))),
-            bool(p, TOPICS_CREATE, true),
-            (short) integer(p, TOPICS_REPLICATION, 1),
-            kafka);
-    }
-
-    /** Keys this config does not know (neither its own, nor {@code kafka.*}, nor {@code vapo.serde.*}). */
-    public static Set<String> unknownKeys(Properties p) {
-        Set<String> unknown = new TreeSet<>();
-        for (String key : p.stringPropertyNames()) {
-            if (!KEYS.contains(key) && !key.startsWith(KAFKA_PREFIX) && !key.startsWith(SerdeSettings.PREFIX)) {
-                unknown.add(key);
-            }
-        }
-        return unknown;
+            s.get(BOOTSTRAP_SERVERS),
+            SerdeSettings.fromProperties(s.get(REGISTRY_URL), p),
+            s.get(GROUP_ID),
+            workerId == null ? "generator-" + UUID.randomUUID().toString().substring(0, 8) : workerId,
+            s.get(PROMPTS_TOPIC),
+            s.get(ROLLOUTS_TOPIC),
+            s.get(WEIGHTS_TOPIC),
+            s.get(MODEL_NAME),
+            s.get(GROUP_SIZE),
+            samplingSettings(s),
+            seed == null ? OptionalLong.empty() : OptionalLong.of(seed),
+            s.get(MAX_GROUPS_IN_FLIGHT),
+            s.get(TOKENIZER_ALPHABET),
+            Duration.ofMillis(s.get(METRICS_LOG_INTERVAL_MS)),
+            s.get(TOPICS_CREATE),
+            s.get(TOPICS_REPLICATION).shortValue(),
+            ClientSettings.from(p));
     }
 
     /** Rows sampled in one batch: groups in flight times the group size. */
@@ -175,60 +182,13 @@ public record GeneratorConfig(String bootstrapServers, SerdeSettings serdes, Str
         return new CharTokenizer(tokenizerAlphabet);
     }
 
-    private static SamplingSettings samplingSettings(Properties p) {
-        float temperature = (float) number(p, TEMPERATURE, 1.0);
-        float topP = (float) number(p, TOP_P, 1.0);
-        int maxNewTokens = integer(p, MAX_NEW_TOKENS, DEFAULT_MAX_NEW_TOKENS);
+    private static SamplingSettings samplingSettings(Settings s) {
         try {
-            return new SamplingSettings(temperature, topP, maxNewTokens);
+            return new SamplingSettings(s.get(TEMPERATURE).floatValue(), s.get(TOP_P).floatValue(), s.get(MAX_NEW_TOKENS));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("sampling settings (" + TEMPERATURE + ", " + TOP_P + ", "
                 + MAX_NEW_TOKENS + "): " + e.getMessage(), e);
         }
-    }
-
-    private static int integer(Properties p, String key, int fallback) {
-        String v = p.getProperty(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
-        }
-    }
-
-    private static long longValue(String key, String v) {
-        try {
-            return Long.parseLong(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
-        }
-    }
-
-    private static double number(Properties p, String key, double fallback) {
-        String v = p.getProperty(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
-        }
-    }
-
-    private static boolean bool(Properties p, String key, boolean fallback) {
-        String v = p.getProperty(key);
-        if (v == null) {
-            return fallback;
-        }
-        return switch (v.trim().toLowerCase(java.util.Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
-        };
     }
 
     private static void requireText(String key, String value) {

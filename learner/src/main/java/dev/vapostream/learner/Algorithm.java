@@ -2,7 +2,6 @@ package dev.vapostream.learner;
 
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 
@@ -10,6 +9,9 @@ import dev.vapostream.learner.algo.Aggregation;
 import dev.vapostream.learner.algo.UpdateSettings;
 import dev.vapostream.learner.algo.ValuePretrainGate;
 import dev.vapostream.learner.algo.Whitening;
+import dev.vapostream.schemas.settings.Setting;
+import dev.vapostream.schemas.settings.Settings;
+import dev.vapostream.schemas.settings.SettingsSpec;
 
 /**
  * The algorithm a run trains with: a named preset with every component resolved to a switch.
@@ -47,29 +49,86 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         }
     }
 
+    public static final Setting<String> PRESET = Setting.choice("preset",
+        "the algorithm: every component below resolved from it", "vapo", "ppo", "dapo", "grpo");
+    public static final Setting<Long> SEED = Setting.longInteger("seed", 1, "seed of the run's sampling and updates");
+    public static final Setting<Integer> GROUP_SIZE = Setting.integer("group.size", 16, "G: responses per prompt");
+    public static final Setting<Integer> PROMPTS_PER_STEP = Setting.integer("prompts.per.step", 8,
+        "P: prompts per training batch");
+    public static final Setting<Integer> VALUE_PRETRAIN_MIN_STEPS = Setting.integer("value.pretrain.min.steps", 10,
+        "value pretraining runs at least this many steps");
+    public static final Setting<Integer> VALUE_PRETRAIN_STEPS = Setting.integer("value.pretrain.steps", 100,
+        "value pretraining's cap in steps");
+    public static final Setting<Integer> VALUE_PRETRAIN_WINDOW = Setting.integer("value.pretrain.window", 5,
+        "steps in the moving average of the critic's explained variance");
+    public static final Setting<Integer> VALUE_PRETRAIN_PATIENCE = Setting.integer("value.pretrain.patience", 10,
+        "value pretraining ends after this many steps without improvement");
+    public static final Setting<Double> VALUE_PRETRAIN_MIN_DELTA = Setting.number("value.pretrain.min.delta", 0.01,
+        "the smallest rise of the moving average that counts as improvement");
+
+    public static final Setting<Boolean> VALUE_PRETRAIN = component("value.pretrain", "critic-only steps before the first policy update");
+    public static final Setting<Boolean> DECOUPLED_GAE = component("decoupled.gae", "the critic's targets with λ = 1, apart from the policy's λ");
+    public static final Setting<Boolean> ADAPTIVE_GAE = component("adaptive.gae", "the policy's λ from the response length");
+    public static final Setting<Boolean> CLIP_HIGHER = component("clip.higher", "a higher upper clip (eps.high) than lower");
+    public static final Setting<Boolean> TOKEN_LEVEL_LOSS = component("token.level.loss", "the loss averaged over tokens, not sequences");
+    public static final Setting<Boolean> LM_LOSS = component("lm.loss", "a language-model loss on correct responses");
+    public static final Setting<Boolean> GROUP_SAMPLING = component("group.sampling", "G responses per prompt (false: G/4, more prompts)");
+    public static final Setting<Boolean> DYNAMIC_SAMPLING = Setting.optionalBool("dynamic.sampling",
+        "drop groups whose rewards are all equal (DAPO); default: the preset's");
+
+    public static final Setting<Double> EPS_LOW = Setting.optionalNumber("eps.low", "lower clip of the ratio; default: the preset's");
+    public static final Setting<Double> EPS_HIGH = Setting.optionalNumber("eps.high", "upper clip of the ratio; default: the preset's");
+    public static final Setting<Double> LM_COEFFICIENT = Setting.optionalNumber("lm.coefficient", "weight of the LM loss; default: the preset's");
+    public static final Setting<Double> VALUE_CLIP = Setting.optionalNumber("value.clip", "clip of the critic's value change; default: the preset's");
+    public static final Setting<Double> ACTOR_LR = Setting.optionalNumber("actor.lr", "the policy's learning rate; default: the preset's");
+    public static final Setting<Double> CRITIC_LR = Setting.optionalNumber("critic.lr", "the critic's learning rate; default: the preset's");
+    public static final Setting<Double> WEIGHT_DECAY = Setting.optionalNumber("weight.decay", "AdamW weight decay; default: the preset's");
+    public static final Setting<Double> MAX_GRAD_NORM = Setting.optionalNumber("max.grad.norm", "gradient norm clip; default: the preset's");
+    public static final Setting<Integer> EPOCHS = Setting.optionalInteger("epochs", "policy epochs per batch; default: the preset's");
+    public static final Setting<Integer> MINI_BATCHES = Setting.optionalInteger("mini.batches", "policy mini-batches per epoch; default: the preset's");
+    public static final Setting<Integer> CRITIC_EPOCHS = Setting.optionalInteger("critic.epochs", "critic epochs per batch; default: the preset's");
+    public static final Setting<Integer> CRITIC_MINI_BATCHES = Setting.optionalInteger("critic.mini.batches", "critic mini-batches per epoch; default: the preset's");
+    public static final Setting<String> WHITENING = Setting.optionalText("whitening",
+        "on | scale | off: normalisation of a batch's advantages; default: the preset's");
+
     /** The components a switch turns off, as {@code --<name> false}. */
-    public static final List<String> SWITCHES = List.of("value.pretrain", "decoupled.gae", "adaptive.gae", "clip.higher",
-        "token.level.loss", "lm.loss", "group.sampling");
+    public static final List<Setting<Boolean>> SWITCHES = List.of(VALUE_PRETRAIN, DECOUPLED_GAE, ADAPTIVE_GAE,
+        CLIP_HIGHER, TOKEN_LEVEL_LOSS, LM_LOSS, GROUP_SAMPLING);
     /** Switches about the critic and its advantages: refused for the critic-free presets, which have nothing to turn off. */
-    static final List<String> CRITIC_SWITCHES = List.of("value.pretrain", "decoupled.gae", "adaptive.gae");
+    static final List<Setting<Boolean>> CRITIC_SWITCHES = List.of(VALUE_PRETRAIN, DECOUPLED_GAE, ADAPTIVE_GAE);
+
+    /** Every key of the algorithm. */
+    public static final SettingsSpec SPEC = SettingsSpec.of("algorithm", List.of(PRESET, SEED, GROUP_SIZE,
+        PROMPTS_PER_STEP, VALUE_PRETRAIN_MIN_STEPS, VALUE_PRETRAIN_STEPS, VALUE_PRETRAIN_WINDOW, VALUE_PRETRAIN_PATIENCE,
+        VALUE_PRETRAIN_MIN_DELTA, VALUE_PRETRAIN, DECOUPLED_GAE, ADAPTIVE_GAE, CLIP_HIGHER, TOKEN_LEVEL_LOSS, LM_LOSS,
+        GROUP_SAMPLING, DYNAMIC_SAMPLING, EPS_LOW, EPS_HIGH, LM_COEFFICIENT, VALUE_CLIP, ACTOR_LR, CRITIC_LR, WEIGHT_DECAY,
+        MAX_GRAD_NORM, EPOCHS, MINI_BATCHES, CRITIC_EPOCHS, CRITIC_MINI_BATCHES, WHITENING), List.of());
+
+    private static Setting<Boolean> component(String key, String what) {
+        return Setting.bool(key, true, "VAPO component: " + what + " (false turns it off)");
+    }
 
     /**
      * Resolves {@code preset} (default vapo), then the component switches (each turns one VAPO
      * component off: {@code value-pretrain}, {@code decoupled-gae}, {@code adaptive-gae},
      * {@code clip-higher}, {@code token-level-loss}, {@code lm-loss}, {@code group-sampling}), then
      * explicit numbers. A switch that has nothing to act on in the preset (a critic switch for
-     * dapo or grpo) is refused rather than ignored.
+     * dapo or grpo) is refused rather than ignored. Reads the algorithm's keys of {@code p} and
+     * leaves the rest to whoever reads them (the learner refuses what nobody declares).
      */
     public static Algorithm fromProperties(Properties p) {
-        String preset = p.getProperty("preset", "vapo").toLowerCase(Locale.ROOT);
-        long seed = Long.parseLong(p.getProperty("seed", "1"));
-        int g = intOf(p, "group.size", 16);
-        int prompts = intOf(p, "prompts.per.step", 8);
-        ValuePretrainGate.Settings pretrain = new ValuePretrainGate.Settings(intOf(p, "value.pretrain.min.steps", 10),
-            intOf(p, "value.pretrain.steps", 100), intOf(p, "value.pretrain.window", 5),
-            intOf(p, "value.pretrain.patience", 10), doubleOf(p, "value.pretrain.min.delta", 0.01));
+        return from(SPEC.read(SPEC.select(p)));
+    }
+
+    static Algorithm from(Settings s) {
+        String preset = s.get(PRESET);
+        int g = s.get(GROUP_SIZE);
+        int prompts = s.get(PROMPTS_PER_STEP);
+        ValuePretrainGate.Settings pretrain = new ValuePretrainGate.Settings(s.get(VALUE_PRETRAIN_MIN_STEPS),
+            s.get(VALUE_PRETRAIN_STEPS), s.get(VALUE_PRETRAIN_WINDOW), s.get(VALUE_PRETRAIN_PATIENCE),
+            s.get(VALUE_PRETRAIN_MIN_DELTA));
         ValuePretrainGate.Settings none = ValuePretrainGate.Settings.none();
-        UpdateSettings vapo = UpdateSettings.vapo(seed);
+        UpdateSettings vapo = UpdateSettings.vapo(s.get(SEED));
         Algorithm base = switch (preset) {
             case "vapo" -> new Algorithm(preset, "vapo", vapo, true, pretrain, false, g, prompts);
             case "ppo" -> new Algorithm(preset, "ppo", vapo.withAggregation(Aggregation.SEQUENCE).withClip(0.2f, 0.2f)
@@ -77,47 +136,47 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
             case "dapo" -> new Algorithm(preset, "grpo", vapo.withLmCoefficient(0f), false, none, true, g, prompts);
             case "grpo" -> new Algorithm(preset, "grpo", vapo.withAggregation(Aggregation.SEQUENCE).withClip(0.2f, 0.2f)
                 .withLmCoefficient(0f), false, none, false, g, prompts);
-            default -> throw new IllegalArgumentException("preset '" + preset + "' is not one of vapo, ppo, dapo, grpo");
+            default -> throw new IllegalStateException("preset " + preset + " is declared but not resolved");
         };
-        return base.withSwitches(p).withNumbers(p);
+        return base.withSwitches(s).withNumbers(s);
     }
 
-    private Algorithm withSwitches(Properties p) {
+    private Algorithm withSwitches(Settings s) {
         Algorithm a = this;
         if (!usesCritic) {
-            for (String component : CRITIC_SWITCHES) {
-                if (p.getProperty(component) != null) {
-                    throw new IllegalArgumentException("--" + component.replace('.', '-') + ": preset " + preset
-                        + " has no critic, so there is no " + component.replace('.', ' ') + " to switch; it applies to"
+            for (Setting<Boolean> component : CRITIC_SWITCHES) {
+                if (s.isGiven(component)) {
+                    throw new IllegalArgumentException(component.flag() + ": preset " + preset
+                        + " has no critic, so there is no " + component.key().replace('.', ' ') + " to switch; it applies to"
                         + " the presets with one (vapo, ppo)");
                 }
             }
         }
-        if (!on(p, "value.pretrain")) {
+        if (!s.get(VALUE_PRETRAIN)) {
             a = new Algorithm(a.preset, a.estimator, a.update, a.usesCritic, ValuePretrainGate.Settings.none(),
                 a.dynamicSampling, a.groupSize, a.promptsPerStep);
         }
-        if (!on(p, "decoupled.gae")) {
+        if (!s.get(DECOUPLED_GAE)) {
             // Without decoupling the critic's targets use the policy's λ: one fixed λ for both.
             a = a.withEstimator("ppo");
-        } else if (!on(p, "adaptive.gae") && a.estimator.equals("vapo")) {
+        } else if (!s.get(ADAPTIVE_GAE) && a.estimator.equals("vapo")) {
             a = a.withEstimator("decoupled");
         }
-        if (!on(p, "clip.higher")) {
+        if (!s.get(CLIP_HIGHER)) {
             a = a.withUpdate(a.update.withClip(a.update.epsLow(), a.update.epsLow()));
         }
-        if (!on(p, "token.level.loss")) {
+        if (!s.get(TOKEN_LEVEL_LOSS)) {
             a = a.withUpdate(a.update.withAggregation(Aggregation.SEQUENCE));
         }
-        if (!on(p, "lm.loss")) {
+        if (!s.get(LM_LOSS)) {
             a = a.withUpdate(a.update.withLmCoefficient(0f));
         }
-        if (p.getProperty("dynamic.sampling") != null) {
+        if (s.get(DYNAMIC_SAMPLING) != null) {
             // DAPO's filter of all-right and all-wrong groups, on or off for any preset.
             a = new Algorithm(a.preset, a.estimator, a.update, a.usesCritic, a.valuePretraining,
-                on(p, "dynamic.sampling"), a.groupSize, a.promptsPerStep);
+                s.get(DYNAMIC_SAMPLING), a.groupSize, a.promptsPerStep);
         }
-        if (!on(p, "group.sampling")) {
+        if (!s.get(GROUP_SAMPLING)) {
             // Same batch size, more prompts with fewer samples each.
             int fewer = Math.max(2, a.groupSize / 4);
             a = new Algorithm(a.preset, a.estimator, a.update, a.usesCritic, a.valuePretraining, a.dynamicSampling,
@@ -126,16 +185,24 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         return a;
     }
 
-    private Algorithm withNumbers(Properties p) {
+    private Algorithm withNumbers(Settings s) {
         UpdateSettings u = update;
-        u = new UpdateSettings(u.aggregation(), floatOf(p, "eps.low", u.epsLow()), floatOf(p, "eps.high", u.epsHigh()),
-            floatOf(p, "lm.coefficient", u.lmCoefficient()), floatOf(p, "value.clip", u.valueClip()),
-            floatOf(p, "actor.lr", u.actorLr()), floatOf(p, "critic.lr", u.criticLr()),
-            floatOf(p, "weight.decay", u.weightDecay()), floatOf(p, "max.grad.norm", u.maxGradNorm()),
-            intOf(p, "epochs", u.epochs()), intOf(p, "mini.batches", u.miniBatches()),
-            intOf(p, "critic.epochs", u.criticEpochs()), intOf(p, "critic.mini.batches", u.criticMiniBatches()),
-            p.getProperty("whitening") == null ? u.whitening() : Whitening.Mode.of(p.getProperty("whitening")), u.seed());
+        u = new UpdateSettings(u.aggregation(), or(s.get(EPS_LOW), u.epsLow()), or(s.get(EPS_HIGH), u.epsHigh()),
+            or(s.get(LM_COEFFICIENT), u.lmCoefficient()), or(s.get(VALUE_CLIP), u.valueClip()),
+            or(s.get(ACTOR_LR), u.actorLr()), or(s.get(CRITIC_LR), u.criticLr()),
+            or(s.get(WEIGHT_DECAY), u.weightDecay()), or(s.get(MAX_GRAD_NORM), u.maxGradNorm()),
+            or(s.get(EPOCHS), u.epochs()), or(s.get(MINI_BATCHES), u.miniBatches()),
+            or(s.get(CRITIC_EPOCHS), u.criticEpochs()), or(s.get(CRITIC_MINI_BATCHES), u.criticMiniBatches()),
+            s.get(WHITENING) == null ? u.whitening() : Whitening.Mode.of(s.get(WHITENING)), u.seed());
         return withUpdate(u);
+    }
+
+    private static float or(Double given, float preset) {
+        return given == null ? preset : given.floatValue();
+    }
+
+    private static int or(Integer given, int preset) {
+        return given == null ? preset : given;
     }
 
     private Algorithm withEstimator(String e) {
@@ -176,40 +243,5 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         d.put("whitening", update.whitening().id());
         d.put("seed", Long.toString(update.seed()));
         return d;
-    }
-
-    private static boolean on(Properties p, String component) {
-        String v = p.getProperty(component, "true");
-        if (!v.equals("true") && !v.equals("false")) {
-            throw new IllegalArgumentException(component + " must be true or false, got '" + v + "'");
-        }
-        return v.equals("true");
-    }
-
-    static int intOf(Properties p, String key, int fallback) {
-        String v = p.getProperty(key);
-        try {
-            return v == null ? fallback : Integer.parseInt(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + v + "'");
-        }
-    }
-
-    static double doubleOf(Properties p, String key, double fallback) {
-        String v = p.getProperty(key);
-        try {
-            return v == null ? fallback : Double.parseDouble(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
-        }
-    }
-
-    static float floatOf(Properties p, String key, float fallback) {
-        String v = p.getProperty(key);
-        try {
-            return v == null ? fallback : Float.parseFloat(v.trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
-        }
     }
 }

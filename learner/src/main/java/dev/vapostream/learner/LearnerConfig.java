@@ -13,40 +13,14 @@ import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.settings.Setting;
+import dev.vapostream.schemas.settings.Settings;
+import dev.vapostream.schemas.settings.SettingsSpec;
 
 /**
- * Settings of the learner, validated. From properties:
- *
- * <pre>
- * bootstrap.servers, registry.url   (required)
- * run.dir                            (required) checkpoints, metrics, resolved config; resumed if it holds a checkpoint
- * base.policy                        (required) encoded weights of the base policy (vapo pretrain writes them)
- * train.data, heldout.data           (required / optional) JSONL {id, prompt, answer[, tags]}
- * task                               the built-in task of the held-out problems: length buckets and response budget
- *                                    of the evaluation (default blind-spots)
- * run.id                             default: the run folder's name
- * max.steps                          stop after this many policy updates (default 300); value-pretraining steps come on top
- * actor.lr.final                     the actor's learning rate at the last policy update as a fraction of actor.lr,
- *                                    reached by a cosine over max.steps (default 0.1; 1: constant)
- * max.prompts.in.flight              admitted but not yet trained (default 2 × prompts per step)
- * max.staleness                      version lag beyond which a group is corrected or dropped (default 2)
- * staleness.mode                     correct | drop (default correct)
- * dynamic.sampling.refill            with dynamic sampling, draw groups until a batch holds prompts.per.step with signal
- *                                    (DAPO, true, default), or drop them from a fixed draw of prompts.per.step groups
- *                                    so that every configuration draws the same samples per update (false)
- * max.critic.lag                     groups valued by a critic more than this many versions behind the learner's are
- *                                    refused and counted (default 2)
- * truncation                         cap of the importance weight for corrected groups (default 1.0)
- * eval.every, eval.problems          held-out evaluation cadence and size (default 20, 512)
- * device                             cpu | gpu (default cpu): checked against the engine, see docs/deploy.md
- * topics.create, topics.replication  create missing topics at start (true) with this replication (1)
- * policy.model, critic.model         names on the weights topic (policy, critic)
- * prompts.topic, advantages.topic, weights.topic, metrics.topic
- * dead.letter.topics                 comma-separated; a prompt of this run found there frees its admission slot
- *                                    (default: the .dlq topics of prompts, rollouts, scored and advantages)
- * kafka.*                            client settings passed through untouched
- * + the algorithm settings of {@link Algorithm}
- * </pre>
+ * Settings of the learner, validated. Its keys are declared once below, each with its default and
+ * meaning ({@link #SPEC}: the learner's own and the {@link Algorithm}'s, plus {@code kafka.*}
+ * client settings passed on untouched); {@code vapo learner --help} lists them.
  */
 public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<String, String> kafka, String runId,
                             Path runDir, Path basePolicy, Path trainData, Path heldOutData, BuiltInTask task,
@@ -139,56 +113,100 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
         }
     }
 
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.required("bootstrap.servers",
+        "the Kafka cluster, e.g. 127.0.0.1:9092");
+    public static final Setting<String> REGISTRY_URL = Setting.required("registry.url",
+        "the schema registry, e.g. http://127.0.0.1:8080");
+    public static final Setting<String> RUN_DIR = Setting.required("run.dir",
+        "checkpoints, metrics and the resolved config; resumed if it holds a checkpoint");
+    public static final Setting<String> RUN_ID = Setting.optionalText("run.id", "the run's id; default the run folder's name");
+    public static final Setting<String> BASE_POLICY = Setting.required("base.policy",
+        "encoded weights of the base policy (vapo pretrain writes them)");
+    public static final Setting<String> TRAIN_DATA = Setting.required("train.data",
+        "JSONL {id, prompt, answer[, tags]} of the training prompts (vapo dataset writes it)");
+    public static final Setting<String> HELD_OUT_DATA = Setting.optionalText("heldout.data",
+        "JSONL of the held-out problems evaluated during training; none: no evaluation");
+    public static final Setting<String> TASK = Setting.text("task", BuiltInTask.DEFAULT.id(),
+        "the built-in task of the held-out problems: length buckets and response budget of the evaluation");
+    public static final Setting<Integer> MAX_STEPS = Setting.integer("max.steps", 300,
+        "stop after this many policy updates; value-pretraining steps come on top");
+    public static final Setting<Double> ACTOR_LR_FINAL = Setting.number("actor.lr.final", DEFAULT_ACTOR_LR_FINAL,
+        "the actor's learning rate at the last policy update as a fraction of actor.lr, reached by a cosine over"
+            + " max.steps (1: constant)");
+    public static final Setting<Integer> MAX_PROMPTS_IN_FLIGHT = Setting.optionalInteger("max.prompts.in.flight",
+        "prompts admitted but not yet trained; default 2 × prompts.per.step");
+    public static final Setting<Integer> MAX_STALENESS = Setting.integer("max.staleness", 2,
+        "version lag beyond which a group is corrected or dropped");
+    public static final Setting<String> STALENESS_MODE = Setting.choice("staleness.mode",
+        "what happens to a group beyond max.staleness", "correct", "drop");
+    public static final Setting<Boolean> DYNAMIC_SAMPLING_REFILL = Setting.bool("dynamic.sampling.refill", true,
+        "with dynamic sampling, draw groups until a batch holds prompts.per.step with signal (DAPO), or drop them"
+            + " from a fixed draw so that every configuration draws the same samples per update (false)");
+    public static final Setting<Integer> MAX_CRITIC_LAG = Setting.integer("max.critic.lag", 2,
+        "groups valued by a critic more than this many versions behind the learner's are refused and counted");
+    public static final Setting<Double> TRUNCATION = Setting.number("truncation", 1.0,
+        "cap of the importance weight of corrected groups");
+    public static final Setting<Integer> EVAL_EVERY = Setting.integer("eval.every", 20,
+        "held-out evaluation every this many steps (0: never)");
+    public static final Setting<Integer> EVAL_PROBLEMS = Setting.integer("eval.problems", 512,
+        "held-out problems per evaluation");
+    public static final Setting<String> DEVICE = Setting.text("device", "cpu",
+        "cpu | gpu: checked against the engine, see docs/deploy.md");
+    public static final Setting<Boolean> TOPICS_CREATE = Setting.bool("topics.create", true, "create missing topics at start");
+    public static final Setting<Integer> TOPICS_REPLICATION = Setting.integer("topics.replication", 1,
+        "replication factor of topics the learner creates");
+    public static final Setting<String> POLICY_MODEL = Setting.text("policy.model", "policy",
+        "the policy's name on the weights topic");
+    public static final Setting<String> CRITIC_MODEL = Setting.text("critic.model", "critic",
+        "the critic's name on the weights topic");
+    public static final Setting<String> PROMPTS_TOPIC = Setting.text("prompts.topic", Topics.PROMPTS.name(),
+        "prompts written");
+    public static final Setting<String> ADVANTAGES_TOPIC = Setting.text("advantages.topic", Topics.ADVANTAGES.name(),
+        "advantage records read");
+    public static final Setting<String> WEIGHTS_TOPIC = Setting.text("weights.topic", Topics.WEIGHTS.name(),
+        "weight versions written");
+    public static final Setting<String> METRICS_TOPIC = Setting.text("metrics.topic", Topics.METRICS.name(),
+        "one metrics record per step written");
+    public static final Setting<String> DEAD_LETTER_TOPICS = Setting.optionalText("dead.letter.topics",
+        "comma-separated; a prompt of this run found there frees its admission slot (default: the .dlq topics of"
+            + " prompts, rollouts, scored and advantages)");
+
+    /** Every key the learner reads (its own and the algorithm's), and the prefixes it passes on. */
+    public static final SettingsSpec SPEC = SettingsSpec.of("learner", List.of(BOOTSTRAP_SERVERS, REGISTRY_URL, RUN_DIR,
+            RUN_ID, BASE_POLICY, TRAIN_DATA, HELD_OUT_DATA, TASK, MAX_STEPS, ACTOR_LR_FINAL, MAX_PROMPTS_IN_FLIGHT,
+            MAX_STALENESS, STALENESS_MODE, DYNAMIC_SAMPLING_REFILL, MAX_CRITIC_LAG, TRUNCATION, EVAL_EVERY,
+            EVAL_PROBLEMS, DEVICE, TOPICS_CREATE, TOPICS_REPLICATION, POLICY_MODEL, CRITIC_MODEL, PROMPTS_TOPIC,
+            ADVANTAGES_TOPIC, WEIGHTS_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPICS),
+        List.of(ClientSettings.PREFIX, SerdeSettings.PREFIX)).plus(Algorithm.SPEC);
+
+    /** Reads the config; a key neither the learner nor the algorithm declares is an error. */
     public static LearnerConfig fromProperties(Properties p) {
-        Algorithm algorithm = Algorithm.fromProperties(p);
-        String registry = required(p, "registry.url");
-        Path runDir = Path.of(required(p, "run.dir"));
-        String mode = p.getProperty("staleness.mode", "correct").toUpperCase(Locale.ROOT);
-        StalenessMode staleness;
-        try {
-            staleness = StalenessMode.valueOf(mode);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("staleness.mode must be correct or drop, got '" + mode.toLowerCase(Locale.ROOT) + "'");
-        }
-        return new LearnerConfig(required(p, "bootstrap.servers"), SerdeSettings.fromProperties(registry, p), ClientSettings.from(p),
-            p.getProperty("run.id", runDir.getFileName().toString()), runDir,
-            Path.of(required(p, "base.policy")), Path.of(required(p, "train.data")),
-            p.getProperty("heldout.data") == null ? null : Path.of(p.getProperty("heldout.data")),
-            BuiltInTask.of(p.getProperty("task", BuiltInTask.DEFAULT.id())), algorithm,
-            p.getProperty("prompts.topic", Topics.PROMPTS.name()),
-            p.getProperty("advantages.topic", Topics.ADVANTAGES.name()),
-            p.getProperty("weights.topic", Topics.WEIGHTS.name()),
-            p.getProperty("metrics.topic", Topics.METRICS.name()),
-            p.getProperty("policy.model", "policy"), p.getProperty("critic.model", "critic"),
-            Algorithm.intOf(p, "max.steps", 300), Algorithm.doubleOf(p, "actor.lr.final", DEFAULT_ACTOR_LR_FINAL),
-            Algorithm.intOf(p, "max.prompts.in.flight", 2 * algorithm.promptsPerStep()),
-            Algorithm.intOf(p, "max.staleness", 2), staleness, Algorithm.floatOf(p, "truncation", 1.0f),
-            Algorithm.intOf(p, "max.critic.lag", 2), booleanOf(p, "dynamic.sampling.refill", true),
-            Algorithm.intOf(p, "eval.every", 20), Algorithm.intOf(p, "eval.problems", 512),
-            Long.parseLong(p.getProperty("seed", "1")), device(p.getProperty("device", "cpu")),
-            Boolean.parseBoolean(p.getProperty("topics.create", "true")),
-            (short) Algorithm.intOf(p, "topics.replication", 1), deadLetterTopics(p));
+        Settings s = SPEC.read(p);
+        Algorithm algorithm = Algorithm.from(s);
+        Path runDir = Path.of(s.get(RUN_DIR));
+        Integer inFlight = s.get(MAX_PROMPTS_IN_FLIGHT);
+        return new LearnerConfig(s.get(BOOTSTRAP_SERVERS), SerdeSettings.fromProperties(s.get(REGISTRY_URL), p),
+            ClientSettings.from(p), s.get(RUN_ID) == null ? runDir.getFileName().toString() : s.get(RUN_ID), runDir,
+            Path.of(s.get(BASE_POLICY)), Path.of(s.get(TRAIN_DATA)),
+            s.get(HELD_OUT_DATA) == null ? null : Path.of(s.get(HELD_OUT_DATA)),
+            BuiltInTask.of(s.get(TASK)), algorithm,
+            s.get(PROMPTS_TOPIC), s.get(ADVANTAGES_TOPIC), s.get(WEIGHTS_TOPIC), s.get(METRICS_TOPIC),
+            s.get(POLICY_MODEL), s.get(CRITIC_MODEL), s.get(MAX_STEPS), s.get(ACTOR_LR_FINAL),
+            inFlight == null ? 2 * algorithm.promptsPerStep() : inFlight,
+            s.get(MAX_STALENESS), StalenessMode.valueOf(s.get(STALENESS_MODE).toUpperCase(Locale.ROOT)),
+            s.get(TRUNCATION).floatValue(), s.get(MAX_CRITIC_LAG), s.get(DYNAMIC_SAMPLING_REFILL),
+            s.get(EVAL_EVERY), s.get(EVAL_PROBLEMS), s.get(Algorithm.SEED), device(s.get(DEVICE)),
+            s.get(TOPICS_CREATE), s.get(TOPICS_REPLICATION).shortValue(), deadLetterTopics(s));
     }
 
-    private static List<String> deadLetterTopics(Properties p) {
-        String listed = p.getProperty("dead.letter.topics");
+    private static List<String> deadLetterTopics(Settings s) {
+        String listed = s.get(DEAD_LETTER_TOPICS);
         if (listed != null) {
-            return Arrays.stream(listed.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
+            return Arrays.stream(listed.split(",")).map(String::trim).filter(t -> !t.isEmpty()).toList();
         }
-        return List.of(TopicDescriptor.deadLetterTopicOf(p.getProperty("prompts.topic", Topics.PROMPTS.name())),
+        return List.of(TopicDescriptor.deadLetterTopicOf(s.get(PROMPTS_TOPIC)),
             Topics.ROLLOUTS.deadLetterTopic(), Topics.SCORED.deadLetterTopic(),
-            TopicDescriptor.deadLetterTopicOf(p.getProperty("advantages.topic", Topics.ADVANTAGES.name())));
-    }
-
-    private static boolean booleanOf(Properties p, String key, boolean fallback) {
-        String v = p.getProperty(key);
-        if (v == null) {
-            return fallback;
-        }
-        if (!v.trim().equals("true") && !v.trim().equals("false")) {
-            throw new IllegalArgumentException(key + " must be true or false, got '" + v + "'");
-        }
-        return v.trim().equals("true");
+            TopicDescriptor.deadLetterTopicOf(s.get(ADVANTAGES_TOPIC)));
     }
 
     private static Device device(String name) {
@@ -197,13 +215,5 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
             case "gpu", "cuda" -> Device.GPU;
             default -> throw new IllegalArgumentException("device must be cpu or gpu, got '" + name + "'");
         };
-    }
-
-    private static String required(Properties p, String key) {
-        String v = p.getProperty(key);
-        if (v == null || v.isBlank()) {
-            throw new IllegalArgumentException(key + " is required (--" + key.replace('.', '-') + ")");
-        }
-        return v;
     }
 }

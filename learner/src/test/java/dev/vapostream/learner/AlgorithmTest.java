@@ -10,6 +10,7 @@ import java.util.Properties;
 
 import dev.vapostream.learner.algo.Aggregation;
 import dev.vapostream.learner.algo.Whitening;
+import dev.vapostream.schemas.settings.Setting;
 import org.junit.jupiter.api.Test;
 
 class AlgorithmTest {
@@ -87,11 +88,12 @@ class AlgorithmTest {
     @Test
     void everyPresetAndSwitchCombinationIsEitherTrainableOrRefusedAtStart() {
         for (String preset : List.of("vapo", "ppo", "dapo", "grpo")) {
-            for (String component : Algorithm.SWITCHES) {
+            for (Setting<Boolean> componentSwitch : Algorithm.SWITCHES) {
+                String component = componentSwitch.key();
                 for (String value : List.of("true", "false")) {
                     Properties p = props("preset", preset, component, value);
                     boolean criticFree = preset.equals("dapo") || preset.equals("grpo");
-                    if (criticFree && Algorithm.CRITIC_SWITCHES.contains(component)) {
+                    if (criticFree && Algorithm.CRITIC_SWITCHES.contains(componentSwitch)) {
                         // Then a critic switch on a critic-free preset is refused, naming both
                         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                             () -> Algorithm.fromProperties(p), preset + " " + component);

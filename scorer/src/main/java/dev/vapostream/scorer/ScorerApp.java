@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
-import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 
 import dev.vapostream.schemas.StageArguments;
@@ -31,18 +30,28 @@ public final class ScorerApp {
     }
 
     public static void main(String[] args) {
-        ScorerConfig config;
+        Properties props;
         try {
-            Properties props = StageArguments.load(args);
-            Set<String> unknown = ScorerConfig.unknownKeys(props);
-            if (!unknown.isEmpty()) {
-                LOG.warn("ignoring unknown settings {} (Kafka settings need the prefix {})", unknown, ScorerConfig.KAFKA_PREFIX);
-            }
-            config = ScorerConfig.fromProperties(props);
-        } catch (IllegalArgumentException | IllegalStateException | IOException e) {
+            props = StageArguments.load(args);
+        } catch (IOException e) {
             System.err.println("vapo-scorer: " + e.getMessage());
             System.exit(2);
             return;
+        }
+        System.exit(run(props));
+    }
+
+    /**
+     * Runs the stage until Ctrl-C or a fatal error: 0 after Ctrl-C, 1 if the stage stopped with an
+     * error, 2 on a bad configuration. Never exits the JVM, so {@code vapo scorer} can call it.
+     */
+    public static int run(Properties props) {
+        ScorerConfig config;
+        try {
+            config = ScorerConfig.fromProperties(props);
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            System.err.println("vapo-scorer: " + e.getMessage());
+            return 2;
         }
         if (config.createTopics()) {
             ensureTopics(config);
@@ -66,8 +75,9 @@ public final class ScorerApp {
         }
         if (streams.state() == KafkaStreams.State.ERROR) {
             LOG.error("{} stopped with an error", config.applicationId());
-            System.exit(1);
+            return 1;
         }
+        return 0;
     }
 
     /** Builds the topology, logs it, and starts it; a fatal error shuts the client down. */

@@ -6,8 +6,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Properties;
-import java.util.Set;
-import java.util.TreeSet;
 import java.util.stream.Collectors;
 
 import dev.vapostream.schemas.ClientSettings;
@@ -15,6 +13,9 @@ import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.dlq.StreamsDeadLetters;
+import dev.vapostream.schemas.settings.Setting;
+import dev.vapostream.schemas.settings.Settings;
+import dev.vapostream.schemas.settings.SettingsSpec;
 import dev.vapostream.scorer.api.Scorer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.streams.StreamsConfig;
@@ -40,17 +41,6 @@ public record ScorerConfig(String applicationId, String bootstrapServers, SerdeS
                            InputType inputType, String outputTopic, List<Scorer> scorers, Duration groupTimeout,
                            String stage, boolean createTopics, short topicReplication, Map<String, String> kafka) {
 
-    public static final String BOOTSTRAP_SERVERS = "bootstrap.servers";
-    public static final String REGISTRY_URL = "registry.url";
-    public static final String APPLICATION_ID = "application.id";
-    public static final String INPUT_TOPIC = "input.topic";
-    public static final String INPUT_TYPE = "input.type";
-    public static final String OUTPUT_TOPIC = "output.topic";
-    public static final String SCORERS = "scorers";
-    public static final String GROUP_TIMEOUT_MS = "group.timeout.ms";
-    public static final String STAGE = "stage";
-    public static final String TOPICS_CREATE = "topics.create";
-    public static final String TOPICS_REPLICATION = "topics.replication";
     /** Prefix of settings handed to Kafka Streams unchanged. */
     public static final String KAFKA_PREFIX = ClientSettings.PREFIX;
     /** Prefix of per-scorer settings: {@code scorer.<name>.<key>}. */
@@ -61,17 +51,40 @@ public record ScorerConfig(String applicationId, String bootstrapServers, SerdeS
     public static final String DEFAULT_SCORERS = "correctness";
     public static final long DEFAULT_GROUP_TIMEOUT_MS = 10_000;
 
-    private static final Set<String> KEYS = Set.of(BOOTSTRAP_SERVERS, REGISTRY_URL, APPLICATION_ID, INPUT_TOPIC, INPUT_TYPE,
-        OUTPUT_TOPIC, SCORERS, GROUP_TIMEOUT_MS, STAGE, TOPICS_CREATE, TOPICS_REPLICATION);
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.required("bootstrap.servers",
+        "the Kafka cluster to read from and write to, e.g. 127.0.0.1:9092");
+    public static final Setting<String> REGISTRY_URL = Setting.required("registry.url",
+        "the schema registry, e.g. http://127.0.0.1:8080");
+    public static final Setting<String> APPLICATION_ID = Setting.text("application.id", DEFAULT_APPLICATION_ID,
+        "Kafka Streams application id: the consumer group and the transactional ids");
+    public static final Setting<String> INPUT_TOPIC = Setting.text("input.topic", Topics.ROLLOUTS.name(), "topic read");
+    public static final Setting<String> INPUT_TYPE = Setting.choice("input.type",
+        "what input.topic holds: response groups, or scored groups to score again", "response-group", "scored-group");
+    public static final Setting<String> OUTPUT_TOPIC = Setting.text("output.topic", Topics.SCORED.name(),
+        "topic written (ScoredGroup values)");
+    public static final Setting<String> SCORERS = Setting.text("scorers", DEFAULT_SCORERS,
+        "the scorer chain, comma-separated, in order; each scorer's own settings are scorer.<name>.<key>");
+    public static final Setting<Long> GROUP_TIMEOUT_MS = Setting.longInteger("group.timeout.ms", DEFAULT_GROUP_TIMEOUT_MS,
+        "time limit for running the whole chain on one group");
+    public static final Setting<String> STAGE = Setting.text("stage", DEFAULT_STAGE, "stage name in dead-letter headers");
+    public static final Setting<Boolean> TOPICS_CREATE = Setting.bool("topics.create", true,
+        "create missing topics at start");
+    public static final Setting<Integer> TOPICS_REPLICATION = Setting.integer("topics.replication", 1,
+        "replication factor of topics the stage creates");
+
+    /** Every key the scorer reads, and the prefixes it passes on. */
+    public static final SettingsSpec SPEC = SettingsSpec.of("scorer", List.of(BOOTSTRAP_SERVERS, REGISTRY_URL,
+        APPLICATION_ID, INPUT_TOPIC, INPUT_TYPE, OUTPUT_TOPIC, SCORERS, GROUP_TIMEOUT_MS, STAGE, TOPICS_CREATE,
+        TOPICS_REPLICATION), List.of(KAFKA_PREFIX, SerdeSettings.PREFIX, SCORER_PREFIX));
 
     public ScorerConfig {
-        requireText(applicationId, APPLICATION_ID);
-        requireText(bootstrapServers, BOOTSTRAP_SERVERS);
+        requireText(applicationId, APPLICATION_ID.key());
+        requireText(bootstrapServers, BOOTSTRAP_SERVERS.key());
         Objects.requireNonNull(serde, "serde");
-        requireText(inputTopic, INPUT_TOPIC);
-        Objects.requireNonNull(inputType, INPUT_TYPE);
-        requireText(outputTopic, OUTPUT_TOPIC);
-        requireText(stage, STAGE);
+        requireText(inputTopic, INPUT_TOPIC.key());
+        Objects.requireNonNull(inputType, INPUT_TYPE.key());
+        requireText(outputTopic, OUTPUT_TOPIC.key());
+        requireText(stage, STAGE.key());
         if (inputTopic.equals(outputTopic)) {
             throw new IllegalArgumentException(INPUT_TOPIC + " and " + OUTPUT_TOPIC + " are both '" + inputTopic + "'");
         }
@@ -79,7 +92,7 @@ public record ScorerConfig(String applicationId, String bootstrapServers, SerdeS
         if (scorers.isEmpty()) {
             throw new IllegalArgumentException(SCORERS + " must name at least one scorer");
         }
-        Objects.requireNonNull(groupTimeout, GROUP_TIMEOUT_MS);
+        Objects.requireNonNull(groupTimeout, GROUP_TIMEOUT_MS.key());
         if (groupTimeout.isNegative() || groupTimeout.isZero()) {
             throw new IllegalArgumentException(GROUP_TIMEOUT_MS + " must be positive, got " + groupTimeout.toMillis());
         }
@@ -94,35 +107,27 @@ public record ScorerConfig(String applicationId, String bootstrapServers, SerdeS
         return fromProperties(props, ScorerRegistry.load());
     }
 
-    /** Reads the config; {@code bootstrap.servers} and {@code registry.url} are required, all else has defaults. */
+    /**
+     * Reads the config; {@code bootstrap.servers} and {@code registry.url} are required, all else
+     * has defaults, and a key the scorer does not declare is an error.
+     */
     public static ScorerConfig fromProperties(Properties props, ScorerRegistry registry) {
-        String bootstrap = required(props, BOOTSTRAP_SERVERS, "the Kafka cluster to read from and write to, e.g. 127.0.0.1:9092");
-        String registryUrl = required(props, REGISTRY_URL, "the schema registry, e.g. http://127.0.0.1:8080");
-        String applicationId = get(props, APPLICATION_ID, DEFAULT_APPLICATION_ID);
-        List<String> names = Arrays.stream(get(props, SCORERS, DEFAULT_SCORERS).split(","))
-            .map(String::trim).filter(s -> !s.isEmpty()).toList();
-        Map<String, String> kafka = ClientSettings.from(props);
+        Settings s = SPEC.read(props);
+        List<String> names = Arrays.stream(s.get(SCORERS).split(","))
+            .map(String::trim).filter(name -> !name.isEmpty()).toList();
         return new ScorerConfig(
-            applicationId,
-            bootstrap,
-            SerdeSettings.fromProperties(registryUrl, props),
-            get(props, INPUT_TOPIC, Topics.ROLLOUTS.name()),
-            InputType.parse(get(props, INPUT_TYPE, InputType.RESPONSE_GROUP.configValue())),
-            get(props, OUTPUT_TOPIC, Topics.SCORED.name()),
+            s.get(APPLICATION_ID).trim(),
+            s.get(BOOTSTRAP_SERVERS).trim(),
+            SerdeSettings.fromProperties(s.get(REGISTRY_URL).trim(), props),
+            s.get(INPUT_TOPIC).trim(),
+            InputType.parse(s.get(INPUT_TYPE)),
+            s.get(OUTPUT_TOPIC).trim(),
             registry.chain(names, props),
-            Duration.ofMillis(parseLong(props, GROUP_TIMEOUT_MS, DEFAULT_GROUP_TIMEOUT_MS)),
-            get(props, STAGE, DEFAULT_STAGE),
-            parseBoolean(props, TOPICS_CREATE, true),
-            (short) parseLong(props, TOPICS_REPLICATION, 1),
-            kafka);
-    }
-
-    /** Keys in {@code props} this stage does not know (likely typos); the app warns about them. */
-    public static Set<String> unknownKeys(Properties props) {
-        return props.stringPropertyNames().stream()
-            .filter(k -> !KEYS.contains(k) && !k.startsWith(KAFKA_PREFIX) && !k.startsWith(SCORER_PREFIX)
-                && !k.startsWith(SerdeSettings.PREFIX))
-            .collect(Collectors.toCollection(TreeSet::new));
+            Duration.ofMillis(s.get(GROUP_TIMEOUT_MS)),
+            s.get(STAGE).trim(),
+            s.get(TOPICS_CREATE),
+            s.get(TOPICS_REPLICATION).shortValue(),
+            ClientSettings.from(props));
     }
 
     /** The Kafka Streams settings: exactly-once v2, dead-letter handlers, then {@code kafka.*} as given. */
@@ -161,41 +166,5 @@ public record ScorerConfig(String applicationId, String bootstrapServers, SerdeS
         if (value == null || value.isBlank()) {
             throw new IllegalArgumentException(key + " must not be empty");
         }
-    }
-
-    private static String required(Properties props, String key, String what) {
-        String value = props.getProperty(key);
-        if (value == null || value.isBlank()) {
-            throw new IllegalArgumentException("missing required setting " + key + ": " + what);
-        }
-        return value.trim();
-    }
-
-    private static String get(Properties props, String key, String defaultValue) {
-        String value = props.getProperty(key);
-        return value == null || value.isBlank() ? defaultValue : value.trim();
-    }
-
-    private static long parseLong(Properties props, String key, long defaultValue) {
-        String value = get(props, key, null);
-        if (value == null) {
-            return defaultValue;
-        }
-        try {
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be an integer, got '" + value + "'", e);
-        }
-    }
-
-    private static boolean parseBoolean(Properties props, String key, boolean defaultValue) {
-        String value = get(props, key, null);
-        if (value == null) {
-            return defaultValue;
-        }
-        if (!value.equalsIgnoreCase("true") && !value.equalsIgnoreCase("false")) {
-            throw new IllegalArgumentException(key + " must be true or false, got '" + value + "'");
-        }
-        return Boolean.parseBoolean(value);
     }
 }

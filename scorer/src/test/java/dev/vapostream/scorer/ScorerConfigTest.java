@@ -1,6 +1,7 @@
 package dev.vapostream.scorer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -110,12 +111,15 @@ class ScorerConfigTest {
     }
 
     @Test
-    void reportsUnknownKeys() {
-        // Given a typo next to valid keys When checked Then only the typo is reported
+    void refusesUnknownKeysAndSuggestsTheNearest() {
+        // Given a typo next to valid and prefixed keys
         Properties p = minimal();
         p.setProperty("output.topik", "x");
         p.setProperty("kafka.linger.ms", "5");
         p.setProperty("vapo.serde.apicurio.registry.auto-register", "false");
-        assertEquals(java.util.Set.of("output.topik"), ScorerConfig.unknownKeys(p));
+        // When built Then only the typo is refused, with the key it was likely meant to be
+        String message = assertThrows(IllegalArgumentException.class, () -> ScorerConfig.fromProperties(p)).getMessage();
+        assertTrue(message.contains("unknown setting output.topik (did you mean output.topic?)"), message);
+        assertFalse(message.contains("linger") || message.contains("auto-register"), message);
     }
 }

@@ -1,6 +1,7 @@
 package dev.vapostream.advantage.stream;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -11,6 +12,9 @@ import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.dlq.StreamsDeadLetters;
+import dev.vapostream.schemas.settings.Setting;
+import dev.vapostream.schemas.settings.Settings;
+import dev.vapostream.schemas.settings.SettingsSpec;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -33,6 +37,41 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
 
     public static final String STAGE = "advantage-stream";
 
+    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.required("bootstrap.servers",
+        "the Kafka cluster, e.g. 127.0.0.1:9092");
+    public static final Setting<String> REGISTRY_URL = Setting.required("registry.url",
+        "the schema registry, e.g. http://127.0.0.1:8080");
+    public static final Setting<String> APPLICATION_ID = Setting.text("application.id", "vapo-advantage",
+        "Kafka Streams application id: the consumer group and the transactional ids");
+    public static final Setting<String> STATE_DIR = Setting.text("state.dir",
+        System.getProperty("java.io.tmpdir") + "/vapo-advantage-state", "Kafka Streams state folder");
+    public static final Setting<String> INPUT_TOPIC = Setting.text("input.topic", Topics.SCORED.name(),
+        "scored groups read");
+    public static final Setting<String> OUTPUT_TOPIC = Setting.text("output.topic", Topics.ADVANTAGES.name(),
+        "advantage records written");
+    public static final Setting<String> WEIGHTS_TOPIC = Setting.text("weights.topic", Topics.WEIGHTS.name(),
+        "where the critic's weight versions are read");
+    public static final Setting<String> CRITIC_MODEL = Setting.text("critic.model", "critic",
+        "the critic's model name on the weights topic");
+    public static final Setting<String> ESTIMATOR = Setting.text("estimator", "vapo",
+        "vapo | ppo | decoupled | grpo | dr-grpo: the estimator preset");
+    public static final Setting<Double> GAMMA = Setting.optionalNumber("gamma", "discount; default: the estimator's");
+    public static final Setting<Double> LAMBDA_CRITIC = Setting.optionalNumber("lambda.critic",
+        "GAE λ of the critic's targets; default: the estimator's");
+    public static final Setting<Double> LAMBDA_POLICY = Setting.optionalNumber("lambda.policy",
+        "GAE λ of the policy's advantages (a fixed λ; vapo derives it per response from alpha); default: the estimator's");
+    public static final Setting<Double> ALPHA = Setting.optionalNumber("alpha",
+        "VAPO's length coefficient: λ = 1 - 1/(alpha · length); default: the estimator's (0.05)");
+
+    /** The estimator's own keys: what a replay or an orchestrator may set without the rest of the stage. */
+    public static final SettingsSpec ESTIMATOR_SPEC = SettingsSpec.of("advantage estimator",
+        List.of(ESTIMATOR, GAMMA, LAMBDA_CRITIC, LAMBDA_POLICY, ALPHA), List.of());
+
+    /** Every key the advantage stage reads, and the prefixes it passes on. */
+    public static final SettingsSpec SPEC = SettingsSpec.of("advantage", List.of(BOOTSTRAP_SERVERS, REGISTRY_URL,
+            APPLICATION_ID, STATE_DIR, INPUT_TOPIC, OUTPUT_TOPIC, WEIGHTS_TOPIC, CRITIC_MODEL),
+        List.of(ClientSettings.PREFIX, SerdeSettings.PREFIX)).plus(ESTIMATOR_SPEC);
+
     public AdvantageConfig {
         requireText("application.id", applicationId);
         requireText("bootstrap.servers", bootstrapServers);
@@ -49,27 +88,29 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
         }
     }
 
+    /** Reads the config; a key the stage does not declare is an error. */
     public static AdvantageConfig fromProperties(Properties p) {
-        String registry = p.getProperty("registry.url");
-        if (registry == null || registry.isBlank()) {
-            throw new IllegalArgumentException("registry.url is required (--registry-url http://host:port)");
-        }
+        Settings s = SPEC.read(p);
         return new AdvantageConfig(
-            p.getProperty("application.id", "vapo-advantage"),
-            p.getProperty("bootstrap.servers"),
-            SerdeSettings.fromProperties(registry, p),
-            p.getProperty("input.topic", Topics.SCORED.name()),
-            p.getProperty("output.topic", Topics.ADVANTAGES.name()),
-            p.getProperty("weights.topic", Topics.WEIGHTS.name()),
-            p.getProperty("critic.model", "critic"),
-            estimatorFrom(p),
-            Path.of(p.getProperty("state.dir", System.getProperty("java.io.tmpdir") + "/vapo-advantage-state")),
+            s.get(APPLICATION_ID),
+            s.get(BOOTSTRAP_SERVERS),
+            SerdeSettings.fromProperties(s.get(REGISTRY_URL), p),
+            s.get(INPUT_TOPIC),
+            s.get(OUTPUT_TOPIC),
+            s.get(WEIGHTS_TOPIC),
+            s.get(CRITIC_MODEL),
+            estimator(s),
+            Path.of(s.get(STATE_DIR)),
             ClientSettings.from(p));
     }
 
-    /** The estimator preset named by {@code estimator}, with any of its numbers overridden. */
+    /** The estimator preset named by {@code estimator}, with any of its numbers overridden; other keys are ignored. */
     public static EstimatorSettings estimatorFrom(Properties p) {
-        String name = p.getProperty("estimator", "vapo").toLowerCase(Locale.ROOT);
+        return estimator(ESTIMATOR_SPEC.read(ESTIMATOR_SPEC.select(p)));
+    }
+
+    private static EstimatorSettings estimator(Settings s) {
+        String name = s.get(ESTIMATOR).toLowerCase(Locale.ROOT);
         EstimatorSettings preset = switch (name) {
             case "vapo" -> EstimatorSettings.vapo();
             case "ppo", "fixed" -> EstimatorSettings.ppo();
@@ -80,10 +121,14 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
                 + "' is not one of vapo, ppo, decoupled, grpo, dr-grpo");
         };
         return new EstimatorSettings(preset.estimator(),
-            number(p, "gamma", preset.gamma()),
-            number(p, "lambda.critic", preset.lambdaCritic()),
-            p.getProperty("lambda.policy") == null ? preset.lambdaPolicy() : number(p, "lambda.policy", Double.NaN),
-            number(p, "alpha", preset.alpha()));
+            orDefault(s.get(GAMMA), preset.gamma()),
+            orDefault(s.get(LAMBDA_CRITIC), preset.lambdaCritic()),
+            orDefault(s.get(LAMBDA_POLICY), preset.lambdaPolicy()),
+            orDefault(s.get(ALPHA), preset.alpha()));
+    }
+
+    private static double orDefault(Double given, double preset) {
+        return given == null ? preset : given;
     }
 
     /** Kafka Streams properties: exactly-once, the dead-letter handlers, then the pass-through settings. */
@@ -97,18 +142,6 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
         StreamsDeadLetters.configure(props, STAGE);
         props.putAll(kafka);
         return props;
-    }
-
-    private static double number(Properties p, String key, double fallback) {
-        String v = p.getProperty(key);
-        if (v == null) {
-            return fallback;
-        }
-        try {
-            return Double.parseDouble(v);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number, got '" + v + "'");
-        }
     }
 
     private static void requireText(String key, String value) {
