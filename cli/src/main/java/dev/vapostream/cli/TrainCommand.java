@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -164,25 +165,33 @@ final class TrainCommand {
         List<Thread> threads = new ArrayList<>();
         KafkaStreams scorer = null;
         KafkaStreams advantages = null;
+        StageSupervisor supervisor = new StageSupervisor();
+        Optional<StageSupervisor.Failure> failure;
         try (Learner learner = Learner.open(learnerConfig);
              CriticFollower critic = new CriticFollower(learnerConfig.criticModel(), DjlCritic::fromWeights)) {
             int count = own.get(WORKERS);
             for (int i = 0; i < count; i++) {
                 GeneratorWorker worker = new GeneratorWorker(GeneratorConfig.fromProperties(generatorSettings(p, algorithm, i)));
                 workers.add(worker);
+                supervisor.watch("generator-" + i, worker::failure);
                 Thread t = new Thread(worker, "generator-" + i);
                 threads.add(t);
                 t.start();
             }
-            scorer = ScorerApp.start(ScorerConfig.fromProperties(scorerSettings(p, runDir)));
+            scorer = ScorerApp.create(ScorerConfig.fromProperties(scorerSettings(p, runDir)));
+            supervisor.watch("scorer", scorer);
+            scorer.start();
             AdvantageConfig advantageConfig = AdvantageConfig.fromProperties(advantageSettings(p, algorithm, runDir));
             writeEstimatorSettings(runDir, advantageConfig.estimator());
             advantages = new KafkaStreams(AdvantageTopology.build(advantageConfig, critic), advantageConfig.streamsProperties());
+            supervisor.watch("advantage", advantages);
             advantages.start();
             Progress progress = new Progress(learner.maxSteps(), learner.step(), learner.policyVersion());
             long minutes = own.get(MAX_MINUTES);
             long deadline = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
-            learner.run(() -> stop.get() || (minutes > 0 && System.nanoTime() > deadline), progress::print);
+            learner.run(() -> stop.get() || (minutes > 0 && System.nanoTime() > deadline)
+                || supervisor.failure().isPresent(), progress::print);
+            failure = supervisor.failure();
             System.out.printf("vapo train: %s at step %d (%d value-pretraining steps, %s), policy v%d; run folder %s%n",
                 learner.policyVersion() >= learner.maxSteps() ? "done" : "stopped", learner.step(),
                 learner.valuePretraining().steps(), valuePretrainingOutcome(learner), learner.policyVersion(), runDir);
@@ -190,6 +199,7 @@ final class TrainCommand {
                 System.out.println("vapo train: report " + RunReport.write(List.of(runDir)));
             }
         } finally {
+            supervisor.closing();
             if (advantages != null) {
                 advantages.close(Duration.ofSeconds(30));
             }
@@ -201,6 +211,11 @@ final class TrainCommand {
                 t.join(30_000);
             }
             finished.countDown();
+        }
+        if (failure.isPresent()) {
+            System.err.println("vapo train: stopped because " + failure.get().describe()
+                + "; see " + runDir.resolve("logs") + ". The same command resumes from the last checkpoint.");
+            return 1;
         }
         return 0;
     }

@@ -6,6 +6,7 @@ import java.util.concurrent.CountDownLatch;
 
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.settings.Settings;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.slf4j.Logger;
@@ -29,8 +30,9 @@ public final class AdvantageApp {
     /** Builds, starts, and blocks until shutdown; a fatal stream error ends the process with a message. */
     public static void run(Properties properties) throws InterruptedException {
         AdvantageConfig config = AdvantageConfig.fromProperties(properties);
-        if (Boolean.parseBoolean(properties.getProperty("topics.create", "true"))) {
-            ensureTopics(config, Short.parseShort(properties.getProperty("topics.replication", "1")));
+        Settings settings = AdvantageConfig.SPEC.read(properties);
+        if (settings.get(AdvantageConfig.TOPICS_CREATE)) {
+            ensureTopics(config, settings.get(AdvantageConfig.TOPICS_REPLICATION).shortValue());
         }
         CriticFollower critic = new CriticFollower(config.criticModelName(), DjlCritic::fromWeights);
         Topology topology = AdvantageTopology.build(config, critic);

@@ -63,13 +63,19 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
     public static final Setting<Double> ALPHA = Setting.optionalNumber("alpha",
         "VAPO's length coefficient: λ = 1 - 1/(alpha · length); default: the estimator's (0.05)");
 
+    public static final Setting<Boolean> TOPICS_CREATE = Setting.bool("topics.create", true,
+        "create the input, output and weights topics (and their dead-letter topics) at start if missing");
+    public static final Setting<Integer> TOPICS_REPLICATION = Setting.integer("topics.replication", 1,
+        "replication factor of topics the stage creates");
+
     /** The estimator's own keys: what a replay or an orchestrator may set without the rest of the stage. */
     public static final SettingsSpec ESTIMATOR_SPEC = SettingsSpec.of("advantage estimator",
         List.of(ESTIMATOR, GAMMA, LAMBDA_CRITIC, LAMBDA_POLICY, ALPHA), List.of());
 
     /** Every key the advantage stage reads, and the prefixes it passes on. */
     public static final SettingsSpec SPEC = SettingsSpec.of("advantage", List.of(BOOTSTRAP_SERVERS, REGISTRY_URL,
-            APPLICATION_ID, STATE_DIR, INPUT_TOPIC, OUTPUT_TOPIC, WEIGHTS_TOPIC, CRITIC_MODEL),
+            APPLICATION_ID, STATE_DIR, INPUT_TOPIC, OUTPUT_TOPIC, WEIGHTS_TOPIC, CRITIC_MODEL, TOPICS_CREATE,
+            TOPICS_REPLICATION),
         List.of(ClientSettings.PREFIX, SerdeSettings.PREFIX)).plus(ESTIMATOR_SPEC);
 
     public AdvantageConfig {
