@@ -265,6 +265,7 @@ public final class Learner implements AutoCloseable {
         extra.put("filteredGroups", (double) source.counts().filtered);
         extra.put("samplesDrawn", (double) source.counts().consumed * config.algorithm().groupSize());
         extra.put("criticStaleGroups", (double) source.counts().criticStale);
+        extra.put("deadLetteredPrompts", (double) deadLettered.count());
         extra.put("criticVersion", (double) criticVersion);
         extra.put("actorGradNorm", s.actorGradNorm());
         extra.put("criticGradNorm", s.criticGradNorm());

@@ -3,27 +3,38 @@ package dev.vapostream.cli.report;
 import java.awt.BasicStroke;
 import java.awt.Color;
 import java.awt.Font;
-import java.awt.Graphics2D;
-import java.awt.RenderingHints;
-import java.awt.image.BufferedImage;
+import java.awt.geom.Ellipse2D;
+import java.awt.geom.Rectangle2D;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
-import javax.imageio.ImageIO;
+
+import org.jfree.chart.ChartUtils;
+import org.jfree.chart.JFreeChart;
+import org.jfree.chart.axis.AxisLocation;
+import org.jfree.chart.axis.CategoryAxis;
+import org.jfree.chart.axis.NumberAxis;
+import org.jfree.chart.plot.CategoryPlot;
+import org.jfree.chart.plot.DatasetRenderingOrder;
+import org.jfree.chart.plot.PlotOrientation;
+import org.jfree.chart.renderer.category.BarRenderer;
+import org.jfree.chart.renderer.category.IntervalBarRenderer;
+import org.jfree.chart.renderer.category.LineAndShapeRenderer;
+import org.jfree.chart.renderer.category.ScatterRenderer;
+import org.jfree.chart.renderer.category.StandardBarPainter;
+import org.jfree.data.category.DefaultCategoryDataset;
+import org.jfree.data.category.DefaultIntervalCategoryDataset;
+import org.jfree.data.statistics.DefaultMultiValueCategoryDataset;
 
 /**
- * The ablation as a horizontal bar chart drawn with Java2D (headless): one row per
- * configuration, a bar at the mean held-out accuracy of its runs, the 95% interval of that mean, a dot per run, and the paper's
- * AIME 2024 score as a hollow marker on the same 0-100 scale.
+ * The ablation as a horizontal bar chart (JFreeChart, headless): one row per configuration, a bar
+ * at the mean held-out accuracy of its runs, the 95% interval of that mean, a dot per run, and the
+ * paper's AIME 2024 score as a hollow square on the same 0-100 scale.
  */
 public final class AblationPlot {
-    private static final int WIDTH = 760;
+    static final int WIDTH = 760;
     private static final int ROW = 28;
-    private static final int LEFT = 230;
-    private static final int RIGHT = 70;
-    private static final int TOP = 50;
-    private static final int BOTTOM = 50;
+    private static final int MARGINS = 130;
     private static final Color BAR = new Color(31, 119, 180);
     private static final Color PAPER = new Color(214, 39, 40);
 
@@ -38,79 +49,88 @@ public final class AblationPlot {
     }
 
     public static void write(Path file, String title, List<Row> rows) throws IOException {
-        int height = TOP + BOTTOM + ROW * rows.size();
-        BufferedImage image = new BufferedImage(WIDTH, height, BufferedImage.TYPE_INT_RGB);
-        Graphics2D g = image.createGraphics();
-        g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-        g.setColor(Color.WHITE);
-        g.fillRect(0, 0, WIDTH, height);
-        g.setColor(Color.BLACK);
-        g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-        g.drawString(title, 10, 20);
-        g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        grid(g, height);
+        ChartUtils.saveChartAsPNG(file.toFile(), chart(title, rows), WIDTH, height(rows.size()));
+    }
+
+    static int height(int rows) {
+        return MARGINS + ROW * rows;
+    }
+
+    /** Datasets, in drawing order: 0 the mean bars, 1 the intervals, 2 the runs, 3 the paper's scores; all in percent. */
+    static JFreeChart chart(String title, List<Row> rows) {
+        DefaultCategoryDataset means = new DefaultCategoryDataset();
+        DefaultMultiValueCategoryDataset runs = new DefaultMultiValueCategoryDataset();
+        DefaultCategoryDataset paper = new DefaultCategoryDataset();
+        Number[][] low = new Number[1][rows.size()];
+        Number[][] high = new Number[1][rows.size()];
+        String[] categories = new String[rows.size()];
         for (int i = 0; i < rows.size(); i++) {
-            row(g, rows.get(i), TOP + i * ROW);
+            Row row = rows.get(i);
+            String c = row.configuration();
+            categories[i] = c;
+            List<Double> percents = row.accuracies().stream().map(a -> 100 * a).toList();
+            means.addValue(percents.isEmpty() ? null : percents.stream().mapToDouble(Double::doubleValue).average().orElse(0),
+                "mean of the runs", c);
+            runs.add(percents, "per run", c);
+            paper.addValue(row.paperScore(), "the paper's AIME 2024 score", c);
+            boolean interval = !Double.isNaN(row.interval()[0]);
+            low[0][i] = interval ? 100 * row.interval()[0] : null;
+            high[0][i] = interval ? 100 * row.interval()[1] : null;
         }
-        legend(g, height);
-        g.dispose();
-        ImageIO.write(image, "png", file.toFile());
+        DefaultIntervalCategoryDataset intervals = new DefaultIntervalCategoryDataset(
+            new String[] {"95% interval of the mean"}, categories, low, high);
+
+        NumberAxis percent = new NumberAxis("held-out accuracy, %");
+        percent.setRange(0, 100);
+        CategoryPlot plot = new CategoryPlot(means, new CategoryAxis(), percent, meanBars());
+        plot.setOrientation(PlotOrientation.HORIZONTAL);
+        plot.setBackgroundPaint(Color.WHITE);
+        plot.setRangeGridlinePaint(Color.LIGHT_GRAY);
+        plot.setDataset(1, intervals);
+        plot.setRenderer(1, intervalBars());
+        plot.setDataset(2, runs);
+        plot.setRenderer(2, runDots());
+        plot.setDataset(3, paper);
+        plot.setRenderer(3, paperSquares());
+        plot.setDatasetRenderingOrder(DatasetRenderingOrder.FORWARD);
+        plot.setRangeAxisLocation(AxisLocation.BOTTOM_OR_LEFT);
+        JFreeChart chart = new JFreeChart(title, new Font(Font.SANS_SERIF, Font.BOLD, 14), plot, true);
+        chart.setBackgroundPaint(Color.WHITE);
+        return chart;
     }
 
-    private static void grid(Graphics2D g, int height) {
-        for (int percent = 0; percent <= 100; percent += 20) {
-            int x = x(percent);
-            g.setColor(new Color(230, 230, 230));
-            g.drawLine(x, TOP - 5, x, height - BOTTOM);
-            g.setColor(Color.BLACK);
-            g.drawString(percent + "%", x - 10, height - BOTTOM + 16);
-        }
+    private static BarRenderer meanBars() {
+        BarRenderer bars = new BarRenderer();
+        bars.setBarPainter(new StandardBarPainter());
+        bars.setShadowVisible(false);
+        bars.setSeriesPaint(0, new Color(BAR.getRed(), BAR.getGreen(), BAR.getBlue(), 110));
+        return bars;
     }
 
-    private static void row(Graphics2D g, Row row, int top) {
-        g.setColor(Color.BLACK);
-        g.drawString(row.configuration(), 10, top + ROW / 2 + 4);
-        if (!row.accuracies().isEmpty()) {
-            double mean = row.accuracies().stream().mapToDouble(Double::doubleValue).average().orElse(0);
-            g.setColor(new Color(BAR.getRed(), BAR.getGreen(), BAR.getBlue(), 110));
-            g.fillRect(x(0), top + 6, x(100 * mean) - x(0), ROW - 12);
-            g.setColor(Color.BLACK);
-            if (!Double.isNaN(row.interval()[0])) {
-                int y = top + ROW / 2;
-                g.setStroke(new BasicStroke(2f));
-                g.drawLine(x(100 * row.interval()[0]), y, x(100 * row.interval()[1]), y);
-                g.drawLine(x(100 * row.interval()[0]), y - 5, x(100 * row.interval()[0]), y + 5);
-                g.drawLine(x(100 * row.interval()[1]), y - 5, x(100 * row.interval()[1]), y + 5);
-                g.setStroke(new BasicStroke(1f));
-            }
-            g.setColor(BAR);
-            for (double accuracy : row.accuracies()) {
-                g.fillOval(x(100 * accuracy) - 3, top + ROW / 2 - 3, 6, 6);
-            }
-            g.setColor(Color.BLACK);
-            // The mean is printed in a column right of the 100% line, clear of the dots.
-            g.drawString(String.format(Locale.ROOT, "%.1f%%", 100 * mean), WIDTH - RIGHT + 12, top + ROW / 2 + 4);
-        }
-        if (row.paperScore() != null) {
-            g.setColor(PAPER);
-            g.setStroke(new BasicStroke(2f));
-            g.drawRect(x(row.paperScore()) - 4, top + ROW / 2 - 4, 8, 8);
-            g.setStroke(new BasicStroke(1f));
-        }
+    private static IntervalBarRenderer intervalBars() {
+        IntervalBarRenderer intervals = new IntervalBarRenderer();
+        intervals.setBarPainter(new StandardBarPainter());
+        intervals.setShadowVisible(false);
+        intervals.setMaximumBarWidth(0.015);
+        intervals.setSeriesPaint(0, Color.BLACK);
+        return intervals;
     }
 
-    private static void legend(Graphics2D g, int height) {
-        g.setColor(BAR);
-        g.fillOval(LEFT, height - 20, 6, 6);
-        g.setColor(Color.BLACK);
-        g.drawString("per run (bar: mean, line: 95% interval)", LEFT + 10, height - 13);
-        g.setColor(PAPER);
-        g.drawRect(LEFT + 300, height - 21, 8, 8);
-        g.setColor(Color.BLACK);
-        g.drawString("the paper's AIME 2024 score", LEFT + 314, height - 13);
+    private static ScatterRenderer runDots() {
+        ScatterRenderer dots = new ScatterRenderer();
+        dots.setUseSeriesOffset(false);
+        dots.setSeriesPaint(0, BAR);
+        dots.setSeriesShape(0, new Ellipse2D.Double(-3, -3, 6, 6));
+        return dots;
     }
 
-    private static int x(double percent) {
-        return LEFT + (int) Math.round((WIDTH - LEFT - RIGHT) * percent / 100.0);
+    private static LineAndShapeRenderer paperSquares() {
+        LineAndShapeRenderer squares = new LineAndShapeRenderer(false, true);
+        squares.setSeriesPaint(0, PAPER);
+        squares.setSeriesShape(0, new Rectangle2D.Double(-4, -4, 8, 8));
+        squares.setSeriesShapesFilled(0, false);
+        squares.setSeriesOutlineStroke(0, new BasicStroke(2f));
+        squares.setUseOutlinePaint(false);
+        return squares;
     }
 }

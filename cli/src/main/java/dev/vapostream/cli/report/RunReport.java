@@ -46,7 +46,8 @@ public final class RunReport {
             .append(escape(names(metrics))).append("</title><style>body{font-family:sans-serif;margin:2em}"
                 + "img{margin:4px;border:1px solid #ddd}table{border-collapse:collapse;font-size:12px}"
                 + "td,th{border:1px solid #ccc;padding:2px 6px;text-align:left}</style></head><body>")
-            .append("<h1>").append(escape(names(metrics))).append("</h1>");
+            .append("<h1>").append(escape(names(metrics))).append("</h1>")
+            .append(summaryTable(metrics));
         for (Map.Entry<String, String> chart : CHARTS.entrySet()) {
             List<LinePlot.Line> lines = new ArrayList<>();
             for (RunMetrics m : metrics) {
@@ -74,6 +75,32 @@ public final class RunReport {
         Path page = out.resolve("report.html");
         Files.writeString(page, html, StandardCharsets.UTF_8);
         return page;
+    }
+
+    /** Per run: base, peak and final held-out, time and samples to 60%, critic EV, dead letters, differing settings. */
+    static String summaryTable(List<RunMetrics> metrics) {
+        List<String> differing = RunSummary.differingSettings(metrics);
+        StringBuilder t = new StringBuilder("<h2>Summary</h2><table><tr><th>run</th><th>base %</th><th>peak %</th>"
+            + "<th>final %</th><th>minutes to 60%</th><th>samples to 60%</th><th>critic EV at the end of value pretraining (last "
+            + RunSummary.GATE_WINDOW + " steps)</th>"
+            + "<th>critic EV, last " + RunSummary.RECENT_STEPS + " steps</th><th>dead-lettered prompts</th>");
+        differing.forEach(k -> t.append("<th>").append(escape(k)).append("</th>"));
+        t.append("</tr>");
+        for (RunMetrics m : metrics) {
+            RunSummary s = RunSummary.of(m);
+            t.append("<tr><td>").append(escape(s.run())).append("</td>").append(cell("%.1f", 100 * s.base()))
+                .append(cell("%.1f", 100 * s.peak())).append(cell("%.1f", 100 * s.last()))
+                .append(cell("%.1f", s.minutesToTarget())).append(cell("%.0f", s.samplesToTarget()))
+                .append(cell("%.3f", s.valuePretrainEv())).append(cell("%.3f", s.recentEv()))
+                .append(cell("%.0f", s.deadLetteredPrompts()));
+            differing.forEach(k -> t.append("<td>").append(escape(m.settings().getOrDefault(k, "-"))).append("</td>"));
+            t.append("</tr>");
+        }
+        return t.append("</table>").toString();
+    }
+
+    private static String cell(String format, double value) {
+        return "<td>" + (Double.isNaN(value) ? "-" : String.format(java.util.Locale.ROOT, format, value)) + "</td>";
     }
 
     private static String names(List<RunMetrics> metrics) {

@@ -42,6 +42,9 @@ class RunReportTest {
         assertTrue(html.contains("src=\"" + RunReport.ACCURACY_OVER_TIME + "\""));
         assertTrue(Files.exists(a.resolve("report").resolve(RunReport.ACCURACY_OVER_TIME)));
         assertArrayEquals(new double[] {1.5, 0.1}, RunMetrics.read(a).seriesOverMinutes("heldOutAccuracy")[0], 1e-9);
+        // And the page opens with the summary, whose columns include the settings that differ (the preset)
+        assertTrue(html.indexOf("<h2>Summary</h2>") < html.indexOf("<img"), html);
+        assertTrue(html.contains("<th>preset</th></tr><tr><td>run-a</td><td>10.0</td><td>10.0</td><td>10.0</td>"), html);
         // And the advantage stage's estimator is among the settings
         assertTrue(html.contains("<th>advantage.alpha</th><td>1.0</td>"), html);
     }
