@@ -6,6 +6,9 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -64,25 +67,52 @@ public final class Learner implements AutoCloseable {
         this.config = config;
         this.policy = policy;
         this.critic = critic;
-        this.update = new VapoUpdate(policy, critic, config.algorithm().update());
         this.heldOut = heldOut;
         this.hardExampleIds = train.stream().filter(e -> e.hasTag(BuiltInTask.HARD_TAG)).map(TaskExample::id)
             .collect(Collectors.toUnmodifiableSet());
         this.gate = new ValuePretrainGate(config.algorithm().valuePretraining(),
             resumed == null ? List.of() : resumed.valuePretrainHistory());
-        long admittedOnTopic = PromptAdmission.admittedOnTopic(config);
-        this.admission = new PromptAdmission(config, train,
-            Math.max(admittedOnTopic, resumed == null ? 0 : resumed.admitted()));
-        this.source = new GroupSource(config, resumed == null ? null : resumed.offsets());
-        this.deadLettered = new DeadLetteredPrompts(config);
-        this.weights = new WeightPublisher(config);
-        this.metrics = new MetricsWriter(config);
+        // The clients below are opened one after the other; if one fails, those already open are closed
+        // (the models stay with the caller, who closes them).
+        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        try {
+            this.update = opening(opened, new VapoUpdate(policy, critic, config.algorithm().update()));
+            long admittedOnTopic = PromptAdmission.admittedOnTopic(config);
+            this.admission = opening(opened, new PromptAdmission(config, train,
+                Math.max(admittedOnTopic, resumed == null ? 0 : resumed.admitted())));
+            this.source = opening(opened, new GroupSource(config, resumed == null ? null : resumed.offsets()));
+            this.deadLettered = opening(opened, new DeadLetteredPrompts(config));
+            this.weights = opening(opened, new WeightPublisher(config));
+            this.metrics = opening(opened, new MetricsWriter(config));
+        } catch (RuntimeException e) {
+            closeAll(opened, e);
+            throw e;
+        }
         if (resumed != null) {
             step = resumed.step();
             policyVersion = resumed.policyVersion();
             criticVersion = resumed.criticVersion();
             source.restoreCounts(resumed.consumed(), resumed.dropped(), resumed.corrected(), resumed.filtered(),
                 resumed.criticStale());
+        }
+    }
+
+    private static <T extends AutoCloseable> T opening(Deque<AutoCloseable> opened, T resource) {
+        opened.push(resource);
+        return resource;
+    }
+
+    /** Closes {@code resources} newest first; what fails to close is added to {@code cause}, not thrown. */
+    private static void closeAll(Iterable<? extends AutoCloseable> resources, Throwable cause) {
+        for (AutoCloseable resource : resources) {
+            if (resource == null) {
+                continue;
+            }
+            try {
+                resource.close();
+            } catch (Exception suppressed) {
+                cause.addSuppressed(suppressed);
+            }
         }
     }
 
@@ -98,34 +128,41 @@ public final class Learner implements AutoCloseable {
         List<TaskExample> train = JsonlDataset.read(config.trainData());
         List<TaskExample> heldOut = config.heldOutData() == null ? List.of() : JsonlDataset.read(config.heldOutData());
         Optional<Checkpoints.Loaded> checkpoint = Checkpoints.latest(config.runDir());
-        PolicyModel policy;
+        PolicyModel policy = null;
         ValueModel critic = null;
-        Learner learner;
-        if (checkpoint.isPresent()) {
-            Checkpoints.Loaded c = checkpoint.get();
-            policy = PolicyModel.fromWeights(c.policy());
-            if (config.algorithm().usesCritic()) {
-                critic = ValueModel.fromWeights(c.critic());
+        Learner learner = null;
+        try {
+            if (checkpoint.isPresent()) {
+                Checkpoints.Loaded c = checkpoint.get();
+                policy = PolicyModel.fromWeights(c.policy());
+                if (config.algorithm().usesCritic()) {
+                    critic = ValueModel.fromWeights(c.critic());
+                }
+                learner = new Learner(config, policy, critic, c.state(), train, heldOut);
+                learner.update.actorOptimizer().restore(c.actorOptimizer());
+                if (critic != null) {
+                    learner.update.criticOptimizer().restore(c.criticOptimizer());
+                }
+                LOG.info("{}: resumed at step {} (policy v{}, critic v{})", config.runId(), learner.step,
+                    learner.policyVersion, learner.criticVersion);
+            } else {
+                policy = PolicyModel.fromWeights(Files.readAllBytes(config.basePolicy()));
+                if (config.algorithm().usesCritic()) {
+                    // The critic starts from the base policy's trunk with a fresh value head.
+                    critic = policy.newValueModel(config.seed());
+                }
+                learner = new Learner(config, policy, critic, null, train, heldOut);
+                LOG.info("{}: new run from {} with preset {}", config.runId(), config.basePolicy(),
+                    config.algorithm().preset());
             }
-            learner = new Learner(config, policy, critic, c.state(), train, heldOut);
-            learner.update.actorOptimizer().restore(c.actorOptimizer());
-            if (critic != null) {
-                learner.update.criticOptimizer().restore(c.criticOptimizer());
-            }
-            LOG.info("{}: resumed at step {} (policy v{}, critic v{})", config.runId(), learner.step,
-                learner.policyVersion, learner.criticVersion);
-        } else {
-            policy = PolicyModel.fromWeights(Files.readAllBytes(config.basePolicy()));
-            if (config.algorithm().usesCritic()) {
-                // The critic starts from the base policy's trunk with a fresh value head.
-                critic = policy.newValueModel(config.seed());
-            }
-            learner = new Learner(config, policy, critic, null, train, heldOut);
-            LOG.info("{}: new run from {} with preset {}", config.runId(), config.basePolicy(), config.algorithm().preset());
+            learner.publishWeights(learner.policy.encodeWeights(),
+                learner.critic == null ? null : learner.critic.encodeWeights());
+            return learner;
+        } catch (IOException | RuntimeException e) {
+            // Whatever was opened is closed: the learner (its clients and models), or the models alone.
+            closeAll(learner != null ? List.of(learner) : Arrays.asList(critic, policy), e);
+            throw e;
         }
-        learner.publishWeights(learner.policy.encodeWeights(),
-            learner.critic == null ? null : learner.critic.encodeWeights());
-        return learner;
     }
 
     public long step() {

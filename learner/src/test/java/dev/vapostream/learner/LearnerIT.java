@@ -148,6 +148,37 @@ class LearnerIT {
     }
 
     /** Creates the learner's topics (plus {@code more}), writes a small base policy and a dataset; returns the policy. */
+    @Test
+    void aRunThatFailsToOpenClosesEveryClientItOpened(ClusterEndpoints cluster, @TempDir Path dir) throws Exception {
+        // Given a run whose schema registry is not there: every client opens, then publishing the first weights fails
+        String id = UUID.randomUUID().toString().substring(0, 8);
+        Properties p = settings(cluster, dir, id);
+        topicsBasePolicyAndData(cluster, dir, p);
+        p.setProperty("registry.url", "http://127.0.0.1:9");
+        p.setProperty("topics.create", "false");
+        Set<String> before = kafkaClientThreads();
+        // When the learner is opened
+        Exception e = org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
+            () -> Learner.open(LearnerConfig.fromProperties(p)).close());
+        // Then it fails, and no Kafka client thread it started is left behind
+        Set<String> leaked = kafkaClientThreads();
+        leaked.removeAll(before);
+        assertEquals(Set.of(), leaked, "threads left by a failed open (" + e + ")");
+    }
+
+    /** Names of the live threads that Kafka producers (network threads) and consumers (heartbeats) own. */
+    private static Set<String> kafkaClientThreads() {
+        Set<String> names = new HashSet<>();
+        for (Thread t : Thread.getAllStackTraces().keySet()) {
+            if (t.isAlive() && (t.getName().startsWith("kafka-producer-network-thread")
+                || t.getName().startsWith("kafka-coordinator-heartbeat-thread")
+                || t.getName().startsWith("consumer_background_thread"))) {
+                names.add(t.getName());
+            }
+        }
+        return names;
+    }
+
     private static byte[] topicsBasePolicyAndData(ClusterEndpoints cluster, Path dir, Properties p, TopicDescriptor<?>... more)
         throws Exception {
         List<TopicDescriptor<?>> topics = new ArrayList<>(List.of(Topics.PROMPTS.withName(p.getProperty("prompts.topic")),
