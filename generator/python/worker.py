@@ -321,6 +321,9 @@ def prepare(messages, serdes, tokenizer, config, args, producer):
             problem = vapo_model.context_problem(config, len(tokens), args.max_new_tokens)
             if problem is not None:
                 raise ValueError("prompt %s: %s" % (prompt["id"], problem))
+            if group_size(prompt, args) < 1:
+                raise ValueError("prompt %s asks for groups of %d responses (its run contract's group size); at least 1"
+                                 " is needed" % (prompt["id"], group_size(prompt, args)))
             usable.append((message, prompt, tokens))
         except Exception as e:
             dead_letter(producer, message, e, args.stage)
@@ -334,10 +337,12 @@ def sample_groups(policy, usable, args, seed):
     All prompts of the batch are sampled together (P x G rows, one policy version); if that fails, each
     prompt is retried alone so that one bad prompt fails only itself."""
     def run(items, s):
-        rows = [tokens for _, _, tokens in items for _ in range(args.group_size)]
+        sizes = [group_size(prompt, args) for _, prompt, _ in items]
+        rows = [tokens for (_, _, tokens), g in zip(items, sizes) for _ in range(g)]
         responses = vapo_model.sample(policy, rows, args.max_new_tokens, args.temperature, args.top_p,
                                       torch.Generator().manual_seed(s))
-        return [responses[i * args.group_size:(i + 1) * args.group_size] for i in range(len(items))]
+        ends = [sum(sizes[:i + 1]) for i in range(len(sizes))]
+        return [responses[end - g:end] for end, g in zip(ends, sizes)]
 
     try:
         return run(usable, seed)
@@ -354,6 +359,13 @@ def sample_groups(policy, usable, args, seed):
         return results
 
 
+def group_size(prompt, args):
+    """G from the prompt's run contract (docs/protocol.md); --group-size for a prompt without one, or for every
+    prompt with --override-run-contract."""
+    run = prompt.get("run")
+    return args.group_size if run is None or args.override_run_contract else run["groupSize"]
+
+
 def response_group(prompt, tokens, responses, version, args, tokenizer):
     return {
         "promptId": prompt["id"], "promptText": prompt["text"], "answer": prompt["answer"], "promptTokens": tokens,
@@ -364,6 +376,7 @@ def response_group(prompt, tokens, responses, version, args, tokenizer):
                        "finishReason": r.finish_reason} for r in responses],
         "generatorId": args.worker_id, "admittedAtVersion": prompt.get("admittedAtVersion", -1),
         "createdAtMs": datetime.datetime.now(datetime.timezone.utc), "metadata": prompt.get("metadata") or {},
+        "run": prompt.get("run"),
     }
 
 
@@ -529,7 +542,10 @@ def parse_args(argv):
     parser.add_argument("--worker-id", default="python-" + uuid.uuid4().hex[:8],
                         help="set it to something stable: it names the transactional id vapo-generator-<worker-id>")
     parser.add_argument("--model-name", default="policy", help="the policy's model name on the weights topic")
-    parser.add_argument("--group-size", type=int, default=16, help="G, responses per prompt")
+    parser.add_argument("--group-size", type=int, default=16,
+                        help="G, responses per prompt without a run contract (a prompt's contract names its own G)")
+    parser.add_argument("--override-run-contract", action="store_true",
+                        help="--group-size for every prompt, whatever its run contract says")
     parser.add_argument("--max-new-tokens", type=int, default=DEFAULT_MAX_NEW_TOKENS, help="length limit per response, EOS included")
     parser.add_argument("--temperature", type=float, default=1.0, help="keep 1 for RL")
     parser.add_argument("--top-p", type=float, default=1.0, help="keep 1 for RL")

@@ -75,7 +75,8 @@ final class TrainCommand {
     static final List<String> SET_BY_TRAIN = List.of("bootstrap.servers", "registry.url", "train.data", "topics.create",
         "topics.replication", "state.dir", "worker.id", "group.id", "application.id", "stage", "input.topic", "input.type",
         "output.topic", "prompts.topic", "rollouts.topic", "advantages.topic", "weights.topic", "metrics.topic",
-        "dead.letter.topics", "policy.model", "critic.model", "model.name", "tokenizer.alphabet", "estimator");
+        "dead.letter.topics", "policy.model", "critic.model", "model.name", "tokenizer.alphabet", "estimator",
+        "override.run.contract");
 
     /** Every flag of {@code vapo train}: its own, then the stages' keys it passes on. */
     static final SettingsSpec SPEC = OWN.plus(LearnerConfig.SPEC).plus(GeneratorConfig.SPEC).plus(ScorerConfig.SPEC)
@@ -114,12 +115,15 @@ final class TrainCommand {
     }
 
     /**
-     * What {@code vapo train} adds to the {@code vapo} preset when the flags say nothing: DAPO's
-     * filter of all-right and all-wrong groups, taken from a fixed draw of prompts-per-step groups
-     * (no extra samples). Measured on the blind-spot task: faster and steadier than the preset
-     * alone (docs/results.md). {@code --dynamic-sampling false} gives the bare preset.
+     * What {@code vapo train} adds to the presets when the flags say nothing: VAPO's length
+     * coefficient for the built-in tasks ({@link #BUILT_IN_TASK_ALPHA}, which reaches the advantage
+     * stage in the run contract), and for the {@code vapo} preset DAPO's filter of all-right and
+     * all-wrong groups, taken from a fixed draw of prompts-per-step groups (no extra samples).
+     * Measured on the blind-spot task: faster and steadier than the preset alone
+     * (docs/results.md). {@code --dynamic-sampling false} gives the bare preset.
      */
     static void applyTrainDefaults(Properties p) {
+        p.putIfAbsent("alpha", BUILT_IN_TASK_ALPHA);
         if (p.getProperty("preset", "vapo").equalsIgnoreCase("vapo") && p.getProperty("dynamic.sampling") == null) {
             p.setProperty("dynamic.sampling", "true");
             p.putIfAbsent("dynamic.sampling.refill", "false");
@@ -171,7 +175,7 @@ final class TrainCommand {
              CriticFollower critic = new CriticFollower(learnerConfig.criticModel(), DjlCritic::fromWeights)) {
             int count = own.get(WORKERS);
             for (int i = 0; i < count; i++) {
-                GeneratorWorker worker = new GeneratorWorker(GeneratorConfig.fromProperties(generatorSettings(p, algorithm, i)));
+                GeneratorWorker worker = new GeneratorWorker(GeneratorConfig.fromProperties(generatorSettings(p, i)));
                 workers.add(worker);
                 supervisor.watch("generator-" + i, worker::failure);
                 Thread t = new Thread(worker, "generator-" + i);
@@ -181,8 +185,8 @@ final class TrainCommand {
             scorer = ScorerApp.create(ScorerConfig.fromProperties(scorerSettings(p, runDir)));
             supervisor.watch("scorer", scorer);
             scorer.start();
-            AdvantageConfig advantageConfig = AdvantageConfig.fromProperties(advantageSettings(p, algorithm, runDir));
-            writeEstimatorSettings(runDir, advantageConfig.estimator());
+            AdvantageConfig advantageConfig = AdvantageConfig.fromProperties(advantageSettings(p, runDir));
+            writeEstimatorSettings(runDir, AdvantageConfig.estimatorFrom(learnerConfig.runContract()));
             advantages = new KafkaStreams(AdvantageTopology.build(advantageConfig, critic), advantageConfig.streamsProperties());
             supervisor.watch("advantage", advantages);
             advantages.start();
@@ -225,11 +229,14 @@ final class TrainCommand {
         return LearnerConfig.SPEC.select(p);
     }
 
-    /** Generator {@code index}'s share, with its id, a seed of its own and the run's group size. */
-    static Properties generatorSettings(Properties p, Algorithm algorithm, int index) {
+    /**
+     * Generator {@code index}'s share, with its id and a seed of its own. Its group size comes with
+     * every prompt, in the run contract.
+     */
+    static Properties generatorSettings(Properties p, int index) {
         Properties g = GeneratorConfig.SPEC.select(p);
+        g.remove("group.size");
         g.setProperty("worker.id", "generator-" + index);
-        g.setProperty("group.size", Integer.toString(algorithm.groupSize()));
         g.setProperty("max.new.tokens", p.getProperty("max.new.tokens",
             Integer.toString(TaskCommands.task(p).maxResponseTokens())));
         g.setProperty("seed", Long.toString(Long.parseLong(p.getProperty("seed", "1")) * 31 + index));
@@ -254,10 +261,10 @@ final class TrainCommand {
      */
     static final String BUILT_IN_TASK_ALPHA = "1.0";
 
-    static Properties advantageSettings(Properties p, Algorithm algorithm, Path runDir) {
+    /** The advantage stage's share: no estimator settings, which come with every group, in the run contract. */
+    static Properties advantageSettings(Properties p, Path runDir) {
         Properties a = AdvantageConfig.SPEC.select(p);
-        a.putIfAbsent("alpha", BUILT_IN_TASK_ALPHA);
-        a.setProperty("estimator", algorithm.estimator());
+        AdvantageConfig.ESTIMATOR_SPEC.settings().forEach(setting -> a.remove(setting.key()));
         a.setProperty("state.dir", runDir.resolve("state").resolve("advantage").toString());
         return a;
     }

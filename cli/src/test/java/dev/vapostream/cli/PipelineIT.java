@@ -68,12 +68,14 @@ class PipelineIT {
     private static long learnerSteps;
     private static long policyVersions;
     private static List<String> metrics;
+    private static String runId;
 
     @BeforeAll
     static void runAShortPipeline(ClusterEndpoints endpoints, @TempDir Path dir) throws Exception {
         // Given the six topics of one pipeline, a dataset and a small base policy
         cluster = endpoints;
         String id = UUID.randomUUID().toString().substring(0, 8);
+        runId = id;
         topics = Map.of("prompts", "pipe.prompts-" + id, "rollouts", "pipe.rollouts-" + id,
             "scored", "pipe.scored-" + id, "advantages", "pipe.advantages-" + id, "weights", "pipe.weights-" + id,
             "metrics", "pipe.metrics-" + id);
@@ -136,6 +138,28 @@ class PipelineIT {
         assertTrue(advantageIds.size() >= 6, "advantage groups: " + advantageIds.size());
         assertTrue(scoredIds.containsAll(advantageIds));
         assertTrue(criticVersions.stream().allMatch(v -> v != null && v >= 0), criticVersions.toString());
+    }
+
+    @Test
+    void stagesStartedWithoutAlgorithmSettingsTakeTheLearnersFromTheRunContract() {
+        // Given a learner with G = 4 and alpha = 0.5, a generator with its default G (16) and an advantage stage with
+        // its default estimator (alpha 0.05), neither told the run's algorithm
+        // Then every group holds the run's G responses and carries the learner's contract
+        Map<String, GenericRecord> rollouts = readWithJava("rollouts");
+        assertFalse(rollouts.isEmpty());
+        for (GenericRecord group : rollouts.values()) {
+            GenericRecord run = (GenericRecord) group.get("run");
+            assertEquals(4, ((List<?>) group.get("responses")).size());
+            assertEquals(4, run.get("groupSize"));
+            assertEquals("pipe-" + runId, run.get("runId").toString());
+            assertEquals(0.5, run.get("alpha"));
+        }
+        // And every advantage group was computed with the learner's estimator settings
+        for (GenericRecord advantages : readWithJava("advantages").values()) {
+            GenericRecord settings = (GenericRecord) advantages.get("settings");
+            assertEquals("VAPO", settings.get("estimator").toString());
+            assertEquals(0.5, settings.get("alpha"));
+        }
     }
 
     @Test
@@ -218,6 +242,8 @@ class PipelineIT {
         p.setProperty("value.pretrain.steps", "1");
         p.setProperty("max.steps", "2");
         p.setProperty("eval.every", "0");
+        // The run's algorithm: the other stages are given none of it, and get it from the run contract.
+        p.setProperty("alpha", "0.5");
         p.setProperty("prompts.topic", t.get("prompts"));
         p.setProperty("advantages.topic", t.get("advantages"));
         p.setProperty("weights.topic", t.get("weights"));
@@ -231,7 +257,6 @@ class PipelineIT {
         p.setProperty("prompts.topic", t.get("prompts"));
         p.setProperty("rollouts.topic", t.get("rollouts"));
         p.setProperty("weights.topic", t.get("weights"));
-        p.setProperty("group.size", "4");
         p.setProperty("max.new.tokens", "24");
         p.setProperty("seed", "3");
         p.setProperty("topics.create", "false");

@@ -17,6 +17,8 @@ class TrainDefaultsTest {
         // Then groups without signal are filtered from a fixed draw, with no extra samples
         assertEquals("true", p.getProperty("dynamic.sampling"));
         assertEquals("false", p.getProperty("dynamic.sampling.refill"));
+        // And the run contract carries the built-in tasks' alpha
+        assertEquals(TrainCommand.BUILT_IN_TASK_ALPHA, p.getProperty("alpha"));
     }
 
     @Test

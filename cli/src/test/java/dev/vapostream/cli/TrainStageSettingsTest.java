@@ -9,7 +9,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 
-import dev.vapostream.learner.Algorithm;
 import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.scorer.ScorerConfig;
 import org.junit.jupiter.api.Test;
@@ -51,10 +50,9 @@ class TrainStageSettingsTest {
         p.setProperty("seed", "1");
         p.setProperty("task", "blind-spots");
         addCluster(p);
-        Algorithm algorithm = Algorithm.fromProperties(new Properties());
         // When the run's settings are split into the stages' shares
-        List<Properties> shares = List.of(TrainCommand.learnerSettings(p), TrainCommand.generatorSettings(p, algorithm, 0),
-            TrainCommand.scorerSettings(p, RUN_DIR), TrainCommand.advantageSettings(p, algorithm, RUN_DIR));
+        List<Properties> shares = List.of(TrainCommand.learnerSettings(p), TrainCommand.generatorSettings(p, 0),
+            TrainCommand.scorerSettings(p, RUN_DIR), TrainCommand.advantageSettings(p, RUN_DIR));
         // Then each flag is read by vapo train itself, or arrives with its value at one stage at least
         List<String> lost = new ArrayList<>();
         for (Setting<?> setting : TrainCommand.SPEC.settings()) {

@@ -54,12 +54,13 @@ import dev.vapostream.schemas.settings.SettingsSpec;
  * @param createTopics       whether {@link GeneratorApp} creates missing topics at start
  * @param topicReplication   replication factor of topics the app creates
  * @param kafka              Kafka client settings passed through untouched ({@code kafka.} removed)
+ * @param overrideRunContract whether {@code groupSize} wins over a prompt's run contract
  */
 public record GeneratorConfig(String bootstrapServers, SerdeSettings serdes, String groupId, String workerId,
                               String promptsTopic, String rolloutsTopic, String weightsTopic, String modelName,
                               int groupSize, SamplingSettings sampling, OptionalLong seed, int maxGroupsInFlight,
                               String tokenizerAlphabet, Duration metricsLogInterval, boolean createTopics,
-                              short topicReplication, Map<String, String> kafka) {
+                              short topicReplication, Map<String, String> kafka, boolean overrideRunContract) {
 
     public static final String STAGE = "generator";
     public static final String KAFKA_PREFIX = ClientSettings.PREFIX;
@@ -103,11 +104,15 @@ public record GeneratorConfig(String bootstrapServers, SerdeSettings serdes, Str
     public static final Setting<Integer> TOPICS_REPLICATION = Setting.integer("topics.replication", 1,
         "replication factor of topics the worker creates");
 
+    public static final Setting<Boolean> OVERRIDE_RUN_CONTRACT = Setting.bool("override.run.contract", false,
+        "sample group.size responses for every prompt, even one whose run contract says otherwise (logged at start;"
+            + " each group holds its responses beside the contract it came with)");
+
     /** Every key a generator worker reads, and the prefixes it passes on. */
     public static final SettingsSpec SPEC = SettingsSpec.of("generator", List.of(BOOTSTRAP_SERVERS, REGISTRY_URL,
             GROUP_ID, WORKER_ID, PROMPTS_TOPIC, ROLLOUTS_TOPIC, WEIGHTS_TOPIC, MODEL_NAME, GROUP_SIZE, MAX_NEW_TOKENS,
             TEMPERATURE, TOP_P, SEED, MAX_GROUPS_IN_FLIGHT, TOKENIZER_ALPHABET, METRICS_LOG_INTERVAL_MS, TOPICS_CREATE,
-            TOPICS_REPLICATION),
+            TOPICS_REPLICATION, OVERRIDE_RUN_CONTRACT),
         List.of(KAFKA_PREFIX, SerdeSettings.PREFIX));
 
     public GeneratorConfig {
@@ -166,12 +171,18 @@ public record GeneratorConfig(String bootstrapServers, SerdeSettings serdes, Str
             Duration.ofMillis(s.get(METRICS_LOG_INTERVAL_MS)),
             s.get(TOPICS_CREATE),
             s.get(TOPICS_REPLICATION).shortValue(),
-            ClientSettings.from(p));
+            ClientSettings.from(p),
+            s.get(OVERRIDE_RUN_CONTRACT));
     }
 
-    /** Rows sampled in one batch: groups in flight times the group size. */
+    /** Rows sampled in one batch of prompts without a run contract: groups in flight times the group size. */
     public int batchRows() {
         return maxGroupsInFlight * groupSize;
+    }
+
+    /** G for {@code prompt}: its run contract's, or this worker's own without one or with {@code override.run.contract}. */
+    public int groupSizeFor(dev.vapostream.schemas.avro.Prompt prompt) {
+        return prompt.getRun() == null || overrideRunContract ? groupSize : prompt.getRun().getGroupSize();
     }
 
     public String transactionalId() {

@@ -82,7 +82,7 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
     public GeneratorWorker(GeneratorConfig config) {
         this.config = config;
         this.tokenizer = config.tokenizer();
-        this.sampler = new GroupSampler(tokenizer, config.sampling(), config.groupSize());
+        this.sampler = new GroupSampler(tokenizer, config.sampling(), config::groupSizeFor);
         this.seeds = new SplittableRandom();
         // Whatever was opened before a failure (e.g. the weights topic is missing) is closed again.
         List<AutoCloseable> opened = new ArrayList<>();
@@ -164,9 +164,14 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
             prompts.subscribe(List.of(config.promptsTopic()));
             subscribed = true;
             state = State.CONSUMING;
-            LOG.info("generator {} has policy '{}' v{}; consuming {} as group {}, {} prompts x {} samples per batch",
-                config.workerId(), config.modelName(), policy.get().version(), config.promptsTopic(), config.groupId(),
-                config.maxGroupsInFlight(), config.groupSize());
+            LOG.info("generator {} has policy '{}' v{}; consuming {} as group {}, {} prompts per batch, each with the"
+                    + " group size of its run contract ({} without one)", config.workerId(), config.modelName(),
+                policy.get().version(), config.promptsTopic(), config.groupId(), config.maxGroupsInFlight(),
+                config.groupSize());
+            if (config.overrideRunContract()) {
+                LOG.warn("generator {}: override.run.contract: {} responses for every prompt, whatever its run contract says",
+                    config.workerId(), config.groupSize());
+            }
         }
         ConsumerRecords<byte[], byte[]> records = prompts.poll(PROMPT_POLL);
         if (!records.isEmpty()) {

@@ -42,6 +42,7 @@ public final class ResponseGroups {
             .setAdmittedAtVersion(prompt.getAdmittedAtVersion())
             .setCreatedAtMs(createdAt)
             .setMetadata(prompt.getMetadata())
+            .setRun(prompt.getRun())
             .build();
     }
 

@@ -91,6 +91,15 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
     public static final Setting<String> WHITENING = Setting.optionalText("whitening",
         "on | scale | off: normalisation of a batch's advantages; default: the preset's");
 
+    public static final Setting<Double> GAMMA = Setting.optionalNumber("gamma",
+        "discount of the advantage estimator; default: the estimator's");
+    public static final Setting<Double> LAMBDA_CRITIC = Setting.optionalNumber("lambda.critic",
+        "GAE λ of the critic's targets; default: the estimator's");
+    public static final Setting<Double> LAMBDA_POLICY = Setting.optionalNumber("lambda.policy",
+        "fixed GAE λ of the advantages (vapo derives it per response from alpha); default: the estimator's");
+    public static final Setting<Double> ALPHA = Setting.optionalNumber("alpha",
+        "VAPO's length coefficient, λ = 1 - 1/(alpha · length); default: the estimator's (0.05)");
+
     /** The components a switch turns off, as {@code --<name> false}. */
     public static final List<Setting<Boolean>> SWITCHES = List.of(VALUE_PRETRAIN, DECOUPLED_GAE, ADAPTIVE_GAE,
         CLIP_HIGHER, TOKEN_LEVEL_LOSS, LM_LOSS, GROUP_SAMPLING);
@@ -102,7 +111,8 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         PROMPTS_PER_STEP, VALUE_PRETRAIN_MIN_STEPS, VALUE_PRETRAIN_STEPS, VALUE_PRETRAIN_WINDOW, VALUE_PRETRAIN_PATIENCE,
         VALUE_PRETRAIN_MIN_DELTA, VALUE_PRETRAIN, DECOUPLED_GAE, ADAPTIVE_GAE, CLIP_HIGHER, TOKEN_LEVEL_LOSS, LM_LOSS,
         GROUP_SAMPLING, DYNAMIC_SAMPLING, EPS_LOW, EPS_HIGH, LM_COEFFICIENT, VALUE_CLIP, ACTOR_LR, CRITIC_LR, WEIGHT_DECAY,
-        MAX_GRAD_NORM, EPOCHS, MINI_BATCHES, CRITIC_EPOCHS, CRITIC_MINI_BATCHES, WHITENING), List.of());
+        MAX_GRAD_NORM, EPOCHS, MINI_BATCHES, CRITIC_EPOCHS, CRITIC_MINI_BATCHES, WHITENING, GAMMA, LAMBDA_CRITIC,
+        LAMBDA_POLICY, ALPHA), List.of());
 
     private static Setting<Boolean> component(String key, String what) {
         return Setting.bool(key, true, "VAPO component: " + what + " (false turns it off)");

@@ -13,6 +13,7 @@ import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.avro.RunContract;
 import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.schemas.settings.Settings;
 import dev.vapostream.schemas.settings.SettingsSpec;
@@ -31,7 +32,7 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
                             boolean refillDynamicSampling,
                             int evalEvery,
                             int evalProblems, long seed, Device device, boolean createTopics,
-                            short topicReplication, List<String> deadLetterTopics) {
+                            short topicReplication, List<String> deadLetterTopics, EstimatorChoice estimatorChoice) {
 
     /**
      * The actor's learning rate decays to a tenth by the last policy update: with a constant rate
@@ -89,6 +90,7 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
         Objects.requireNonNull(task, "task");
         kafka = Map.copyOf(kafka);
         deadLetterTopics = List.copyOf(deadLetterTopics);
+        Objects.requireNonNull(estimatorChoice, "estimatorChoice");
         if (maxSteps < 1) {
             throw new IllegalArgumentException("max.steps must be at least 1, got " + maxSteps);
         }
@@ -196,7 +198,20 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
             s.get(MAX_STALENESS), StalenessMode.valueOf(s.get(STALENESS_MODE).toUpperCase(Locale.ROOT)),
             s.get(TRUNCATION).floatValue(), s.get(MAX_CRITIC_LAG), s.get(DYNAMIC_SAMPLING_REFILL),
             s.get(EVAL_EVERY), s.get(EVAL_PROBLEMS), s.get(Algorithm.SEED), device(s.get(DEVICE)),
-            s.get(TOPICS_CREATE), s.get(TOPICS_REPLICATION).shortValue(), deadLetterTopics(s));
+            s.get(TOPICS_CREATE), s.get(TOPICS_REPLICATION).shortValue(), deadLetterTopics(s),
+            new EstimatorChoice(s.get(Algorithm.GAMMA), s.get(Algorithm.LAMBDA_CRITIC), s.get(Algorithm.LAMBDA_POLICY),
+                s.get(Algorithm.ALPHA)));
+    }
+
+    /**
+     * The run contract every prompt carries: the group size and the advantage estimator the stages
+     * take from the run (docs/wire-contract.md).
+     */
+    public RunContract runContract() {
+        return RunContract.newBuilder().setRunId(runId).setGroupSize(algorithm.groupSize())
+            .setEstimator(algorithm.estimator()).setGamma(estimatorChoice.gamma())
+            .setLambdaCritic(estimatorChoice.lambdaCritic()).setLambdaPolicy(estimatorChoice.lambdaPolicy())
+            .setAlpha(estimatorChoice.alpha()).build();
     }
 
     private static List<String> deadLetterTopics(Settings s) {

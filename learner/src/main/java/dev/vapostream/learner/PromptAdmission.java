@@ -10,6 +10,7 @@ import dev.vapostream.learner.algo.Permutations;
 import dev.vapostream.model.task.TaskExample;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.Prompt;
+import dev.vapostream.schemas.avro.RunContract;
 import dev.vapostream.schemas.io.BoundedTopicReader;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -25,6 +26,7 @@ final class PromptAdmission implements AutoCloseable {
     private final LearnerConfig config;
     private final List<TaskExample> dataset;
     private final KafkaProducer<String, Prompt> producer;
+    private final RunContract contract;
     private long admitted;
     private int[] order;
     private long orderEpoch = -1;
@@ -35,6 +37,7 @@ final class PromptAdmission implements AutoCloseable {
         }
         this.config = config;
         this.dataset = dataset;
+        this.contract = config.runContract();
         this.admitted = admitted;
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
@@ -57,7 +60,7 @@ final class PromptAdmission implements AutoCloseable {
             String id = config.runId() + "/" + admitted + "/" + example.id();
             Prompt prompt = Prompt.newBuilder().setId(id).setText(example.prompt()).setAnswer(example.answer())
                 .setDataset(config.trainData().getFileName().toString()).setAdmittedAtMs(Instant.now())
-                .setAdmittedAtVersion(policyVersion).build();
+                .setAdmittedAtVersion(policyVersion).setRun(contract).build();
             producer.send(new ProducerRecord<>(config.promptsTopic(), id, prompt));
             admitted++;
             sent++;

@@ -36,8 +36,12 @@ public final class AdvantageApp {
         }
         CriticFollower critic = new CriticFollower(config.criticModelName(), DjlCritic::fromWeights);
         Topology topology = AdvantageTopology.build(config, critic);
-        LOG.info("advantage-stream {} → {} with {}\n{}", config.inputTopic(), config.outputTopic(),
-            config.estimator(), topology.describe());
+        LOG.info("advantage-stream {} → {}; groups are valued with their run contract's estimator, or without one"
+            + " with {}\n{}", config.inputTopic(), config.outputTopic(), config.estimator(), topology.describe());
+        if (config.overrideRunContract()) {
+            LOG.warn("override.run.contract: every group is valued with {}, whatever its run contract says",
+                config.estimator());
+        }
         KafkaStreams streams = new KafkaStreams(topology, config.streamsProperties());
         CountDownLatch stopped = new CountDownLatch(1);
         streams.setUncaughtExceptionHandler(e -> {

@@ -11,6 +11,7 @@ import dev.vapostream.advantage.EstimatorSettings;
 import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.avro.RunContract;
 import dev.vapostream.schemas.dlq.StreamsDeadLetters;
 import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.schemas.settings.Settings;
@@ -33,7 +34,8 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record AdvantageConfig(String applicationId, String bootstrapServers, SerdeSettings serdes, String inputTopic,
                               String outputTopic, String weightsTopic, String criticModelName,
-                              EstimatorSettings estimator, Path stateDir, Map<String, String> kafka) {
+                              EstimatorSettings estimator, boolean overrideRunContract, Path stateDir,
+                              Map<String, String> kafka) {
 
     public static final String STAGE = "advantage-stream";
 
@@ -68,6 +70,10 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
     public static final Setting<Integer> TOPICS_REPLICATION = Setting.integer("topics.replication", 1,
         "replication factor of topics the stage creates");
 
+    public static final Setting<Boolean> OVERRIDE_RUN_CONTRACT = Setting.bool("override.run.contract", false,
+        "value every group with this stage's estimator settings, even a group whose prompt carries its run's"
+            + " (logged at start; each advantage record names the settings it was computed with)");
+
     /** The estimator's own keys: what a replay or an orchestrator may set without the rest of the stage. */
     public static final SettingsSpec ESTIMATOR_SPEC = SettingsSpec.of("advantage estimator",
         List.of(ESTIMATOR, GAMMA, LAMBDA_CRITIC, LAMBDA_POLICY, ALPHA), List.of());
@@ -75,7 +81,7 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
     /** Every key the advantage stage reads, and the prefixes it passes on. */
     public static final SettingsSpec SPEC = SettingsSpec.of("advantage", List.of(BOOTSTRAP_SERVERS, REGISTRY_URL,
             APPLICATION_ID, STATE_DIR, INPUT_TOPIC, OUTPUT_TOPIC, WEIGHTS_TOPIC, CRITIC_MODEL, TOPICS_CREATE,
-            TOPICS_REPLICATION),
+            TOPICS_REPLICATION, OVERRIDE_RUN_CONTRACT),
         List.of(ClientSettings.PREFIX, SerdeSettings.PREFIX)).plus(ESTIMATOR_SPEC);
 
     public AdvantageConfig {
@@ -106,6 +112,7 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
             s.get(WEIGHTS_TOPIC),
             s.get(CRITIC_MODEL),
             estimator(s),
+            s.get(OVERRIDE_RUN_CONTRACT),
             Path.of(s.get(STATE_DIR)),
             ClientSettings.from(p));
     }
@@ -116,7 +123,17 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
     }
 
     private static EstimatorSettings estimator(Settings s) {
-        String name = s.get(ESTIMATOR).toLowerCase(Locale.ROOT);
+        return resolve(s.get(ESTIMATOR), s.get(GAMMA), s.get(LAMBDA_CRITIC), s.get(LAMBDA_POLICY), s.get(ALPHA));
+    }
+
+    /** The estimator settings a run contract names: its preset with the numbers it sets. */
+    public static EstimatorSettings estimatorFrom(RunContract run) {
+        return resolve(run.getEstimator(), run.getGamma(), run.getLambdaCritic(), run.getLambdaPolicy(), run.getAlpha());
+    }
+
+    private static EstimatorSettings resolve(String estimator, Double gamma, Double lambdaCritic, Double lambdaPolicy,
+                                             Double alpha) {
+        String name = estimator.toLowerCase(Locale.ROOT);
         EstimatorSettings preset = switch (name) {
             case "vapo" -> EstimatorSettings.vapo();
             case "ppo", "fixed" -> EstimatorSettings.ppo();
@@ -126,11 +143,9 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
             default -> throw new IllegalArgumentException("estimator '" + name
                 + "' is not one of vapo, ppo, decoupled, grpo, dr-grpo");
         };
-        return new EstimatorSettings(preset.estimator(),
-            orDefault(s.get(GAMMA), preset.gamma()),
-            orDefault(s.get(LAMBDA_CRITIC), preset.lambdaCritic()),
-            orDefault(s.get(LAMBDA_POLICY), preset.lambdaPolicy()),
-            orDefault(s.get(ALPHA), preset.alpha()));
+        return new EstimatorSettings(preset.estimator(), orDefault(gamma, preset.gamma()),
+            orDefault(lambdaCritic, preset.lambdaCritic()), orDefault(lambdaPolicy, preset.lambdaPolicy()),
+            orDefault(alpha, preset.alpha()));
     }
 
     private static double orDefault(Double given, double preset) {

@@ -19,18 +19,19 @@ import org.apache.kafka.streams.state.ValueAndTimestamp;
 
 /**
  * Scored group in, advantage group out: validates the group, asks the critic for the values of
- * all its responses in one batch, and runs the configured estimator. Anything wrong with the
+ * all its responses in one batch, and runs the estimator its run contract names (see
+ * {@link EstimatorSelection}). Anything wrong with the
  * input throws, and the processing handler dead-letters the group.
  */
 final class AdvantageProcessor implements Processor<String, ScoredGroup, String, AdvantageGroup> {
-    private final EstimatorSettings settings;
+    private final EstimatorSelection estimators;
     private final String criticModel;
     private final CriticFollower critic;
     private ProcessorContext<String, AdvantageGroup> context;
     private ReadOnlyKeyValueStore<String, ValueAndTimestamp<WeightChunk>> weights;
 
-    AdvantageProcessor(EstimatorSettings settings, String criticModel, CriticFollower critic) {
-        this.settings = settings;
+    AdvantageProcessor(EstimatorSelection estimators, String criticModel, CriticFollower critic) {
+        this.estimators = estimators;
         this.criticModel = criticModel;
         this.critic = critic;
     }
@@ -49,6 +50,7 @@ final class AdvantageProcessor implements Processor<String, ScoredGroup, String,
         }
         GroupValidator.validate(group);
         ResponseGroup rollout = group.getRollout();
+        EstimatorSettings settings = estimators.forGroup(rollout);
         int size = rollout.getResponses().size();
         double[] rewards = new double[size];
         int[] lengths = new int[size];

@@ -37,7 +37,8 @@ public final class AdvantageTopology {
             Materialized.<String, WeightChunk, KeyValueStore<Bytes, byte[]>>as(WEIGHTS_STORE)
                 .withKeySerde(Serdes.String()).withValueSerde(weights));
         builder.stream(config.inputTopic(), Consumed.with(Serdes.String(), scored).withName("read-scored-groups"))
-            .process(() -> new AdvantageProcessor(config.estimator(), config.criticModelName(), critic),
+            .process(() -> new AdvantageProcessor(new EstimatorSelection(config.estimator(), config.overrideRunContract()),
+                    config.criticModelName(), critic),
                 Named.as("compute-advantages"))
             .to(config.outputTopic(), Produced.with(Serdes.String(), advantages).withName("write-advantage-groups"));
         // Built with the app's settings so topology-level options (e.g. the global processing handler) apply.

@@ -2,6 +2,7 @@ package dev.vapostream.generator.sampling;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.ToIntFunction;
 
 import dev.vapostream.model.ModelConfig;
 import dev.vapostream.model.PolicyModel;
@@ -23,19 +24,21 @@ public final class GroupSampler {
 
     private final CharTokenizer tokenizer;
     private final SamplingSettings settings;
-    private final int groupSize;
+    private final ToIntFunction<Prompt> groupSize;
 
+    /** G responses for every prompt. */
     public GroupSampler(CharTokenizer tokenizer, SamplingSettings settings, int groupSize) {
+        this(tokenizer, settings, prompt -> groupSize);
         if (groupSize < 1) {
             throw new IllegalArgumentException("group size must be at least 1, got " + groupSize);
         }
+    }
+
+    /** As many responses for each prompt as {@code groupSize} says (e.g. its run contract's G). */
+    public GroupSampler(CharTokenizer tokenizer, SamplingSettings settings, ToIntFunction<Prompt> groupSize) {
         this.tokenizer = tokenizer;
         this.settings = settings;
         this.groupSize = groupSize;
-    }
-
-    public int groupSize() {
-        return groupSize;
     }
 
     public SamplingSettings settings() {
@@ -49,6 +52,11 @@ public final class GroupSampler {
      *                                     prompt plus the longest response do not fit the context
      */
     public PreparedPrompt prepare(Prompt prompt, ModelConfig model) {
+        int g = groupSize.applyAsInt(prompt);
+        if (g < 1) {
+            throw new UnsampleablePromptException("prompt " + prompt.getId() + " asks for groups of " + g
+                + " responses (its run contract's group size); at least 1 is needed");
+        }
         int[] tokens;
         try {
             tokens = tokenizer.encodePrompt(prompt.getText());
@@ -90,17 +98,19 @@ public final class GroupSampler {
     }
 
     private List<SampledGroup> sampleBatch(PolicyModel policy, List<PreparedPrompt> prompts, long seed) {
-        List<int[]> rows = new ArrayList<>(prompts.size() * groupSize);
-        for (PreparedPrompt prompt : prompts) {
-            int[] tokens = prompt.tokens();
-            for (int g = 0; g < groupSize; g++) {
+        List<int[]> rows = new ArrayList<>();
+        int[] ends = new int[prompts.size()];
+        for (int p = 0; p < prompts.size(); p++) {
+            int[] tokens = prompts.get(p).tokens();
+            for (int g = groupSize.applyAsInt(prompts.get(p).prompt()); g > 0; g--) {
                 rows.add(tokens);
             }
+            ends[p] = rows.size();
         }
         List<SampledResponse> responses = new Sampler(policy).sample(rows, settings, seed);
         List<SampledGroup> groups = new ArrayList<>(prompts.size());
         for (int p = 0; p < prompts.size(); p++) {
-            groups.add(new SampledGroup(prompts.get(p), responses.subList(p * groupSize, (p + 1) * groupSize)));
+            groups.add(new SampledGroup(prompts.get(p), responses.subList(p == 0 ? 0 : ends[p - 1], ends[p])));
         }
         return groups;
     }

@@ -57,6 +57,34 @@ class GroupSamplerTest {
     }
 
     @Test
+    void eachPromptGetsTheGroupSizeItsRunContractNamesInOneBatch() {
+        // Given prompts of two runs, one with G = 2, one with G = 5, and one prompt without a contract
+        GroupSampler sampler = new GroupSampler(TestPolicies.TOKENIZER, SamplingSettings.unbiased(8),
+            prompt -> prompt.getRun() == null ? G : prompt.getRun().getGroupSize());
+        try (PolicyModel policy = PolicyModel.initialise(TestPolicies.TINY, 5L)) {
+            List<PreparedPrompt> prompts = List.of(
+                sampler.prepare(withRun(TestPolicies.prompt("a", "3+5="), 2), policy.config()),
+                sampler.prepare(TestPolicies.prompt("b", "1+1="), policy.config()),
+                sampler.prepare(withRun(TestPolicies.prompt("c", "9-1="), 5), policy.config()));
+            // When they are sampled together
+            List<GroupResult> results = sampler.sample(policy, prompts, 3L);
+            // Then each group has its own prompt's number of responses, in order
+            List<Integer> sizes = results.stream()
+                .map(r -> assertInstanceOf(GroupResult.Sampled.class, r).group().responses().size()).toList();
+            assertEquals(List.of(2, G, 5), sizes);
+            // And a contract asking for no responses makes its prompt unsampleable, not the batch
+            assertThrows(UnsampleablePromptException.class,
+                () -> sampler.prepare(withRun(TestPolicies.prompt("d", "2+2="), 0), policy.config()));
+        }
+    }
+
+    private static dev.vapostream.schemas.avro.Prompt withRun(dev.vapostream.schemas.avro.Prompt prompt, int groupSize) {
+        prompt.setRun(dev.vapostream.schemas.avro.RunContract.newBuilder().setRunId("r").setGroupSize(groupSize)
+            .setEstimator("vapo").build());
+        return prompt;
+    }
+
+    @Test
     void theSameSeedGivesTheSameGroupsAndAnotherSeedOtherOnes() {
         GroupSampler sampler = new GroupSampler(TestPolicies.TOKENIZER, SamplingSettings.unbiased(16), G);
         try (PolicyModel policy = PolicyModel.initialise(TestPolicies.TINY, 5L)) {
