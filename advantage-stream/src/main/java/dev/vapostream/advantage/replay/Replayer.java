@@ -14,16 +14,15 @@ import dev.vapostream.advantage.AdvantageComputer;
 import dev.vapostream.advantage.EstimatorSettings;
 import dev.vapostream.advantage.ResponseSignals;
 import dev.vapostream.advantage.stream.AdvantageRecords;
-import dev.vapostream.advantage.stream.Critic;
 import dev.vapostream.advantage.stream.DjlCritic;
 import dev.vapostream.advantage.stream.FloatLists;
-import dev.vapostream.advantage.stream.GroupValidator;
+import dev.vapostream.advantage.stream.GroupAdvantages;
+import dev.vapostream.advantage.stream.CriticFollower;
 import dev.vapostream.advantage.stream.InvalidGroupException;
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.avro.ResponseAdvantage;
-import dev.vapostream.schemas.avro.SampledResponse;
 import dev.vapostream.schemas.avro.ScoredGroup;
 import dev.vapostream.schemas.avro.WeightChunk;
 import dev.vapostream.schemas.weights.AssembledWeights;
@@ -87,27 +86,14 @@ public final class Replayer {
         AdvantageStats replayed = new AdvantageStats(label(o.settings()));
         Tally tally = new Tally();
         boolean needsCritic = o.settings().needsCritic() || baselineSettings.needsCritic();
-        LoadedCritic critic = needsCritic ? loadCritic(o) : null;
+        CriticFollower.Loaded critic = needsCritic ? loadCritic(o) : null;
         try (AdvantageSink sink = AdvantageSink.open(o)) {
             forEachInput(o, Topics.SCORED, ScoredGroup.class, tally, group -> {
-                GroupValidator.validate(group);
-                int size = group.getRollout().getResponses().size();
-                double[] rewards = new double[size];
-                int[] lengths = new int[size];
-                List<List<Integer>> tokens = new ArrayList<>(size);
-                for (int i = 0; i < size; i++) {
-                    SampledResponse r = group.getRollout().getResponses().get(i);
-                    rewards[i] = group.getScores().get(i).getReward();
-                    lengths[i] = r.getTokens().size();
-                    tokens.add(r.getTokens());
-                }
-                List<float[]> values = critic == null ? null
-                    : critic.critic().values(group.getRollout().getPromptTokens(), tokens);
-                addAll(baseline, AdvantageComputer.compute(baselineSettings, rewards, lengths, values), rewards);
-                List<ResponseSignals> signals = AdvantageComputer.compute(o.settings(), rewards, lengths, values);
-                addAll(replayed, signals, rewards);
-                Long version = o.settings().needsCritic() && critic != null ? critic.version() : null;
-                sink.accept(group.getRollout().getPromptId(), AdvantageRecords.of(group, o.settings(), version, signals));
+                GroupAdvantages.Valued valued = GroupAdvantages.value(group, critic);
+                addAll(baseline, valued.signals(baselineSettings), valued.rewards());
+                List<ResponseSignals> signals = valued.signals(o.settings());
+                addAll(replayed, signals, valued.rewards());
+                sink.accept(group.getRollout().getPromptId(), valued.record(o.settings(), signals));
             });
         } finally {
             if (critic != null) {
@@ -154,14 +140,11 @@ public final class Replayer {
         return values;
     }
 
-    private record LoadedCritic(Critic critic, long version) {
-    }
-
     /** The critic from --critic-weights (version -1: unknown), else the newest on the weights topic. */
-    private static LoadedCritic loadCritic(ReplayOptions o) {
+    private static CriticFollower.Loaded loadCritic(ReplayOptions o) {
         if (o.criticWeights() != null) {
             try {
-                return new LoadedCritic(DjlCritic.fromWeights(Files.readAllBytes(o.criticWeights())), -1);
+                return new CriticFollower.Loaded(DjlCritic.fromWeights(Files.readAllBytes(o.criticWeights())), -1);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read critic weights " + o.criticWeights(), e);
             }
@@ -181,7 +164,7 @@ public final class Replayer {
         Optional<AssembledWeights> weights = WeightChunks.assembleLatest(latest::get);
         AssembledWeights w = weights.orElseThrow(() -> new IllegalStateException("no complete critic '"
             + o.criticModel() + "' on " + o.weightsTopic() + "; pass --critic-weights FILE"));
-        return new LoadedCritic(DjlCritic.fromWeights(w.payload()), w.version());
+        return new CriticFollower.Loaded(DjlCritic.fromWeights(w.payload()), w.version());
     }
 
     private static final class Tally {

@@ -1,14 +1,9 @@
 package dev.vapostream.advantage.stream;
 
-import java.util.ArrayList;
-import java.util.List;
 
-import dev.vapostream.advantage.AdvantageComputer;
 import dev.vapostream.advantage.EstimatorSettings;
-import dev.vapostream.advantage.ResponseSignals;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.AdvantageGroup;
-import dev.vapostream.schemas.avro.ResponseGroup;
 import dev.vapostream.schemas.avro.ScoredGroup;
 import dev.vapostream.schemas.avro.WeightChunk;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -48,30 +43,11 @@ final class AdvantageProcessor implements Processor<String, ScoredGroup, String,
         if (group == null) {
             throw new InvalidGroupException("record with key " + record.key() + " has no value (tombstone)");
         }
-        GroupValidator.validate(group);
-        ResponseGroup rollout = group.getRollout();
-        EstimatorSettings settings = estimators.forGroup(rollout);
-        int size = rollout.getResponses().size();
-        double[] rewards = new double[size];
-        int[] lengths = new int[size];
-        List<List<Integer>> tokens = new ArrayList<>(size);
-        int totalTokens = 0;
-        for (int i = 0; i < size; i++) {
-            rewards[i] = group.getScores().get(i).getReward();
-            tokens.add(rollout.getResponses().get(i).getTokens());
-            lengths[i] = tokens.get(i).size();
-            totalTokens += lengths[i];
-        }
-        Long criticVersion = null;
-        List<float[]> values = null;
-        if (settings.needsCritic()) {
-            CriticFollower.Loaded loaded = critic.current(this::chunkAt);
-            criticVersion = loaded.version();
-            values = loaded.critic().values(rollout.getPromptTokens(), tokens);
-        }
-        List<ResponseSignals> signals = AdvantageComputer.compute(settings, rewards, lengths, values);
-        context.forward(record.withValue(AdvantageRecords.of(group, settings, criticVersion, signals)));
-        AdvantageMetrics.groupDone(totalTokens);
+        EstimatorSettings settings = estimators.forGroup(group.getRollout());
+        GroupAdvantages.Valued valued = GroupAdvantages.value(group,
+            settings.needsCritic() ? critic.current(this::chunkAt) : null);
+        context.forward(record.withValue(valued.record(settings, valued.signals(settings))));
+        AdvantageMetrics.groupDone(valued.tokens());
     }
 
     private WeightChunk chunkAt(int index) {

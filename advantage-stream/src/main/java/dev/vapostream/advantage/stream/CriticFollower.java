@@ -18,7 +18,7 @@ public final class CriticFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CriticFollower.class);
 
     /** A loaded critic and its version. */
-    record Loaded(Critic critic, long version) {
+    public record Loaded(Critic critic, long version) {
     }
 
     private final String modelName;
