@@ -1,5 +1,6 @@
 package dev.vapostream.cli;
 
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -11,8 +12,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The module boundaries as rules over the compiled production classes of every module: three
- * floors (infra and schemas; model; the four stages), nothing pointing back up, and the pure
- * kernels free of Kafka.
+ * floors (infra, schemas and the answer contract; model; the four stages), nothing pointing back
+ * up, and the pure kernels free of Kafka.
  */
 class ArchitectureTest {
     private static final String[] STAGES = {"dev.vapostream.generator..", "dev.vapostream.scorer..",
@@ -46,6 +47,12 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideInAPackage("dev.vapostream.schemas..").check(classes);
         noClasses().that().resideInAPackage("dev.vapostream.schemas..")
             .should().dependOnClassesThat().resideInAPackage("dev.vapostream.model..").check(classes);
+    }
+
+    @Test
+    void theAnswerContractStandsAlone() {
+        classes().that().resideInAPackage("dev.vapostream.answer..")
+            .should().onlyDependOnClassesThat().resideInAnyPackage("dev.vapostream.answer..", "java..").check(classes);
     }
 
     @Test

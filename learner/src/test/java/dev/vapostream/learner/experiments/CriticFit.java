@@ -22,7 +22,7 @@ import dev.vapostream.model.nn.NoGradient;
 import dev.vapostream.model.sampling.SampledResponse;
 import dev.vapostream.model.sampling.Sampler;
 import dev.vapostream.model.task.BuiltInTask;
-import dev.vapostream.model.task.FinalAnswer;
+import dev.vapostream.answer.FinalAnswer;
 import dev.vapostream.model.task.JsonlDataset;
 import dev.vapostream.model.task.TaskExample;
 import dev.vapostream.model.tokenizer.CharTokenizer;

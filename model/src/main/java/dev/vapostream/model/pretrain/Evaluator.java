@@ -5,7 +5,7 @@ import dev.vapostream.model.sampling.FinishReason;
 import dev.vapostream.model.sampling.SampledResponse;
 import dev.vapostream.model.sampling.Sampler;
 import dev.vapostream.model.sampling.SamplingSettings;
-import dev.vapostream.model.task.FinalAnswer;
+import dev.vapostream.answer.FinalAnswer;
 import dev.vapostream.model.task.LengthBucket;
 import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.TaskExample;

@@ -1,5 +1,6 @@
 package dev.vapostream.model.task;
 
+import dev.vapostream.answer.FinalAnswer;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -21,7 +22,7 @@ public record TaskExample(String id, String prompt, String answer, List<String> 
         if (prompt == null) {
             throw new IllegalArgumentException(id + ": prompt is missing");
         }
-        if (answer == null || !FinalAnswer.INTEGER.matcher(answer).matches()) {
+        if (answer == null || !FinalAnswer.isInteger(answer)) {
             throw new IllegalArgumentException(id + ": answer must match -?[0-9]+, was " + answer);
         }
         tags = List.copyOf(tags);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vapostream.answer.FinalAnswer;
 import dev.vapostream.model.tokenizer.CharTokenizer;
 import java.util.Arrays;
 import java.util.SplittableRandom;

@@ -1,5 +1,6 @@
 package dev.vapostream.scorer.builtin;
 
+import dev.vapostream.answer.FinalAnswer;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.List;

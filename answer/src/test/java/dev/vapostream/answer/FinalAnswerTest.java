@@ -1,10 +1,12 @@
-package dev.vapostream.scorer.builtin;
+package dev.vapostream.answer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.math.BigInteger;
 import java.util.Optional;
 
+import dev.vapostream.answer.FinalAnswer.Verdict;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -35,5 +37,22 @@ class FinalAnswerTest {
     void anythingElseIsAFormatError(String text) {
         // Given a response whose text after the last '#' is not -?[0-9]+ (When extracted) Then there is no answer
         assertEquals(Optional.empty(), FinalAnswer.extract(text));
+    }
+
+    @Test
+    void judgingComparesIntegersAndReportsFormatErrors() {
+        assertEquals(Verdict.CORRECT, FinalAnswer.judge("1+2=3;#3", "3"));
+        assertEquals(Verdict.CORRECT, FinalAnswer.judge("#007", "7"));
+        assertEquals(Verdict.CORRECT, FinalAnswer.judge("#-0", "0"));
+        assertEquals(Verdict.WRONG, FinalAnswer.judge("1+2=4;#4", "3"));
+        assertEquals(Verdict.FORMAT_ERROR, FinalAnswer.judge("1+2=3;3", "3"));
+        assertEquals(Verdict.FORMAT_ERROR, FinalAnswer.judge("#8;", "8"));
+    }
+
+    @Test
+    void aWrittenAnswerIsAnIntegerAsItStands() {
+        assertEquals(true, FinalAnswer.isInteger("-12"));
+        assertEquals(false, FinalAnswer.isInteger(" 12"));
+        assertEquals(false, FinalAnswer.isInteger(null));
     }
 }
