@@ -14,6 +14,7 @@ import dev.vapostream.model.tokenizer.CharTokenizer;
 import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.settings.CommonSettings;
 import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.schemas.settings.Settings;
 import dev.vapostream.schemas.settings.SettingsSpec;
@@ -70,10 +71,8 @@ public record GeneratorConfig(String bootstrapServers, SerdeSettings serdes, Str
     public static final int DEFAULT_MAX_NEW_TOKENS = BuiltInTask.DEFAULT.maxResponseTokens();
     public static final int DEFAULT_MAX_GROUPS_IN_FLIGHT = 4;
 
-    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.required("bootstrap.servers",
-        "the Kafka cluster, e.g. 127.0.0.1:9092");
-    public static final Setting<String> REGISTRY_URL = Setting.required("registry.url",
-        "the schema registry, e.g. http://127.0.0.1:8080");
+    public static final Setting<String> BOOTSTRAP_SERVERS = CommonSettings.BOOTSTRAP_SERVERS;
+    public static final Setting<String> REGISTRY_URL = CommonSettings.REGISTRY_URL;
     public static final Setting<String> GROUP_ID = Setting.text("group.id", "vapo-generator",
         "consumer group shared by all workers of one pipeline");
     public static final Setting<String> WORKER_ID = Setting.optionalText("worker.id",
@@ -99,10 +98,8 @@ public record GeneratorConfig(String bootstrapServers, SerdeSettings serdes, Str
         CharTokenizer.BUILT_IN_TASK_ALPHABET, "the character tokenizer's alphabet; must match the policy's vocabulary");
     public static final Setting<Long> METRICS_LOG_INTERVAL_MS = Setting.longInteger("metrics.log.interval.ms", 30_000,
         "how often the worker logs its rates");
-    public static final Setting<Boolean> TOPICS_CREATE = Setting.bool("topics.create", true,
-        "create missing topics at start");
-    public static final Setting<Integer> TOPICS_REPLICATION = Setting.integer("topics.replication", 1,
-        "replication factor of topics the worker creates");
+    public static final Setting<Boolean> TOPICS_CREATE = CommonSettings.TOPICS_CREATE;
+    public static final Setting<Integer> TOPICS_REPLICATION = CommonSettings.TOPICS_REPLICATION;
 
     public static final Setting<Boolean> OVERRIDE_RUN_CONTRACT = Setting.bool("override.run.contract", false,
         "sample group.size responses for every prompt, even one whose run contract says otherwise (logged at start;"

@@ -9,6 +9,7 @@ import dev.vapostream.learner.algo.Aggregation;
 import dev.vapostream.learner.algo.UpdateSettings;
 import dev.vapostream.learner.algo.ValuePretrainGate;
 import dev.vapostream.learner.algo.Whitening;
+import dev.vapostream.schemas.settings.CommonSettings;
 import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.schemas.settings.Settings;
 import dev.vapostream.schemas.settings.SettingsSpec;
@@ -91,14 +92,10 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
     public static final Setting<String> WHITENING = Setting.optionalText("whitening",
         "on | scale | off: normalisation of a batch's advantages; default: the preset's");
 
-    public static final Setting<Double> GAMMA = Setting.optionalNumber("gamma",
-        "discount of the advantage estimator; default: the estimator's");
-    public static final Setting<Double> LAMBDA_CRITIC = Setting.optionalNumber("lambda.critic",
-        "GAE λ of the critic's targets; default: the estimator's");
-    public static final Setting<Double> LAMBDA_POLICY = Setting.optionalNumber("lambda.policy",
-        "fixed GAE λ of the advantages (vapo derives it per response from alpha); default: the estimator's");
-    public static final Setting<Double> ALPHA = Setting.optionalNumber("alpha",
-        "VAPO's length coefficient, λ = 1 - 1/(alpha · length); default: the estimator's (0.05)");
+    public static final Setting<Double> GAMMA = CommonSettings.GAMMA;
+    public static final Setting<Double> LAMBDA_CRITIC = CommonSettings.LAMBDA_CRITIC;
+    public static final Setting<Double> LAMBDA_POLICY = CommonSettings.LAMBDA_POLICY;
+    public static final Setting<Double> ALPHA = CommonSettings.ALPHA;
 
     /** The components a switch turns off, as {@code --<name> false}. */
     public static final List<Setting<Boolean>> SWITCHES = List.of(VALUE_PRETRAIN, DECOUPLED_GAE, ADAPTIVE_GAE,

@@ -14,6 +14,7 @@ import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.RunContract;
+import dev.vapostream.schemas.settings.CommonSettings;
 import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.schemas.settings.Settings;
 import dev.vapostream.schemas.settings.SettingsSpec;
@@ -115,10 +116,8 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
         }
     }
 
-    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.required("bootstrap.servers",
-        "the Kafka cluster, e.g. 127.0.0.1:9092");
-    public static final Setting<String> REGISTRY_URL = Setting.required("registry.url",
-        "the schema registry, e.g. http://127.0.0.1:8080");
+    public static final Setting<String> BOOTSTRAP_SERVERS = CommonSettings.BOOTSTRAP_SERVERS;
+    public static final Setting<String> REGISTRY_URL = CommonSettings.REGISTRY_URL;
     public static final Setting<String> RUN_DIR = Setting.required("run.dir",
         "checkpoints, metrics and the resolved config; resumed if it holds a checkpoint");
     public static final Setting<String> RUN_ID = Setting.optionalText("run.id", "the run's id; default the run folder's name");
@@ -154,9 +153,8 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
         "held-out problems per evaluation");
     public static final Setting<String> DEVICE = Setting.text("device", "cpu",
         "cpu | gpu: checked against the engine, see docs/deploy.md");
-    public static final Setting<Boolean> TOPICS_CREATE = Setting.bool("topics.create", true, "create missing topics at start");
-    public static final Setting<Integer> TOPICS_REPLICATION = Setting.integer("topics.replication", 1,
-        "replication factor of topics the learner creates");
+    public static final Setting<Boolean> TOPICS_CREATE = CommonSettings.TOPICS_CREATE;
+    public static final Setting<Integer> TOPICS_REPLICATION = CommonSettings.TOPICS_REPLICATION;
     public static final Setting<String> POLICY_MODEL = Setting.text("policy.model", "policy",
         "the policy's name on the weights topic");
     public static final Setting<String> CRITIC_MODEL = Setting.text("critic.model", "critic",

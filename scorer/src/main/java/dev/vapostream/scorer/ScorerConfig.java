@@ -13,6 +13,7 @@ import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.dlq.StreamsDeadLetters;
+import dev.vapostream.schemas.settings.CommonSettings;
 import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.schemas.settings.Settings;
 import dev.vapostream.schemas.settings.SettingsSpec;
@@ -51,10 +52,8 @@ public record ScorerConfig(String applicationId, String bootstrapServers, SerdeS
     public static final String DEFAULT_SCORERS = "correctness";
     public static final long DEFAULT_GROUP_TIMEOUT_MS = 10_000;
 
-    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.required("bootstrap.servers",
-        "the Kafka cluster to read from and write to, e.g. 127.0.0.1:9092");
-    public static final Setting<String> REGISTRY_URL = Setting.required("registry.url",
-        "the schema registry, e.g. http://127.0.0.1:8080");
+    public static final Setting<String> BOOTSTRAP_SERVERS = CommonSettings.BOOTSTRAP_SERVERS;
+    public static final Setting<String> REGISTRY_URL = CommonSettings.REGISTRY_URL;
     public static final Setting<String> APPLICATION_ID = Setting.text("application.id", DEFAULT_APPLICATION_ID,
         "Kafka Streams application id: the consumer group and the transactional ids");
     public static final Setting<String> INPUT_TOPIC = Setting.text("input.topic", Topics.ROLLOUTS.name(), "topic read");
@@ -67,10 +66,8 @@ public record ScorerConfig(String applicationId, String bootstrapServers, SerdeS
     public static final Setting<Long> GROUP_TIMEOUT_MS = Setting.longInteger("group.timeout.ms", DEFAULT_GROUP_TIMEOUT_MS,
         "time limit for running the whole chain on one group");
     public static final Setting<String> STAGE = Setting.text("stage", DEFAULT_STAGE, "stage name in dead-letter headers");
-    public static final Setting<Boolean> TOPICS_CREATE = Setting.bool("topics.create", true,
-        "create missing topics at start");
-    public static final Setting<Integer> TOPICS_REPLICATION = Setting.integer("topics.replication", 1,
-        "replication factor of topics the stage creates");
+    public static final Setting<Boolean> TOPICS_CREATE = CommonSettings.TOPICS_CREATE;
+    public static final Setting<Integer> TOPICS_REPLICATION = CommonSettings.TOPICS_REPLICATION;
 
     /** Every key the scorer reads, and the prefixes it passes on. */
     public static final SettingsSpec SPEC = SettingsSpec.of("scorer", List.of(BOOTSTRAP_SERVERS, REGISTRY_URL,

@@ -13,6 +13,7 @@ import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.RunContract;
 import dev.vapostream.schemas.dlq.StreamsDeadLetters;
+import dev.vapostream.schemas.settings.CommonSettings;
 import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.schemas.settings.Settings;
 import dev.vapostream.schemas.settings.SettingsSpec;
@@ -39,10 +40,8 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
 
     public static final String STAGE = "advantage-stream";
 
-    public static final Setting<String> BOOTSTRAP_SERVERS = Setting.required("bootstrap.servers",
-        "the Kafka cluster, e.g. 127.0.0.1:9092");
-    public static final Setting<String> REGISTRY_URL = Setting.required("registry.url",
-        "the schema registry, e.g. http://127.0.0.1:8080");
+    public static final Setting<String> BOOTSTRAP_SERVERS = CommonSettings.BOOTSTRAP_SERVERS;
+    public static final Setting<String> REGISTRY_URL = CommonSettings.REGISTRY_URL;
     public static final Setting<String> APPLICATION_ID = Setting.text("application.id", "vapo-advantage",
         "Kafka Streams application id: the consumer group and the transactional ids");
     public static final Setting<String> STATE_DIR = Setting.text("state.dir",
@@ -57,18 +56,13 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
         "the critic's model name on the weights topic");
     public static final Setting<String> ESTIMATOR = Setting.text("estimator", "vapo",
         "vapo | ppo | decoupled | grpo | dr-grpo: the estimator preset");
-    public static final Setting<Double> GAMMA = Setting.optionalNumber("gamma", "discount; default: the estimator's");
-    public static final Setting<Double> LAMBDA_CRITIC = Setting.optionalNumber("lambda.critic",
-        "GAE λ of the critic's targets; default: the estimator's");
-    public static final Setting<Double> LAMBDA_POLICY = Setting.optionalNumber("lambda.policy",
-        "GAE λ of the policy's advantages (a fixed λ; vapo derives it per response from alpha); default: the estimator's");
-    public static final Setting<Double> ALPHA = Setting.optionalNumber("alpha",
-        "VAPO's length coefficient: λ = 1 - 1/(alpha · length); default: the estimator's (0.05)");
+    public static final Setting<Double> GAMMA = CommonSettings.GAMMA;
+    public static final Setting<Double> LAMBDA_CRITIC = CommonSettings.LAMBDA_CRITIC;
+    public static final Setting<Double> LAMBDA_POLICY = CommonSettings.LAMBDA_POLICY;
+    public static final Setting<Double> ALPHA = CommonSettings.ALPHA;
 
-    public static final Setting<Boolean> TOPICS_CREATE = Setting.bool("topics.create", true,
-        "create the input, output and weights topics (and their dead-letter topics) at start if missing");
-    public static final Setting<Integer> TOPICS_REPLICATION = Setting.integer("topics.replication", 1,
-        "replication factor of topics the stage creates");
+    public static final Setting<Boolean> TOPICS_CREATE = CommonSettings.TOPICS_CREATE;
+    public static final Setting<Integer> TOPICS_REPLICATION = CommonSettings.TOPICS_REPLICATION;
 
     public static final Setting<Boolean> OVERRIDE_RUN_CONTRACT = Setting.bool("override.run.contract", false,
         "value every group with this stage's estimator settings, even a group whose prompt carries its run's"
