@@ -18,7 +18,7 @@ import java.util.concurrent.Future;
 
 import dev.vapostream.cli.report.RunMetrics;
 import dev.vapostream.model.PolicyModel;
-import dev.vapostream.model.pretrain.EvalReport;
+import dev.vapostream.model.eval.EvalReport;
 import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.JsonlDataset;
 import dev.vapostream.model.task.TaskExample;

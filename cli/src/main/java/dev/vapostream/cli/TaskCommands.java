@@ -8,10 +8,10 @@ import java.util.Locale;
 import java.util.Properties;
 
 import dev.vapostream.model.PolicyModel;
-import dev.vapostream.model.pretrain.BucketResult;
+import dev.vapostream.model.eval.BucketResult;
 import dev.vapostream.model.pretrain.BuiltInPretraining;
-import dev.vapostream.model.pretrain.EvalReport;
-import dev.vapostream.model.pretrain.Evaluator;
+import dev.vapostream.model.eval.EvalReport;
+import dev.vapostream.model.eval.Evaluator;
 import dev.vapostream.model.pretrain.PretrainResult;
 import dev.vapostream.model.pretrain.PretrainSettings;
 import dev.vapostream.model.task.BuiltInTask;

@@ -50,6 +50,12 @@ class ArchitectureTest {
     }
 
     @Test
+    void onlyTheCliPretrainsTheStagesUseTheNetworkTaskTrainingAndEvaluation() {
+        noClasses().that().resideInAnyPackage(STAGES)
+            .should().dependOnClassesThat().resideInAPackage("dev.vapostream.model.pretrain..").check(classes);
+    }
+
+    @Test
     void theAnswerContractStandsAlone() {
         classes().that().resideInAPackage("dev.vapostream.answer..")
             .should().onlyDependOnClassesThat().resideInAnyPackage("dev.vapostream.answer..", "java..").check(classes);

@@ -21,7 +21,7 @@ import java.util.Properties;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-import dev.vapostream.model.pretrain.AdamW;
+import dev.vapostream.model.training.AdamW;
 
 /**
  * Checkpoints in {@code <run>/checkpoints/step-NNNNNN/}: policy and critic weights, both

@@ -14,8 +14,8 @@ import dev.vapostream.model.PolicyScores;
 import dev.vapostream.model.ValueModel;
 import dev.vapostream.model.ValueScores;
 import dev.vapostream.model.nn.Scalars;
-import dev.vapostream.model.pretrain.AdamW;
-import dev.vapostream.model.pretrain.GradientClipping;
+import dev.vapostream.model.training.AdamW;
+import dev.vapostream.model.training.GradientClipping;
 
 /**
  * The learner's update: mini-batch epochs of the clipped policy loss (plus the positive-example

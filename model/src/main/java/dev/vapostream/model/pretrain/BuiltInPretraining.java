@@ -1,5 +1,8 @@
 package dev.vapostream.model.pretrain;
 
+import dev.vapostream.model.eval.EvalReport;
+import dev.vapostream.model.eval.Evaluator;
+
 import dev.vapostream.model.ModelConfig;
 import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.task.BuiltInTask;

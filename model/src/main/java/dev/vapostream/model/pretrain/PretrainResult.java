@@ -1,5 +1,7 @@
 package dev.vapostream.model.pretrain;
 
+import dev.vapostream.model.eval.EvalReport;
+
 import java.util.List;
 
 /**

@@ -1,5 +1,7 @@
 package dev.vapostream.model.pretrain;
 
+import dev.vapostream.model.training.AdamW;
+
 import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.Teacher;
 

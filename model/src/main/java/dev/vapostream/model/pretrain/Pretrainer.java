@@ -1,5 +1,10 @@
 package dev.vapostream.model.pretrain;
 
+import dev.vapostream.model.eval.EvalReport;
+import dev.vapostream.model.eval.Evaluator;
+import dev.vapostream.model.training.AdamW;
+import dev.vapostream.model.training.GradientClipping;
+
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;

@@ -1,4 +1,4 @@
-package dev.vapostream.model.pretrain;
+package dev.vapostream.model.eval;
 
 import dev.vapostream.model.task.LengthBucket;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.vapostream.model.pretrain;
+package dev.vapostream.model.eval;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

@@ -1,4 +1,4 @@
-package dev.vapostream.model.pretrain;
+package dev.vapostream.model.eval;
 
 /** Outcome counts over a set of problems. */
 public record BucketResult(int problems, int correct, int formatErrors) {

@@ -1,4 +1,4 @@
-package dev.vapostream.model.pretrain;
+package dev.vapostream.model.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

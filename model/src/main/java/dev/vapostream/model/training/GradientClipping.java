@@ -1,4 +1,4 @@
-package dev.vapostream.model.pretrain;
+package dev.vapostream.model.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
