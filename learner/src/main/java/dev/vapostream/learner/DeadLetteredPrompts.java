@@ -1,8 +1,8 @@
 package dev.vapostream.learner;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.HashSet;
-import java.util.Properties;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,17 +30,10 @@ final class DeadLetteredPrompts implements AutoCloseable {
 
     DeadLetteredPrompts(LearnerConfig config) {
         this.runId = config.runId();
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "vapo-learner-dlq-" + config.runId() + "-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
-        // A dead-letter topic created after the learner started is noticed within this time.
-        p.put(ConsumerConfig.METADATA_MAX_AGE_CONFIG, 10_000);
-        p.putAll(config.kafka());
-        this.consumer = new KafkaConsumer<>(p, new StringDeserializer(), new ByteArrayDeserializer());
+        this.consumer = LearnerClients.consumer(config, "vapo-learner-dlq-" + config.runId() + "-" + UUID.randomUUID(),
+            new StringDeserializer(), new ByteArrayDeserializer(), Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
+                // A dead-letter topic created after the learner started is noticed within this time.
+                ConsumerConfig.METADATA_MAX_AGE_CONFIG, 10_000));
         consumer.subscribe(config.deadLetterTopics());
     }
 

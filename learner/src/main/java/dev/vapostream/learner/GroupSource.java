@@ -7,7 +7,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.UUID;
 
 import dev.vapostream.schemas.Topics;
@@ -54,15 +53,9 @@ final class GroupSource implements AutoCloseable {
     /** {@code offsets}: where to resume per partition; null starts at the topic's current end. */
     GroupSource(LearnerConfig config, Map<Integer, Long> offsets) {
         this.config = config;
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "vapo-learner-" + config.runId() + "-" + UUID.randomUUID());
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64);
-        p.putAll(config.kafka());
-        this.consumer = new KafkaConsumer<>(p, Topics.ADVANTAGES.keySerde().deserializer(),
-            Topics.ADVANTAGES.valueSerde(config.serdes()).deserializer());
+        this.consumer = LearnerClients.consumer(config, "vapo-learner-" + config.runId() + "-" + UUID.randomUUID(),
+            Topics.ADVANTAGES.keySerde().deserializer(), Topics.ADVANTAGES.valueSerde(config.serdes()).deserializer(),
+            Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64));
         for (PartitionInfo info : consumer.partitionsFor(config.advantagesTopic(), Duration.ofSeconds(30))) {
             partitions.add(new TopicPartition(config.advantagesTopic(), info.partition()));
         }

@@ -5,16 +5,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.TrainMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /** One {@link TrainMetrics} per step, to {@code vapo.metrics} and to {@code metrics.jsonl} in the run folder. */
@@ -24,12 +21,7 @@ final class MetricsWriter implements AutoCloseable {
     private final BufferedWriter file;
 
     MetricsWriter(LearnerConfig config) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.putAll(config.kafka());
-        this.producer = new KafkaProducer<>(p, Topics.METRICS.keySerde().serializer(),
-            Topics.METRICS.valueSerde(config.serdes()).serializer());
+        this.producer = LearnerClients.producer(config, Topics.METRICS, Map.of());
         this.topic = config.metricsTopic();
         try {
             this.file = Files.newBufferedWriter(config.runDir().resolve("metrics.jsonl"), StandardCharsets.UTF_8,

@@ -2,7 +2,7 @@ package dev.vapostream.learner;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Properties;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -13,7 +13,6 @@ import dev.vapostream.schemas.avro.Prompt;
 import dev.vapostream.schemas.avro.RunContract;
 import dev.vapostream.schemas.io.BoundedTopicReader;
 import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 /**
@@ -39,13 +38,7 @@ final class PromptAdmission implements AutoCloseable {
         this.dataset = dataset;
         this.contract = config.runContract();
         this.admitted = admitted;
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.putAll(config.kafka());
-        this.producer = new KafkaProducer<>(p, Topics.PROMPTS.keySerde().serializer(),
-            Topics.PROMPTS.valueSerde(config.serdes()).serializer());
+        this.producer = LearnerClients.producer(config, Topics.PROMPTS, Map.of());
     }
 
     long admitted() {

@@ -2,7 +2,6 @@ package dev.vapostream.learner;
 
 import java.time.Instant;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
@@ -22,14 +21,8 @@ final class WeightPublisher implements AutoCloseable {
     private final String topic;
 
     WeightPublisher(LearnerConfig config) {
-        Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.WEIGHT_CHUNK_BYTES + 64 * 1024);
-        p.putAll(config.kafka());
-        this.producer = new KafkaProducer<>(p, Topics.WEIGHTS.keySerde().serializer(),
-            Topics.WEIGHTS.valueSerde(config.serdes()).serializer());
+        this.producer = LearnerClients.producer(config, Topics.WEIGHTS,
+            Map.of(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, Topics.WEIGHT_CHUNK_BYTES + 64 * 1024));
         this.topic = config.weightsTopic();
     }
 
