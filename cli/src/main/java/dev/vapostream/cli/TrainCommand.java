@@ -98,7 +98,8 @@ final class TrainCommand {
         prepare(task, dataDir, basePolicy);
         p.setProperty("task", task.id());
         applyTrainDefaults(p);
-        Algorithm algorithm = Algorithm.fromProperties(p);
+        // A wrong algorithm (a switch the preset has nothing for) stops here, before the cluster starts.
+        Algorithm.fromProperties(p);
         try (LocalCluster cluster = LocalCluster.start(runDir.resolve("cluster"), true)) {
             ClusterEndpoints endpoints = cluster.endpoints();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints.bootstrapServers()))) {
@@ -110,7 +111,7 @@ final class TrainCommand {
             p.setProperty("base.policy", basePolicy.toString());
             p.setProperty("train.data", dataDir.resolve(JsonlDataset.TRAIN_FILE).toString());
             p.putIfAbsent("heldout.data", dataDir.resolve(JsonlDataset.HELD_OUT_FILE).toString());
-            return trainWithStages(p, algorithm, runDir, own);
+            return trainWithStages(p, runDir, own);
         }
     }
 
@@ -152,7 +153,7 @@ final class TrainCommand {
         return given == null ? fallback : given;
     }
 
-    private static int trainWithStages(Properties p, Algorithm algorithm, Path runDir, Settings own) throws Exception {
+    private static int trainWithStages(Properties p, Path runDir, Settings own) throws Exception {
         LearnerConfig learnerConfig = LearnerConfig.fromProperties(learnerSettings(p));
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch finished = new CountDownLatch(1);
