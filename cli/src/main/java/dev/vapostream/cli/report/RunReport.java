@@ -83,7 +83,8 @@ public final class RunReport {
         StringBuilder t = new StringBuilder("<h2>Summary</h2><table><tr><th>run</th><th>base %</th><th>peak %</th>"
             + "<th>final %</th><th>minutes to 60%</th><th>samples to 60%</th><th>critic EV at the end of value pretraining (last "
             + RunSummary.GATE_WINDOW + " steps)</th>"
-            + "<th>critic EV, last " + RunSummary.RECENT_STEPS + " steps</th><th>dead-lettered prompts</th>");
+            + "<th>critic EV, last " + RunSummary.RECENT_STEPS + " steps</th><th>the same, hard prompts</th>"
+            + "<th>dead-lettered prompts</th>");
         differing.forEach(k -> t.append("<th>").append(escape(k)).append("</th>"));
         t.append("</tr>");
         for (RunMetrics m : metrics) {
@@ -91,7 +92,7 @@ public final class RunReport {
             t.append("<tr><td>").append(escape(s.run())).append("</td>").append(cell("%.1f", 100 * s.base()))
                 .append(cell("%.1f", 100 * s.peak())).append(cell("%.1f", 100 * s.last()))
                 .append(cell("%.1f", s.minutesToTarget())).append(cell("%.0f", s.samplesToTarget()))
-                .append(cell("%.3f", s.valuePretrainEv())).append(cell("%.3f", s.recentEv()))
+                .append(cell("%.3f", s.valuePretrainEv())).append(cell("%.3f", s.recentEv())).append(cell("%.3f", s.recentEvHard()))
                 .append(cell("%.0f", s.deadLetteredPrompts()));
             differing.forEach(k -> t.append("<td>").append(escape(m.settings().getOrDefault(k, "-"))).append("</td>"));
             t.append("</tr>");

@@ -11,10 +11,10 @@ import java.util.TreeSet;
  * at its peak and at the end; minutes and samples until held-out accuracy first reached
  * {@link #TARGET}; the critic's explained variance when value pretraining ended (the mean of its
  * last {@link #GATE_WINDOW} steps, as the gate measures it) and over the last {@link #RECENT_STEPS}
- * steps; prompts dead-lettered. NaN where a run did not get there or did not record the metric.
+ * steps that measured it, overall and on the hard prompts; prompts dead-lettered. NaN where a run did not get there or did not record the metric.
  */
 record RunSummary(String run, double base, double peak, double last, double minutesToTarget, double samplesToTarget,
-                  double valuePretrainEv, double recentEv, double deadLetteredPrompts) {
+                  double valuePretrainEv, double recentEv, double recentEvHard, double deadLetteredPrompts) {
     static final double TARGET = 0.6;
     /** Steps at the end over which the critic's explained variance is averaged. */
     static final int RECENT_STEPS = 20;
@@ -36,7 +36,8 @@ record RunSummary(String run, double base, double peak, double last, double minu
         }
         return new RunSummary(m.name(), heldOut.length == 0 ? Double.NaN : heldOut[0][1], peak,
             heldOut.length == 0 ? Double.NaN : heldOut[heldOut.length - 1][1], minutes, samples,
-            valuePretrainingEnd(m), recentMean(m, "explainedVariance"), lastValue(m, "deadLetteredPrompts"));
+            valuePretrainingEnd(m), recentMean(m, "explainedVariance"), recentMean(m, "explainedVarianceHard"),
+            lastValue(m, "deadLetteredPrompts"));
     }
 
     /** The settings whose values differ between the runs (a key missing from a run counts as a value). */

@@ -22,6 +22,7 @@ class RunSummaryTest {
         s.put("samplesDrawn", samples);
         if (ev != null) {
             s.put("explainedVariance", ev);
+            s.put("explainedVarianceHard", ev / 2);
             // Value pretraining ends after step 2; the learner repeats its last figure on every later step.
             s.put("valuePretrainEv", step <= 2 ? ev : 0.3);
         }
@@ -43,6 +44,7 @@ class RunSummaryTest {
         assertEquals(2.0, s.minutesToTarget(), 1e-9);
         assertEquals(384, s.samplesToTarget());
         assertEquals((0.1 + 0.3 + 0.5 + 0.7) / 4, s.recentEv(), 1e-9);
+        assertEquals((0.1 + 0.3 + 0.5 + 0.7) / 8, s.recentEvHard(), 1e-9);
         assertEquals((0.1 + 0.3) / 2, s.valuePretrainEv(), 1e-9);
         assertEquals(3, s.deadLetteredPrompts());
     }
