@@ -59,6 +59,11 @@ final class GroupSource implements AutoCloseable {
         for (PartitionInfo info : consumer.partitionsFor(config.advantagesTopic(), Duration.ofSeconds(30))) {
             partitions.add(new TopicPartition(config.advantagesTopic(), info.partition()));
         }
+        if (partitions.isEmpty()) {
+            consumer.close();
+            throw new IllegalStateException("the advantages topic " + config.advantagesTopic() + " does not exist;"
+                + " create it or run the learner with topics.create=true");
+        }
         consumer.assign(partitions);
         if (offsets == null) {
             consumer.seekToEnd(partitions);
