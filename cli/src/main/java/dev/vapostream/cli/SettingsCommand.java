@@ -118,11 +118,6 @@ final class SettingsCommand {
         return "unknown flag " + flag + (nearest == null ? "" : " (did you mean " + spec.setting(nearest).flag() + "?)");
     }
 
-    /** The usage text, as {@code --help} prints it. */
-    String usage() {
-        return commandLine().getUsageMessage();
-    }
-
     private Properties settings(ParseResult parsed, Properties passedOn) {
         Properties settings = new Properties();
         String configFile = null;
