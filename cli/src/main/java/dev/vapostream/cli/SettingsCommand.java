@@ -223,7 +223,7 @@ final class SettingsCommand {
         return text.replace("%", "%%");
     }
 
-    /** The commands by name, in the order given. */
+    /** The commands by name, for dispatch. */
     static Map<String, SettingsCommand> byName(List<SettingsCommand> commands) {
         Map<String, SettingsCommand> map = new HashMap<>();
         commands.forEach(c -> map.put(c.name(), c));
