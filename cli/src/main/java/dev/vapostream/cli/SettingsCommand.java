@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.Set;
 
 import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.schemas.settings.SettingsSpec;
@@ -152,11 +151,10 @@ final class SettingsCommand {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read --config " + file, e);
         }
-        Set<String> unknown = spec.unknownKeys(fromFile);
-        if (!unknown.isEmpty()) {
-            List<String> hints = unknown.stream().map(k -> spec.nearest(k) == null ? k
-                : k + " (did you mean " + spec.nearest(k) + "?)").toList();
-            throw new UsageException("--config " + file + ": unknown setting(s) " + String.join(", ", hints));
+        try {
+            spec.read(fromFile);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--config " + file + ": " + e.getMessage());
         }
         fromFile.stringPropertyNames().forEach(k -> into.putIfAbsent(k, fromFile.getProperty(k)));
     }
