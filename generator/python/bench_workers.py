@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 """Generated tokens/s of a rollout worker through Kafka: the Python worker (worker.py) beside the Java
-one (GeneratorApp), same model, same prompts, same settings, alternated runs, medians.
+one (`vapo generator`), same model, same prompts, same settings, alternated runs, medians.
 
 Each run gets fresh topics on a running cluster (infra/bin/local-cluster start), publishes one policy
 file as version 0 on its weights topic and --prompts prompts from a JSONL file ({id, prompt, answer})
@@ -81,19 +81,17 @@ def worker_command(kind, args, names):
                    "--group-id", "bench-" + names["id"], "--prompts-topic", names["prompts"],
                    "--rollouts-topic", names["rollouts"], "--weights-topic", names["weights"], "--metrics-interval", "600"]
         return command + [x for k, v in settings.items() for x in ("--" + k, str(v))]
-    # The cli module's classpath: generator/target/runtime-classpath.txt lacks jackson-databind, which the
-    # generator's pom declares test-scoped, and GeneratorApp then fails on its first registry call.
+    # The Java worker is `vapo generator`, run from the cli module's class path as the vapo launcher does.
     target = os.path.join(REPO, "cli", "target")
     with open(os.path.join(target, "runtime-classpath.txt"), encoding="utf-8") as f:
         classpath = os.path.join(target, "classes") + os.pathsep + f.read().strip()
     command = ["java", "-Xmx1g", "-Dai.djl.offline=true", "-DDJL_CACHE_DIR=" + os.path.join(REPO, "target", "djl-cache"),
                "-Dai.djl.pytorch.num_threads=1", "-Dai.djl.pytorch.num_interop_threads=1", "-cp", classpath,
-               "dev.vapostream.generator.GeneratorApp", "bootstrap.servers=" + args.bootstrap,
-               "registry.url=" + args.registry, "worker.id=bench-java", "group.id=bench-" + names["id"],
-               "prompts.topic=" + names["prompts"], "rollouts.topic=" + names["rollouts"],
-               "weights.topic=" + names["weights"], "topics.create=false", "metrics.log.interval.ms=600000"]
-    return command + ["group.size=%d" % args.group_size, "max.new.tokens=%d" % args.max_new_tokens,
-                      "seed=%d" % args.seed, "max.groups.in.flight=%d" % args.groups_in_flight]
+               "dev.vapostream.cli.Vapo", "generator", "--bootstrap-servers", args.bootstrap,
+               "--registry-url", args.registry, "--worker-id", "bench-java", "--group-id", "bench-" + names["id"],
+               "--prompts-topic", names["prompts"], "--rollouts-topic", names["rollouts"],
+               "--weights-topic", names["weights"], "--topics-create", "false", "--metrics-log-interval-ms", "600000"]
+    return command + [x for k, v in settings.items() for x in ("--" + k, str(v))]
 
 
 def collect(args, names, expected, child, deserializer):

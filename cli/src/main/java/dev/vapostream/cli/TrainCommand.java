@@ -8,23 +8,19 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 import dev.vapostream.advantage.EstimatorSettings;
+import dev.vapostream.advantage.stream.AdvantageApp;
 import dev.vapostream.advantage.stream.AdvantageConfig;
-import dev.vapostream.advantage.stream.AdvantageTopology;
-import dev.vapostream.advantage.stream.CriticFollower;
-import dev.vapostream.advantage.stream.DjlCritic;
 import dev.vapostream.cli.report.RunReport;
+import dev.vapostream.generator.GeneratorApp;
 import dev.vapostream.generator.GeneratorConfig;
-import dev.vapostream.generator.GeneratorWorker;
 import dev.vapostream.infra.ClusterEndpoints;
 import dev.vapostream.infra.LocalCluster;
 import dev.vapostream.learner.Algorithm;
 import dev.vapostream.learner.Learner;
+import dev.vapostream.learner.LearnerApp;
 import dev.vapostream.learner.LearnerConfig;
 import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.JsonlDataset;
@@ -34,10 +30,12 @@ import dev.vapostream.schemas.avro.TrainMetrics;
 import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.schemas.settings.Settings;
 import dev.vapostream.schemas.settings.SettingsSpec;
+import dev.vapostream.schemas.stage.OpenedResources;
+import dev.vapostream.schemas.stage.Stage;
+import dev.vapostream.schemas.stage.StageRunner;
 import dev.vapostream.scorer.ScorerApp;
 import dev.vapostream.scorer.ScorerConfig;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.streams.KafkaStreams;
 
 /**
  * {@code vapo train}: everything in one JVM on an embedded broker and registry kept in the run
@@ -107,12 +105,22 @@ final class TrainCommand {
             }
             p.setProperty("bootstrap.servers", endpoints.bootstrapServers());
             p.setProperty("registry.url", endpoints.registryBaseUrl());
+            writeEndpoints(runDir, endpoints);
             p.setProperty("run.dir", runDir.toString());
             p.setProperty("base.policy", basePolicy.toString());
             p.setProperty("train.data", dataDir.resolve(JsonlDataset.TRAIN_FILE).toString());
             p.putIfAbsent("heldout.data", dataDir.resolve(JsonlDataset.HELD_OUT_FILE).toString());
             return trainWithStages(p, runDir, own);
         }
+    }
+
+    /** Where a running {@code vapo train}'s cluster can be reached, e.g. to export its topics while it runs. */
+    static final String ENDPOINTS_FILE = "endpoints.properties";
+
+    private static void writeEndpoints(Path runDir, ClusterEndpoints endpoints) throws IOException {
+        Files.writeString(runDir.resolve("cluster").resolve(ENDPOINTS_FILE), String.format(Locale.ROOT,
+            "# this run's embedded cluster while vapo train runs; the ports change when it is resumed%n"
+                + "bootstrap.servers=%s%nregistry.url=%s%n", endpoints.bootstrapServers(), endpoints.registryBaseUrl()));
     }
 
     /**
@@ -155,74 +163,43 @@ final class TrainCommand {
 
     private static int trainWithStages(Properties p, Path runDir, Settings own) throws Exception {
         LearnerConfig learnerConfig = LearnerConfig.fromProperties(learnerSettings(p));
-        AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            if (finished.getCount() == 0) {
-                return;
-            }
-            stop.set(true);
-            System.out.println("\nvapo train: stopping after the current step (run the same command to resume)");
-            awaitQuietly(finished);
-        }, "vapo-train-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        List<GeneratorWorker> workers = new ArrayList<>();
-        List<Thread> threads = new ArrayList<>();
-        KafkaStreams scorer = null;
-        KafkaStreams advantages = null;
-        StageSupervisor supervisor = new StageSupervisor();
-        Optional<StageSupervisor.Failure> failure;
-        try (Learner learner = Learner.open(learnerConfig);
-             CriticFollower critic = new CriticFollower(learnerConfig.criticModel(), DjlCritic::fromWeights)) {
-            int count = own.get(WORKERS);
-            for (int i = 0; i < count; i++) {
-                GeneratorWorker worker = new GeneratorWorker(GeneratorConfig.fromProperties(generatorSettings(p, i)));
-                workers.add(worker);
-                supervisor.watch("generator-" + i, worker::failure);
-                Thread t = new Thread(worker, "generator-" + i);
-                threads.add(t);
-                t.start();
-            }
-            scorer = ScorerApp.create(ScorerConfig.fromProperties(scorerSettings(p, runDir)));
-            supervisor.watch("scorer", scorer);
-            scorer.start();
-            AdvantageConfig advantageConfig = AdvantageConfig.fromProperties(advantageSettings(p, runDir));
-            writeEstimatorSettings(runDir, AdvantageConfig.estimatorFrom(learnerConfig.runContract()));
-            advantages = new KafkaStreams(AdvantageTopology.build(advantageConfig, critic), advantageConfig.streamsProperties());
-            supervisor.watch("advantage", advantages);
-            advantages.start();
+        long minutes = own.get(MAX_MINUTES);
+        long deadline = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
+        Learner learner;
+        List<Stage> stages = new ArrayList<>();
+        // Whatever was opened before a stage failed to open is closed again.
+        OpenedResources opened = new OpenedResources();
+        try {
+            learner = Learner.open(learnerConfig);
             Progress progress = new Progress(learner.maxSteps(), learner.step(), learner.policyVersion());
-            long minutes = own.get(MAX_MINUTES);
-            long deadline = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
-            learner.run(() -> stop.get() || (minutes > 0 && System.nanoTime() > deadline)
-                || supervisor.failure().isPresent(), progress::print);
-            failure = supervisor.failure();
-            System.out.printf("vapo train: %s at step %d (%d value-pretraining steps, %s), policy v%d; run folder %s%n",
-                learner.policyVersion() >= learner.maxSteps() ? "done" : "stopped", learner.step(),
-                learner.valuePretraining().steps(), valuePretrainingOutcome(learner), learner.policyVersion(), runDir);
-            if (learner.step() > 0) {
-                System.out.println("vapo train: report " + RunReport.write(List.of(runDir)));
+            Stage learnerStage = opened.track(LearnerApp.stage(learner,
+                () -> minutes > 0 && System.nanoTime() > deadline, progress::print));
+            for (int i = 0; i < own.get(WORKERS); i++) {
+                stages.add(opened.track(GeneratorApp.open(GeneratorConfig.fromProperties(generatorSettings(p, i)))));
             }
-        } finally {
-            supervisor.closing();
-            if (advantages != null) {
-                advantages.close(Duration.ofSeconds(30));
-            }
-            if (scorer != null) {
-                scorer.close(Duration.ofSeconds(30));
-            }
-            workers.forEach(GeneratorWorker::close);
-            for (Thread t : threads) {
-                t.join(30_000);
-            }
-            finished.countDown();
+            stages.add(opened.track(ScorerApp.open(ScorerConfig.fromProperties(scorerSettings(p, runDir)))));
+            writeEstimatorSettings(runDir, AdvantageConfig.estimatorFrom(learnerConfig.runContract()));
+            stages.add(opened.track(AdvantageApp.open(AdvantageConfig.fromProperties(advantageSettings(p, runDir)))));
+            // Started last and so closed first: the step in progress ends and is checkpointed while the
+            // other stages still run.
+            stages.add(learnerStage);
+        } catch (IOException | RuntimeException e) {
+            opened.closeAfter(e);
+            throw e;
         }
-        if (failure.isPresent()) {
-            System.err.println("vapo train: stopped because " + failure.get().describe()
+        StageRunner.Outcome outcome = new StageRunner(stages).runUntilShutdown(() ->
+            System.out.println("\nvapo train: stopping after the current step (run the same command to resume)"));
+        System.out.printf("vapo train: %s at step %d (%d value-pretraining steps, %s), policy v%d; run folder %s%n",
+            learner.policyVersion() >= learner.maxSteps() ? "done" : "stopped", learner.step(),
+            learner.valuePretraining().steps(), valuePretrainingOutcome(learner), learner.policyVersion(), runDir);
+        if (learner.step() > 0) {
+            System.out.println("vapo train: report " + RunReport.write(List.of(runDir)));
+        }
+        if (outcome.failure().isPresent()) {
+            System.err.println("vapo train: stopped because " + outcome.failure().get().describe()
                 + "; see " + runDir.resolve("logs") + ". The same command resumes from the last checkpoint.");
-            return 1;
         }
-        return 0;
+        return outcome.exitCode();
     }
 
     /** The learner's share of the run's settings: every key it declares. */
@@ -275,14 +252,6 @@ final class TrainCommand {
         Files.writeString(runDir.resolve("advantage.properties"), String.format(Locale.ROOT,
             "# advantage-stream estimator used by this run%nestimator=%s%ngamma=%s%nlambda.critic=%s%nlambda.policy=%s%nalpha=%s%n",
             e.estimator().name().toLowerCase(Locale.ROOT), e.gamma(), e.criticLambda(), e.describePolicyLambda(), e.alpha()));
-    }
-
-    private static void awaitQuietly(CountDownLatch latch) {
-        try {
-            latch.await();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     private static String valuePretrainingOutcome(Learner learner) {

@@ -45,19 +45,13 @@ public final class Vapo {
         SettingsCommand.of("cluster", "An embedded Kafka broker and schema registry on 127.0.0.1 with the pipeline's"
             + " topics, until Ctrl-C.", ClusterCommand.SPEC, (p, a) -> ClusterCommand.run(p)),
         SettingsCommand.stage("generator", "A rollout worker: prompts in, response groups out (docs/protocol.md).",
-            GeneratorConfig.SPEC, (p, a) -> GeneratorApp.run(p) ? 0 : 1),
+            GeneratorConfig.SPEC, (p, a) -> GeneratorApp.run(p)),
         SettingsCommand.stage("scorer", "The scoring stage (Kafka Streams; docs/scorers.md).", ScorerConfig.SPEC,
             (p, a) -> ScorerApp.run(p)),
         SettingsCommand.stage("advantage", "The advantage stage (Kafka Streams; docs/advantage.md).", AdvantageConfig.SPEC,
-            (p, a) -> {
-                AdvantageApp.run(p);
-                return 0;
-            }),
+            (p, a) -> AdvantageApp.run(p)),
         SettingsCommand.stage("learner", "The learner: admission, VAPO updates, weight versions, checkpoints"
-            + " (docs/learner.md).", LearnerConfig.SPEC, (p, a) -> {
-                LearnerApp.run(p);
-                return 0;
-            }),
+            + " (docs/learner.md).", LearnerConfig.SPEC, (p, a) -> LearnerApp.run(p)),
         SettingsCommand.stage("replay", "Recomputes advantages over a recorded log with new settings"
             + " (docs/advantage.md).", ReplayCommand.SPEC, (p, a) -> ReplayCommand.run(p)),
         SettingsCommand.of("export", "Writes a topic's records to an Avro container file.", RecordFilesCommand.SPEC,

@@ -4,9 +4,15 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.domain.JavaModifier;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
+import com.tngtech.archunit.lang.ArchCondition;
+import com.tngtech.archunit.lang.ConditionEvents;
+import com.tngtech.archunit.lang.SimpleConditionEvent;
+import dev.vapostream.schemas.stage.Stage;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -66,5 +72,32 @@ class ArchitectureTest {
         noClasses().that().resideInAnyPackage("dev.vapostream.advantage.kernel..", "dev.vapostream.learner.algo..",
                 "dev.vapostream.model..", "dev.vapostream.generator.sampling..")
             .should().dependOnClassesThat().resideInAPackage("org.apache.kafka..").check(classes);
+    }
+
+    @Test
+    void onlyTheVapoMainEndsTheJvm() {
+        // Every stage runs inside vapo train too, where ending the JVM would take the other stages down.
+        noClasses().that().doNotHaveFullyQualifiedName(Vapo.class.getName())
+            .should().callMethod(System.class, "exit", int.class).check(classes);
+    }
+
+    @Test
+    void everyStageAppOpensAStage() {
+        classes().that().haveSimpleNameEndingWith("App").and().resideInAnyPackage(STAGES)
+            .should().haveModifier(JavaModifier.FINAL)
+            .andShould(declareAnOpenMethodReturningAStage()).check(classes);
+    }
+
+    private static ArchCondition<JavaClass> declareAnOpenMethodReturningAStage() {
+        return new ArchCondition<>("declare a static open(...) or stage(...) returning a Stage") {
+            @Override
+            public void check(JavaClass app, ConditionEvents events) {
+                boolean found = app.getMethods().stream().anyMatch(m -> (m.getName().equals("open") || m.getName().equals("stage"))
+                    && m.getModifiers().contains(JavaModifier.STATIC) && m.getRawReturnType().isAssignableTo(Stage.class));
+                if (!found) {
+                    events.add(SimpleConditionEvent.violated(app, app.getName() + " has no static open/stage returning a Stage"));
+                }
+            }
+        };
     }
 }

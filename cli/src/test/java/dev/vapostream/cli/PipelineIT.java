@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -19,12 +18,10 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
+import dev.vapostream.advantage.stream.AdvantageApp;
 import dev.vapostream.advantage.stream.AdvantageConfig;
-import dev.vapostream.advantage.stream.AdvantageTopology;
-import dev.vapostream.advantage.stream.CriticFollower;
-import dev.vapostream.advantage.stream.DjlCritic;
+import dev.vapostream.generator.GeneratorApp;
 import dev.vapostream.generator.GeneratorConfig;
-import dev.vapostream.generator.GeneratorWorker;
 import dev.vapostream.infra.ClusterEndpoints;
 import dev.vapostream.infra.testing.SharedCluster;
 import dev.vapostream.learner.Learner;
@@ -37,11 +34,11 @@ import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.io.BoundedTopicReader;
+import dev.vapostream.schemas.stage.Stage;
 import dev.vapostream.scorer.ScorerApp;
 import dev.vapostream.scorer.ScorerConfig;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -93,23 +90,14 @@ class PipelineIT {
         // When the learner (which publishes policy and critic v0), a generator, the scorer and the
         // advantage stage run until the learner has taken 2 policy steps (after 1 of value pretraining)
         try (Learner learner = Learner.open(LearnerConfig.fromProperties(learnerSettings(cluster, dir, id, topics)));
-             GeneratorWorker generator = new GeneratorWorker(GeneratorConfig.fromProperties(generatorSettings(cluster, id, topics)));
-             CriticFollower critic = new CriticFollower("critic", DjlCritic::fromWeights)) {
-            Thread generating = new Thread(generator, "pipeline-generator");
-            generating.start();
-            KafkaStreams scorer = ScorerApp.start(ScorerConfig.fromProperties(scorerSettings(cluster, dir, id, topics)));
-            AdvantageConfig advantageConfig = AdvantageConfig.fromProperties(advantageSettings(cluster, dir, id, topics));
-            KafkaStreams advantages = new KafkaStreams(AdvantageTopology.build(advantageConfig, critic),
-                advantageConfig.streamsProperties());
+             Stage generator = GeneratorApp.open(GeneratorConfig.fromProperties(generatorSettings(cluster, id, topics)));
+             Stage scorer = ScorerApp.open(ScorerConfig.fromProperties(scorerSettings(cluster, dir, id, topics)));
+             Stage advantages = AdvantageApp.open(AdvantageConfig.fromProperties(
+                 advantageSettings(cluster, dir, id, topics)))) {
+            generator.start();
+            scorer.start();
             advantages.start();
-            try {
-                learner.run(() -> false);
-            } finally {
-                advantages.close(Duration.ofSeconds(30));
-                scorer.close(Duration.ofSeconds(30));
-                generator.close();
-                generating.join(30_000);
-            }
+            learner.run(() -> false);
             learnerSteps = learner.step();
             policyVersions = learner.policyVersion();
         }

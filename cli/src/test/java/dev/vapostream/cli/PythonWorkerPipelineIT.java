@@ -21,10 +21,8 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 
 import ai.djl.ndarray.NDManager;
+import dev.vapostream.advantage.stream.AdvantageApp;
 import dev.vapostream.advantage.stream.AdvantageConfig;
-import dev.vapostream.advantage.stream.AdvantageTopology;
-import dev.vapostream.advantage.stream.CriticFollower;
-import dev.vapostream.advantage.stream.DjlCritic;
 import dev.vapostream.infra.ClusterEndpoints;
 import dev.vapostream.infra.testing.SharedCluster;
 import dev.vapostream.learner.Algorithm;
@@ -42,6 +40,7 @@ import dev.vapostream.schemas.avro.ResponseGroup;
 import dev.vapostream.schemas.avro.SampledResponse;
 import dev.vapostream.schemas.dlq.DeadLetter;
 import dev.vapostream.schemas.io.BoundedTopicReader;
+import dev.vapostream.schemas.stage.Stage;
 import dev.vapostream.scorer.ScorerApp;
 import dev.vapostream.scorer.ScorerConfig;
 import org.apache.kafka.clients.admin.Admin;
@@ -55,7 +54,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -116,12 +114,10 @@ class PythonWorkerPipelineIT {
         long policyVersions;
         int exitStatus;
         try (Learner learner = Learner.open(LearnerConfig.fromProperties(learnerSettings));
-             CriticFollower critic = new CriticFollower("critic", DjlCritic::fromWeights)) {
-            KafkaStreams scorer = ScorerApp.start(ScorerConfig.fromProperties(scorerSettings(cluster, dir, id, topics)));
-            AdvantageConfig advantageConfig = AdvantageConfig.fromProperties(advantageSettings(cluster, dir, id, topics,
-                algorithm));
-            KafkaStreams advantages = new KafkaStreams(AdvantageTopology.build(advantageConfig, critic),
-                advantageConfig.streamsProperties());
+             Stage scorer = ScorerApp.open(ScorerConfig.fromProperties(scorerSettings(cluster, dir, id, topics)));
+             Stage advantages = AdvantageApp.open(AdvantageConfig.fromProperties(advantageSettings(cluster, dir, id,
+                 topics, algorithm)))) {
+            scorer.start();
             advantages.start();
             try {
                 unusablePrompts(cluster, topics.get("prompts"), id);
@@ -142,8 +138,6 @@ class PythonWorkerPipelineIT {
                 for (PythonWorker w : started) {
                     w.close();
                 }
-                advantages.close(Duration.ofSeconds(30));
-                scorer.close(Duration.ofSeconds(30));
             }
         }
         assertEquals(0, exitStatus, "worker.py exit status after SIGTERM; log tail:\n" + worker.get().logTail(40));

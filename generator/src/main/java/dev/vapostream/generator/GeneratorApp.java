@@ -1,69 +1,50 @@
 package dev.vapostream.generator;
 
-import java.io.IOException;
+import java.time.Duration;
 import java.util.List;
 import java.util.Properties;
 
-import dev.vapostream.schemas.StageArguments;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.stage.StageRunner;
+import dev.vapostream.schemas.stage.ThreadStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Runs one generator worker in this process (DJL's thread pools and seeds are process-wide, so
- * more workers means more processes; they share the prompts by partitions).
- *
- * <pre>
- * GeneratorApp [settings.properties ...] [key=value ...]
- * </pre>
- * Files are read in order, then {@code key=value} arguments override them; keys in
- * {@link GeneratorConfig}. Exits 2 on a bad configuration, 1 if the worker stops with an error,
- * 0 after Ctrl-C.
+ * One rollout worker as a {@link dev.vapostream.schemas.stage.Stage}; {@code vapo generator} runs
+ * it alone. DJL's thread pools and seeds are process-wide, so more workers means more processes;
+ * they share the prompts by partitions.
  */
 public final class GeneratorApp {
     private static final Logger LOG = LoggerFactory.getLogger(GeneratorApp.class);
+    /** Long enough for the batch in progress to finish and its transaction to end. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(90);
 
     private GeneratorApp() {
     }
 
-    public static void main(String[] args) {
-        Properties props;
-        try {
-            props = StageArguments.load(args);
-            GeneratorConfig.fromProperties(props);
-        } catch (IllegalArgumentException | IOException e) {
-            System.err.println("vapo-generator: " + e.getMessage());
-            System.exit(2);
-            return;
-        }
-        System.exit(run(props) ? 0 : 1);
-    }
-
     /**
-     * Creates missing topics (unless {@code topics.create=false}), starts the worker, stops it
-     * cleanly when the JVM is asked to stop, and returns once it has stopped.
-     *
-     * @return true if the worker stopped because it was asked to, false if it failed
+     * Creates missing topics (unless {@code topics.create=false}) and runs the worker until Ctrl-C
+     * or a failure: 0 after Ctrl-C, 1 if it failed. A bad setting is an
+     * {@link IllegalArgumentException} naming it.
      */
-    public static boolean run(Properties properties) {
+    public static int run(Properties properties) {
         GeneratorConfig config = GeneratorConfig.fromProperties(properties);
         if (config.createTopics()) {
             ensureTopics(config);
         }
+        return new StageRunner(List.of(open(config)))
+            .runUntilShutdown(() -> LOG.info("stopping generator {}", config.workerId())).exitCode();
+    }
+
+    /** Opens the worker's clients (closing them again if one fails to open); the stage is ready to start. */
+    public static ThreadStage open(GeneratorConfig config) {
         GeneratorWorker worker = new GeneratorWorker(config);
-        Thread hook = new Thread(worker::close, "vapo-generator-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        LOG.info("generator {}: {} -> {}, policy '{}' from {}, G={}, {} groups in flight, {}", config.workerId(),
-            config.promptsTopic(), config.rolloutsTopic(), config.modelName(), config.weightsTopic(), config.groupSize(),
-            config.maxGroupsInFlight(), config.sampling());
-        worker.run();
-        try {
-            Runtime.getRuntime().removeShutdownHook(hook);
-        } catch (IllegalStateException shuttingDown) {
-            // The hook is what stopped the worker; nothing to remove.
-        }
-        return worker.failure().isEmpty();
+        LOG.info("generator {}: {} -> {}, policy '{}' from {}, G from each prompt's run contract (else {}), {} groups"
+                + " in flight, {}", config.workerId(), config.promptsTopic(), config.rolloutsTopic(), config.modelName(),
+            config.weightsTopic(), config.groupSize(), config.maxGroupsInFlight(), config.sampling());
+        return new ThreadStage(config.workerId(), worker::run, worker::close, worker::failure, null, STOP_TIMEOUT);
     }
 
     /** Creates the prompts, rollouts and weights topics (and their dead-letter topics) if missing. */

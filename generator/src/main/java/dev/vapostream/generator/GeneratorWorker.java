@@ -1,7 +1,6 @@
 package dev.vapostream.generator;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -20,6 +19,7 @@ import dev.vapostream.generator.weights.PolicyVersions;
 import dev.vapostream.generator.weights.WeightsFeed;
 import dev.vapostream.model.tokenizer.CharTokenizer;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.stage.OpenedResources;
 import dev.vapostream.schemas.avro.Prompt;
 import dev.vapostream.schemas.avro.ResponseGroup;
 import dev.vapostream.schemas.dlq.DeadLetterPublisher;
@@ -85,33 +85,22 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
         this.sampler = new GroupSampler(tokenizer, config.sampling(), config::groupSizeFor);
         this.seeds = new SplittableRandom();
         // Whatever was opened before a failure (e.g. the weights topic is missing) is closed again.
-        List<AutoCloseable> opened = new ArrayList<>();
+        OpenedResources opened = new OpenedResources();
         try {
-            this.weights = track(opened, new WeightsFeed(KafkaClients.weightsConsumer(config),
+            this.weights = opened.track(new WeightsFeed(KafkaClients.weightsConsumer(config),
                 Topics.WEIGHTS.valueSerde(config.serdes()).deserializer(), config.weightsTopic(), config.modelName(),
                 Duration.ofSeconds(30)));
-            this.metrics = track(opened, new GeneratorMetrics(config.workerId()));
-            this.versions = track(opened, new PolicyVersions(config.modelName(), PolicyLoader.forTokenizer(tokenizer), metrics));
-            this.producer = track(opened, KafkaClients.producer(config));
-            this.prompts = track(opened, KafkaClients.promptsConsumer(config));
-            this.promptDeserializer = track(opened, Topics.PROMPTS.valueSerde(config.serdes()).deserializer());
-            this.groupSerializer = track(opened, Topics.ROLLOUTS.valueSerde(config.serdes()).serializer());
+            this.metrics = opened.track(new GeneratorMetrics(config.workerId()));
+            this.versions = opened.track(new PolicyVersions(config.modelName(), PolicyLoader.forTokenizer(tokenizer), metrics));
+            this.producer = opened.track(KafkaClients.producer(config));
+            this.prompts = opened.track(KafkaClients.promptsConsumer(config));
+            this.promptDeserializer = opened.track(Topics.PROMPTS.valueSerde(config.serdes()).deserializer());
+            this.groupSerializer = opened.track(Topics.ROLLOUTS.valueSerde(config.serdes()).serializer());
             this.deadLetters = new DeadLetterPublisher(GeneratorConfig.STAGE, producer);
         } catch (RuntimeException e) {
-            for (AutoCloseable c : opened) {
-                try {
-                    c.close();
-                } catch (Exception suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            opened.closeAfter(e);
             throw e;
         }
-    }
-
-    private static <T extends AutoCloseable> T track(List<AutoCloseable> opened, T resource) {
-        opened.add(0, resource);
-        return resource;
     }
 
     @Override

@@ -14,8 +14,8 @@ public final class BrokerMain {
 
     public static void main(String[] args) throws InterruptedException {
         if (args.length != 3) {
-            System.err.println("usage: BrokerMain DATA_DIR BROKER_PORT CONTROLLER_PORT");
-            System.exit(2);
+            // Thrown, not System.exit: the JVM still ends with status 1 and this message.
+            throw new IllegalArgumentException("usage: BrokerMain DATA_DIR BROKER_PORT CONTROLLER_PORT");
         }
         EmbeddedKafkaBroker broker = EmbeddedKafkaBroker.start(
             Path.of(args[0]), Integer.parseInt(args[1]), Integer.parseInt(args[2]), Map.of());

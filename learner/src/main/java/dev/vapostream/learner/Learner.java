@@ -6,9 +6,7 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -32,6 +30,7 @@ import dev.vapostream.model.task.JsonlDataset;
 import dev.vapostream.model.task.TaskExample;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.stage.OpenedResources;
 import dev.vapostream.schemas.avro.ModelRole;
 import dev.vapostream.schemas.avro.RunContract;
 import dev.vapostream.schemas.avro.TrainMetrics;
@@ -75,18 +74,18 @@ public final class Learner implements AutoCloseable {
             resumed == null ? List.of() : resumed.valuePretrainHistory());
         // The clients below are opened one after the other; if one fails, those already open are closed
         // (the models stay with the caller, who closes them).
-        Deque<AutoCloseable> opened = new ArrayDeque<>();
+        OpenedResources opened = new OpenedResources();
         try {
-            this.update = opening(opened, new VapoUpdate(policy, critic, config.algorithm().update()));
+            this.update = opened.track(new VapoUpdate(policy, critic, config.algorithm().update()));
             long admittedOnTopic = PromptAdmission.admittedOnTopic(config);
-            this.admission = opening(opened, new PromptAdmission(config, train,
+            this.admission = opened.track(new PromptAdmission(config, train,
                 Math.max(admittedOnTopic, resumed == null ? 0 : resumed.admitted())));
-            this.source = opening(opened, new GroupSource(config, resumed == null ? null : resumed.offsets()));
-            this.deadLettered = opening(opened, new DeadLetteredPrompts(config));
-            this.weights = opening(opened, new WeightPublisher(config));
-            this.metrics = opening(opened, new MetricsWriter(config));
+            this.source = opened.track(new GroupSource(config, resumed == null ? null : resumed.offsets()));
+            this.deadLettered = opened.track(new DeadLetteredPrompts(config));
+            this.weights = opened.track(new WeightPublisher(config));
+            this.metrics = opened.track(new MetricsWriter(config));
         } catch (RuntimeException e) {
-            closeAll(opened, e);
+            opened.closeAfter(e);
             throw e;
         }
         if (resumed != null) {
@@ -95,25 +94,6 @@ public final class Learner implements AutoCloseable {
             criticVersion = resumed.criticVersion();
             source.restoreCounts(resumed.consumed(), resumed.dropped(), resumed.corrected(), resumed.filtered(),
                 resumed.criticStale());
-        }
-    }
-
-    private static <T extends AutoCloseable> T opening(Deque<AutoCloseable> opened, T resource) {
-        opened.push(resource);
-        return resource;
-    }
-
-    /** Closes {@code resources} newest first; what fails to close is added to {@code cause}, not thrown. */
-    private static void closeAll(Iterable<? extends AutoCloseable> resources, Throwable cause) {
-        for (AutoCloseable resource : resources) {
-            if (resource == null) {
-                continue;
-            }
-            try {
-                resource.close();
-            } catch (Exception suppressed) {
-                cause.addSuppressed(suppressed);
-            }
         }
     }
 
@@ -129,17 +109,15 @@ public final class Learner implements AutoCloseable {
         List<TaskExample> train = JsonlDataset.read(config.trainData());
         List<TaskExample> heldOut = config.heldOutData() == null ? List.of() : JsonlDataset.read(config.heldOutData());
         Optional<Checkpoints.Loaded> checkpoint = Checkpoints.latest(config.runDir());
-        PolicyModel policy = null;
-        ValueModel critic = null;
-        Learner learner = null;
+        // The models, until the learner owns them; then the learner, whose close() closes them too.
+        OpenedResources opened = new OpenedResources();
         try {
+            Learner learner;
             if (checkpoint.isPresent()) {
                 Checkpoints.Loaded c = checkpoint.get();
-                policy = PolicyModel.fromWeights(c.policy());
-                if (config.algorithm().usesCritic()) {
-                    critic = ValueModel.fromWeights(c.critic());
-                }
-                learner = new Learner(config, policy, critic, c.state(), train, heldOut);
+                PolicyModel policy = opened.track(PolicyModel.fromWeights(c.policy()));
+                ValueModel critic = config.algorithm().usesCritic() ? opened.track(ValueModel.fromWeights(c.critic())) : null;
+                learner = opened.ownedBy(new Learner(config, policy, critic, c.state(), train, heldOut));
                 learner.update.actorOptimizer().restore(c.actorOptimizer());
                 if (critic != null) {
                     learner.update.criticOptimizer().restore(c.criticOptimizer());
@@ -147,12 +125,10 @@ public final class Learner implements AutoCloseable {
                 LOG.info("{}: resumed at step {} (policy v{}, critic v{})", config.runId(), learner.step,
                     learner.policyVersion, learner.criticVersion);
             } else {
-                policy = PolicyModel.fromWeights(Files.readAllBytes(config.basePolicy()));
-                if (config.algorithm().usesCritic()) {
-                    // The critic starts from the base policy's trunk with a fresh value head.
-                    critic = policy.newValueModel(config.seed());
-                }
-                learner = new Learner(config, policy, critic, null, train, heldOut);
+                PolicyModel policy = opened.track(PolicyModel.fromWeights(Files.readAllBytes(config.basePolicy())));
+                // The critic starts from the base policy's trunk with a fresh value head.
+                ValueModel critic = config.algorithm().usesCritic() ? opened.track(policy.newValueModel(config.seed())) : null;
+                learner = opened.ownedBy(new Learner(config, policy, critic, null, train, heldOut));
                 LOG.info("{}: new run from {} with preset {}", config.runId(), config.basePolicy(),
                     config.algorithm().preset());
             }
@@ -160,8 +136,7 @@ public final class Learner implements AutoCloseable {
                 learner.critic == null ? null : learner.critic.encodeWeights());
             return learner;
         } catch (IOException | RuntimeException e) {
-            // Whatever was opened is closed: the learner (its clients and models), or the models alone.
-            closeAll(learner != null ? List.of(learner) : Arrays.asList(critic, policy), e);
+            opened.closeAfter(e);
             throw e;
         }
     }

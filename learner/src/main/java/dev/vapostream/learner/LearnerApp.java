@@ -1,39 +1,50 @@
 package dev.vapostream.learner;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
+import dev.vapostream.schemas.avro.TrainMetrics;
+import dev.vapostream.schemas.stage.StageRunner;
+import dev.vapostream.schemas.stage.ThreadStage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Runs the learner until max.steps or until the JVM is asked to stop; the run folder can then be resumed. */
+/**
+ * The learner as a {@link dev.vapostream.schemas.stage.Stage}; {@code vapo learner} runs it alone
+ * until {@code max.steps} or Ctrl-C, after which the run folder can be resumed.
+ */
 public final class LearnerApp {
     private static final Logger LOG = LoggerFactory.getLogger(LearnerApp.class);
+    /** Long enough for the step in progress, a held-out evaluation and a checkpoint. */
+    private static final Duration STOP_TIMEOUT = Duration.ofMinutes(10);
 
     private LearnerApp() {
     }
 
-    public static void run(Properties properties) throws IOException, InterruptedException {
+    /** Runs the learner: 0 when it stopped at max.steps or on Ctrl-C (after checkpointing), 1 if it failed. */
+    public static int run(Properties properties) throws IOException {
         LearnerConfig config = LearnerConfig.fromProperties(properties);
+        Learner learner = Learner.open(config);
+        int code = new StageRunner(List.of(stage(learner, () -> false, metrics -> { })))
+            .runUntilShutdown(() -> LOG.info("{}: stopping after the current step", config.runId())).exitCode();
+        LOG.info("{}: stopped at step {} (policy v{})", config.runId(), learner.step(), learner.policyVersion());
+        return code;
+    }
+
+    /**
+     * The opened learner as a stage that owns it: its loop runs until max.steps, until
+     * {@code stopWhen} holds, or until the stage is closed, which lets the step in progress finish and
+     * checkpoint before the learner is closed.
+     */
+    public static ThreadStage stage(Learner learner, BooleanSupplier stopWhen, Consumer<TrainMetrics> onStep) {
         AtomicBoolean stop = new AtomicBoolean();
-        CountDownLatch finished = new CountDownLatch(1);
-        Thread hook = new Thread(() -> {
-            stop.set(true);
-            try {
-                // Let the current step finish and checkpoint; the JVM exits when the hook returns.
-                finished.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-        }, "learner-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try (Learner learner = Learner.open(config)) {
-            learner.run(stop::get);
-            LOG.info("{}: stopped at step {} (policy v{})", config.runId(), learner.step(), learner.policyVersion());
-        } finally {
-            finished.countDown();
-        }
+        return new ThreadStage("learner", () -> learner.run(() -> stop.get() || stopWhen.getAsBoolean(), onStep),
+            () -> stop.set(true), Optional::empty, learner, STOP_TIMEOUT);
     }
 }

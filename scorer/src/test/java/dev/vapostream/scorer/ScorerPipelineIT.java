@@ -18,6 +18,7 @@ import dev.vapostream.infra.ClusterEndpoints;
 import dev.vapostream.infra.testing.Await;
 import dev.vapostream.infra.testing.SharedCluster;
 import dev.vapostream.infra.testing.TestTopics;
+import dev.vapostream.schemas.stage.StreamsStage;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.avro.ResponseGroup;
 import dev.vapostream.schemas.avro.ResponseScore;
@@ -35,7 +36,6 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -48,11 +48,11 @@ class ScorerPipelineIT {
 
     @TempDir
     Path stateDir;
-    private final List<KafkaStreams> apps = new ArrayList<>();
+    private final List<StreamsStage> apps = new ArrayList<>();
 
     @AfterEach
     void stopApps() {
-        apps.forEach(app -> app.close(Duration.ofSeconds(30)));
+        apps.forEach(StreamsStage::close);
     }
 
     private ScorerConfig config(ClusterEndpoints cluster, String in, String out, String... extra) {
@@ -69,11 +69,11 @@ class ScorerPipelineIT {
         return ScorerConfig.fromProperties(p);
     }
 
-    private KafkaStreams run(ScorerConfig config) {
+    private void run(ScorerConfig config) {
         ScorerApp.ensureTopics(config);
-        KafkaStreams app = ScorerApp.start(config);
+        StreamsStage app = ScorerApp.open(config);
         apps.add(app);
-        return app;
+        app.start();
     }
 
     private static <V> KafkaProducer<String, V> producer(ClusterEndpoints cluster, Serializer<V> values) {

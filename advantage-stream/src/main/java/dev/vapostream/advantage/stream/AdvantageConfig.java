@@ -36,7 +36,7 @@ import org.apache.kafka.streams.StreamsConfig;
 public record AdvantageConfig(String applicationId, String bootstrapServers, SerdeSettings serdes, String inputTopic,
                               String outputTopic, String weightsTopic, String criticModelName,
                               EstimatorSettings estimator, boolean overrideRunContract, Path stateDir,
-                              Map<String, String> kafka) {
+                              boolean createTopics, short topicReplication, Map<String, String> kafka) {
 
     public static final String STAGE = "advantage-stream";
 
@@ -108,6 +108,8 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
             estimator(s),
             s.get(OVERRIDE_RUN_CONTRACT),
             Path.of(s.get(STATE_DIR)),
+            s.get(TOPICS_CREATE),
+            s.get(TOPICS_REPLICATION).shortValue(),
             ClientSettings.from(p));
     }
 

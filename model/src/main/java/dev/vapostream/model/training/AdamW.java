@@ -2,6 +2,7 @@ package dev.vapostream.model.training;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.vapostream.model.nn.NoGradient;
 import dev.vapostream.model.nn.Scalars;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,8 +10,8 @@ import java.util.List;
 /**
  * AdamW (decoupled weight decay) over a fixed list of parameters, updating them in place.
  * Its moment estimates live in their own manager, created outside any NDScope (a scope would
- * close them after the first step). Call {@link #step} after the GradientCollector is closed,
- * so the in-place updates are not recorded by autograd.
+ * close them after the first step). Call {@link #step} after the GradientCollector is closed;
+ * it turns autograd recording off for its in-place updates whatever the thread's gradient mode.
  */
 public final class AdamW implements AutoCloseable {
 
@@ -58,6 +59,15 @@ public final class AdamW implements AutoCloseable {
         NDArray epsilon = Scalars.of(stepManager, EPSILON);
         NDArray decayFactor = Scalars.of(stepManager, 1f - learningRate * weightDecay);
         NDArray zero = Scalars.of(stepManager, 0f);
+        // In-place updates of leaves that require gradients are refused while the thread records
+        // autograd, and a thread's gradient mode is its own: a learner on a new thread starts with it on.
+        try (NoGradient off = NoGradient.enter()) {
+            update(stepManager, beta1, oneMinusBeta1, beta2, oneMinusBeta2, stepSize, secondScale, epsilon, decayFactor, zero);
+        }
+    }
+
+    private void update(NDManager stepManager, NDArray beta1, NDArray oneMinusBeta1, NDArray beta2, NDArray oneMinusBeta2,
+                        NDArray stepSize, NDArray secondScale, NDArray epsilon, NDArray decayFactor, NDArray zero) {
         for (int i = 0; i < parameters.size(); i++) {
             NDArray parameter = parameters.get(i);
             NDArray gradient = parameter.getGradient();

@@ -1,12 +1,14 @@
 package dev.vapostream.model.training;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -64,6 +66,29 @@ class AdamWTest {
             }
             // Then x ends close to 3
             assertArrayEquals(new float[] {3f, 3f}, x.toFloatArray(), 0.05f);
+        }
+    }
+
+    @Test
+    void aStepWorksWhileTheThreadRecordsAutograd() {
+        // Given a parameter with a gradient, on a thread whose gradient mode is on (a new thread's default)
+        try (NDManager manager = NDManager.newBaseManager();
+                NDArray x = parameter(manager, new float[] {1f, 2f}, new Shape(2));
+                AdamW adam = new AdamW(List.of(x), 0f);
+                NDManager step = NDManager.newBaseManager()) {
+            backward(x, manager.create(new float[] {1f, -1f}));
+            boolean before = JniUtils.isGradMode();
+            JniUtils.setGradMode(true);
+            try {
+                // When a step is taken
+                adam.step(step, 0.1f);
+                // Then the in-place update went through (Adam's first step moves each weight by the rate
+                // against its gradient's sign) and the thread's mode is as it was
+                assertArrayEquals(new float[] {0.9f, 2.1f}, x.toFloatArray(), 1e-5f);
+                assertTrue(JniUtils.isGradMode());
+            } finally {
+                JniUtils.setGradMode(before);
+            }
         }
     }
 

@@ -1,0 +1,98 @@
+package dev.vapostream.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.TimeUnit;
+
+import dev.vapostream.infra.testing.Await;
+import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.task.BuiltInTask;
+import dev.vapostream.model.task.JsonlDataset;
+import dev.vapostream.schemas.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code vapo train}'s supervision from outside, as an operator would see it: a stage dies under a
+ * running {@code vapo train}, and the run stops soon with that stage's error and exit code 1
+ * instead of waiting for batches that will never come.
+ */
+class TrainSupervisionIT {
+    private static final Duration STARTUP = Duration.ofMinutes(5);
+    /** How soon after a stage dies the run must have stopped (stages closed, learner checkpointed). */
+    private static final Duration STOPPED_WITHIN = Duration.ofSeconds(90);
+
+    @Test
+    void aStageKilledUnderARunningTrainStopsTheRunWithThatStagesErrorAndExitCodeOne(@TempDir Path dir) throws Exception {
+        // Given a vapo train run far from done, on a dataset and a small untrained base policy, that has taken a step
+        Path runDir = dir.resolve("run");
+        Path data = dir.resolve("data");
+        JsonlDataset.writeBuiltInSplits(data, BuiltInTask.DEFAULT, 5, 100, 20);
+        Path base = dir.resolve("base.weights");
+        try (PolicyModel policy = PolicyModel.initialise(BuiltInTask.DEFAULT.modelConfig(1, 32, 2), 9)) {
+            Files.write(base, policy.encodeWeights());
+        }
+        Path log = dir.resolve("train.log");
+        Process train = new ProcessBuilder(ChildJvm.vapoCommand("train", List.of("--run-dir", runDir.toString(),
+            "--data-dir", data.toString(), "--base-policy", base.toString(), "--max-steps", "1000",
+            "--prompts-per-step", "2", "--eval-every", "0")))
+            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            Path metrics = runDir.resolve("metrics.jsonl");
+            Await.until(STARTUP, "the learner's first step", () -> lines(metrics) >= 1, () -> tail(log));
+
+            // When the advantage stage's source topic is deleted under it, which kills its stream thread
+            try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints(runDir).getProperty("bootstrap.servers")))) {
+                admin.deleteTopics(List.of(Topics.SCORED.name())).all().get();
+            }
+
+            // Then vapo train stops soon, with exit code 1 and a message naming the stage that failed
+            assertTrue(train.waitFor(STOPPED_WITHIN.toSeconds(), TimeUnit.SECONDS),
+                "vapo train still running " + STOPPED_WITHIN + " after a stage died; log tail:\n" + tail(log));
+            assertEquals(1, train.exitValue(), tail(log));
+            String output = Files.readString(log, StandardCharsets.UTF_8);
+            assertTrue(output.contains("vapo train: stopped because the advantage stage failed")
+                || output.contains("vapo train: stopped because the scorer stage failed"), tail(log));
+        } finally {
+            train.descendants().forEach(ProcessHandle::destroyForcibly);
+            train.destroyForcibly();
+            train.waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+
+    private static Properties endpoints(Path runDir) throws IOException {
+        Properties p = new Properties();
+        try (Reader in = Files.newBufferedReader(runDir.resolve("cluster").resolve(TrainCommand.ENDPOINTS_FILE))) {
+            p.load(in);
+        }
+        return p;
+    }
+
+    private static long lines(Path file) {
+        try {
+            return Files.exists(file) ? Files.readAllLines(file).size() : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+}
