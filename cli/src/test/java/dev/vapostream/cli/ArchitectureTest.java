@@ -4,6 +4,10 @@ import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.domain.JavaModifier;
@@ -86,6 +90,30 @@ class ArchitectureTest {
         classes().that().haveSimpleNameEndingWith("App").and().resideInAnyPackage(STAGES)
             .should().haveModifier(JavaModifier.FINAL)
             .andShould(declareAnOpenMethodReturningAStage()).check(classes);
+    }
+
+    @Test
+    void unitTestsNeedNoLiveBrokerOrRegistry() {
+        // *Test classes run in the quick phase; what talks to a broker or a registry is an *IT.
+        noClasses().that().haveSimpleNameEndingWith("Test")
+            .should().dependOnClassesThat().haveFullyQualifiedName("dev.vapostream.infra.testing.SharedCluster")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.vapostream.infra.ClusterEndpoints")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.vapostream.infra.LocalCluster")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.vapostream.infra.EmbeddedKafkaBroker")
+            .orShould().dependOnClassesThat().haveFullyQualifiedName("dev.vapostream.infra.SchemaRegistryServer")
+            .check(testClassesOfEveryModule());
+    }
+
+    /** Every module's compiled tests; the reactor has compiled them before the cli module's tests run. */
+    private static JavaClasses testClassesOfEveryModule() {
+        Path root = Path.of("..").toAbsolutePath().normalize();
+        List<Path> dirs = List.of("infra", "schemas", "answer", "model", "scorer-api", "scorer", "generator",
+                "advantage-stream", "learner", "cli").stream()
+            .map(module -> root.resolve(module).resolve("target").resolve("test-classes")).filter(Files::isDirectory).toList();
+        if (dirs.size() < 8) {
+            throw new IllegalStateException("expected the modules' test classes under " + root + ", found " + dirs);
+        }
+        return new ClassFileImporter().importPaths(dirs);
     }
 
     private static ArchCondition<JavaClass> declareAnOpenMethodReturningAStage() {

@@ -10,10 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import dev.vapostream.infra.ClusterEndpoints;
-import dev.vapostream.infra.testing.SharedCluster;
 import dev.vapostream.infra.testing.TestTopics;
 import dev.vapostream.schemas.SerdeSettings;
+import dev.vapostream.schemas.testing.HermeticSerdes;
 import dev.vapostream.schemas.avro.ResponseGroup;
 import dev.vapostream.schemas.avro.ResponseScore;
 import dev.vapostream.schemas.avro.ScoredGroup;
@@ -33,28 +32,24 @@ import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The scoring topology in a {@link TopologyTestDriver}, with the real Avro serdes against the
- * shared test registry: correct, wrong and unparsable answers, bad ground truth, scorer
+ * The scoring topology in a {@link TopologyTestDriver}, hermetic: Avro serdes with no registry
+ * ({@link HermeticSerdes}; the registry's wire format is {@code ScorerPipelineIT}'s): correct, wrong and unparsable answers, bad ground truth, scorer
  * exceptions, timeouts, malformed results and undeserializable records.
  */
-@ExtendWith(SharedCluster.class)
 class ScorerTopologyTest {
     private static final String STAGE = "scorer-under-test";
 
     @TempDir
     Path stateDir;
-    private ClusterEndpoints cluster;
     private String input;
     private String output;
     private TopologyTestDriver driver;
 
     @BeforeEach
-    void setUp(ClusterEndpoints cluster) {
-        this.cluster = cluster;
+    void setUp() {
         this.input = TestTopics.unique("rollouts");
         this.output = TestTopics.unique("scored");
     }
@@ -70,7 +65,7 @@ class ScorerTopologyTest {
     private ScorerConfig config(String... extra) {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", "127.0.0.1:1");
-        p.setProperty("registry.url", cluster.registryBaseUrl());
+        HermeticSerdes.into(p);
         p.setProperty("input.topic", input);
         p.setProperty("output.topic", output);
         p.setProperty("stage", STAGE);
@@ -86,7 +81,7 @@ class ScorerTopologyTest {
     }
 
     private SerdeSettings serdes() {
-        return SerdeSettings.apicurio(cluster.registryBaseUrl());
+        return HermeticSerdes.settings();
     }
 
     private TestInputTopic<String, ResponseGroup> rollouts() {

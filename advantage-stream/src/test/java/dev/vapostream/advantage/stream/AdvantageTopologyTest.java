@@ -13,10 +13,9 @@ import java.util.Properties;
 import dev.vapostream.advantage.AdvantageComputer;
 import dev.vapostream.advantage.EstimatorSettings;
 import dev.vapostream.advantage.ResponseSignals;
-import dev.vapostream.infra.ClusterEndpoints;
-import dev.vapostream.infra.testing.SharedCluster;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.testing.HermeticSerdes;
 import dev.vapostream.schemas.avro.AdvantageEstimator;
 import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.avro.ScoredGroup;
@@ -34,11 +33,12 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Topology unit tests; serdes talk to the shared real registry. */
-@ExtendWith(SharedCluster.class)
+/**
+ * Topology unit tests, hermetic: Avro serdes with no registry ({@link HermeticSerdes}); the
+ * registry's wire format is {@code AdvantageStreamIT}'s.
+ */
 class AdvantageTopologyTest {
     private TopologyTestDriver driver;
     private CriticFollower follower;
@@ -54,9 +54,9 @@ class AdvantageTopologyTest {
     }
 
     @Test
-    void vapoGroupGetsTheCriticsValuesAndLengthAdaptiveAdvantages(ClusterEndpoints cluster, @TempDir Path state) {
+    void vapoGroupGetsTheCriticsValuesAndLengthAdaptiveAdvantages(@TempDir Path state) {
         // Given critic v1 on the weights topic
-        Harness h = start(cluster, state, "vapo");
+        Harness h = start(state, "vapo");
         byte[] weights = Fixtures.criticWeights(11);
         Fixtures.criticChunks(1, weights).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
 
@@ -86,8 +86,8 @@ class AdvantageTopologyTest {
     }
 
     @Test
-    void grpoNeedsNoCritic(ClusterEndpoints cluster, @TempDir Path state) {
-        Harness h = start(cluster, state, "grpo");
+    void grpoNeedsNoCritic(@TempDir Path state) {
+        Harness h = start(state, "grpo");
         h.scored.pipeInput("p-2", Fixtures.group("p-2", new int[] {4, 4, 9}, 1));
         AdvantageGroup out = h.advantages.readValue();
         assertNull(out.getCriticVersion());
@@ -96,9 +96,9 @@ class AdvantageTopologyTest {
     }
 
     @Test
-    void badGroupsGoToTheDlqWithTheReasonAndGoodOnesStillFlow(ClusterEndpoints cluster, @TempDir Path state) {
+    void badGroupsGoToTheDlqWithTheReasonAndGoodOnesStillFlow(@TempDir Path state) {
         // Given a running VAPO stage with critic v1
-        Harness h = start(cluster, state, "vapo");
+        Harness h = start(state, "vapo");
         Fixtures.criticChunks(1, Fixtures.criticWeights(3)).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
 
         // When broken groups arrive between good ones
@@ -136,17 +136,17 @@ class AdvantageTopologyTest {
     }
 
     @Test
-    void withoutAnyCriticTheGroupIsDeadLetteredAsUnknownCriticVersion(ClusterEndpoints cluster, @TempDir Path state) {
-        Harness h = start(cluster, state, "vapo");
+    void withoutAnyCriticTheGroupIsDeadLetteredAsUnknownCriticVersion(@TempDir Path state) {
+        Harness h = start(state, "vapo");
         h.scored.pipeInput("p-3", Fixtures.group("p-3", new int[] {3}, 1));
         assertTrue(h.advantages.isEmpty());
         assertReason(h.dlq.readRecord(), "unknown critic version");
     }
 
     @Test
-    void aCriticVersionFailingItsChecksumIsRefusedAndThePreviousOneKept(ClusterEndpoints cluster, @TempDir Path state) {
+    void aCriticVersionFailingItsChecksumIsRefusedAndThePreviousOneKept(@TempDir Path state) {
         // Given critic v1 loaded
-        Harness h = start(cluster, state, "vapo");
+        Harness h = start(state, "vapo");
         byte[] v1 = Fixtures.criticWeights(5);
         Fixtures.criticChunks(1, v1).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
         h.scored.pipeInput("p-4", Fixtures.group("p-4", new int[] {6}, 1));
@@ -177,10 +177,10 @@ class AdvantageTopologyTest {
                            TestOutputTopic<String, byte[]> dlq) {
     }
 
-    private Harness start(ClusterEndpoints cluster, Path state, String estimator) {
+    private Harness start(Path state, String estimator) {
         Properties p = new Properties();
         p.setProperty("bootstrap.servers", "unused-by-the-driver:9092");
-        p.setProperty("registry.url", cluster.registryBaseUrl());
+        HermeticSerdes.into(p);
         p.setProperty("estimator", estimator);
         p.setProperty("state.dir", state.toString());
         p.setProperty("application.id", "advantage-driver-" + System.nanoTime());
