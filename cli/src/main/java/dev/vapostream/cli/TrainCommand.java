@@ -27,6 +27,7 @@ import dev.vapostream.model.task.JsonlDataset;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.TrainMetrics;
+import dev.vapostream.schemas.metrics.MetricsEndpoint;
 import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.schemas.settings.Settings;
 import dev.vapostream.schemas.settings.SettingsSpec;
@@ -162,7 +163,17 @@ final class TrainCommand {
     }
 
     private static int trainWithStages(Properties p, Path runDir, Settings own) throws Exception {
-        LearnerConfig learnerConfig = LearnerConfig.fromProperties(learnerSettings(p));
+        // One endpoint for the JVM: every stage's meters are in the one registry.
+        try (MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(p)) {
+            if (metrics != null) {
+                System.out.println("vapo train: metrics for Prometheus at " + metrics.url());
+            }
+            return trainWithStages(p, runDir, own, LearnerConfig.fromProperties(learnerSettings(p)));
+        }
+    }
+
+    private static int trainWithStages(Properties p, Path runDir, Settings own, LearnerConfig learnerConfig)
+        throws Exception {
         long minutes = own.get(MAX_MINUTES);
         long deadline = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
         Learner learner;

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,6 +38,8 @@ import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.io.BoundedTopicReader;
+import dev.vapostream.schemas.metrics.MetricsEndpoint;
+import dev.vapostream.schemas.metrics.StageMeters;
 import dev.vapostream.schemas.stage.Stage;
 import dev.vapostream.scorer.ScorerApp;
 import dev.vapostream.scorer.ScorerConfig;
@@ -66,6 +72,7 @@ class PipelineIT {
     private static long policyVersions;
     private static List<String> metrics;
     private static String runId;
+    private static String scraped;
 
     @BeforeAll
     static void runAShortPipeline(ClusterEndpoints endpoints, @TempDir Path dir) throws Exception {
@@ -100,8 +107,29 @@ class PipelineIT {
             learner.run(() -> false);
             learnerSteps = learner.step();
             policyVersions = learner.policyVersion();
+            scraped = scrapeWhileTheStagesRun();
         }
         metrics = Files.readAllLines(dir.resolve("run").resolve("metrics.jsonl"));
+    }
+
+    /** What Prometheus would read from this JVM's metrics endpoint while the stages run. */
+    private static String scrapeWhileTheStagesRun() throws Exception {
+        try (MetricsEndpoint endpoint = MetricsEndpoint.open(0, StageMeters.registry())) {
+            HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(endpoint.url())).GET().build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, response.statusCode());
+            return response.body();
+        }
+    }
+
+    @Test
+    void everyStagesCountersAreScrapedForPrometheus() {
+        // Then the scrape taken while the stages ran has each stage's counters, named as docs/operations.md lists them
+        for (String meter : List.of("vapo_generator_groups_total{worker=\"generator-", "vapo_generator_version_lag{",
+            "vapo_scorer_groups_scored_total{", "vapo_advantage_stream_groups_total ",
+            "vapo_learner_step{run=\"pipe-" + runId + "\"} 3.0", "vapo_learner_policy_version{run=\"pipe-" + runId + "\"} 2.0")) {
+            assertTrue(scraped.contains(meter), meter + " not in the scrape:\n" + scraped);
+        }
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.util.Properties;
 
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.metrics.MetricsEndpoint;
 import dev.vapostream.schemas.stage.StageRunner;
 import dev.vapostream.schemas.stage.ThreadStage;
 import org.slf4j.Logger;
@@ -34,8 +35,10 @@ public final class GeneratorApp {
         if (config.createTopics()) {
             ensureTopics(config);
         }
-        return new StageRunner(List.of(open(config)))
-            .runUntilShutdown(() -> LOG.info("stopping generator {}", config.workerId())).exitCode();
+        try (MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(properties)) {
+            return new StageRunner(List.of(open(config)))
+                .runUntilShutdown(() -> LOG.info("stopping generator {}", config.workerId())).exitCode();
+        }
     }
 
     /** Opens the worker's clients (closing them again if one fails to open); the stage is ready to start. */

@@ -110,7 +110,7 @@ public record GeneratorConfig(String bootstrapServers, SerdeSettings serdes, Str
             GROUP_ID, WORKER_ID, PROMPTS_TOPIC, ROLLOUTS_TOPIC, WEIGHTS_TOPIC, MODEL_NAME, GROUP_SIZE, MAX_NEW_TOKENS,
             TEMPERATURE, TOP_P, SEED, MAX_GROUPS_IN_FLIGHT, TOKENIZER_ALPHABET, METRICS_LOG_INTERVAL_MS, TOPICS_CREATE,
             TOPICS_REPLICATION, OVERRIDE_RUN_CONTRACT),
-        List.of(KAFKA_PREFIX, SerdeSettings.PREFIX));
+        List.of(KAFKA_PREFIX, SerdeSettings.PREFIX)).plus(CommonSettings.PROCESS_SPEC);
 
     public GeneratorConfig {
         requireText(BOOTSTRAP_SERVERS.key(), bootstrapServers);

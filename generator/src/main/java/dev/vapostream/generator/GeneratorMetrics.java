@@ -6,6 +6,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.vapostream.generator.weights.VersionEvents;
+import dev.vapostream.schemas.metrics.KafkaMetricsBridge;
 import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.common.metrics.KafkaMetricsContext;
 import org.apache.kafka.common.metrics.MetricConfig;
@@ -24,7 +25,7 @@ import org.apache.kafka.common.utils.Time;
  */
 public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
     static final String GROUP = "generator";
-    private static final Metrics METRICS = new Metrics(new MetricConfig(), List.of(new JmxReporter()), Time.SYSTEM,
+    private static final Metrics METRICS = new Metrics(new MetricConfig(), List.of(new JmxReporter(), new KafkaMetricsBridge()), Time.SYSTEM,
         new KafkaMetricsContext("vapo"));
 
     private final String workerId;

@@ -177,7 +177,7 @@ public record LearnerConfig(String bootstrapServers, SerdeSettings serdes, Map<S
             MAX_STALENESS, STALENESS_MODE, DYNAMIC_SAMPLING_REFILL, MAX_CRITIC_LAG, TRUNCATION, EVAL_EVERY,
             EVAL_PROBLEMS, DEVICE, TOPICS_CREATE, TOPICS_REPLICATION, POLICY_MODEL, CRITIC_MODEL, PROMPTS_TOPIC,
             ADVANTAGES_TOPIC, WEIGHTS_TOPIC, METRICS_TOPIC, DEAD_LETTER_TOPICS),
-        List.of(ClientSettings.PREFIX, SerdeSettings.PREFIX)).plus(Algorithm.SPEC);
+        List.of(ClientSettings.PREFIX, SerdeSettings.PREFIX)).plus(Algorithm.SPEC).plus(CommonSettings.PROCESS_SPEC);
 
     /** Reads the config; a key neither the learner nor the algorithm declares is an error. */
     public static LearnerConfig fromProperties(Properties p) {

@@ -14,11 +14,15 @@ import dev.vapostream.schemas.avro.TrainMetrics;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
-/** One {@link TrainMetrics} per step, to {@code vapo.metrics} and to {@code metrics.jsonl} in the run folder. */
+/**
+ * One {@link TrainMetrics} per step, to {@code vapo.metrics}, to {@code metrics.jsonl} in the run folder
+ * and to the learner's Prometheus gauges.
+ */
 final class MetricsWriter implements AutoCloseable {
     private final KafkaProducer<String, TrainMetrics> producer;
     private final String topic;
     private final BufferedWriter file;
+    private final LearnerMeters meters;
 
     MetricsWriter(LearnerConfig config) {
         this.producer = LearnerClients.producer(config, Topics.METRICS, Map.of());
@@ -27,11 +31,14 @@ final class MetricsWriter implements AutoCloseable {
             this.file = Files.newBufferedWriter(config.runDir().resolve("metrics.jsonl"), StandardCharsets.UTF_8,
                 StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
+            producer.close();
             throw new UncheckedIOException("cannot open metrics.jsonl in " + config.runDir(), e);
         }
+        this.meters = new LearnerMeters(config.runId());
     }
 
     void write(TrainMetrics m) {
+        meters.record(m);
         producer.send(new ProducerRecord<>(topic, m.getRunId(), m));
         try {
             file.write(json(m));
@@ -86,6 +93,7 @@ final class MetricsWriter implements AutoCloseable {
 
     @Override
     public void close() {
+        meters.close();
         producer.close();
         try {
             file.close();

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Properties;
 
 import dev.vapostream.schemas.TopicAdmin;
+import dev.vapostream.schemas.metrics.MetricsEndpoint;
 import dev.vapostream.schemas.stage.StageRunner;
 import dev.vapostream.schemas.stage.StreamsStage;
 import org.apache.kafka.streams.Topology;
@@ -26,8 +27,10 @@ public final class ScorerApp {
         if (config.createTopics()) {
             ensureTopics(config);
         }
-        return new StageRunner(List.of(open(config)))
-            .runUntilShutdown(() -> LOG.info("stopping {}", config.applicationId())).exitCode();
+        try (MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(props)) {
+            return new StageRunner(List.of(open(config)))
+                .runUntilShutdown(() -> LOG.info("stopping {}", config.applicationId())).exitCode();
+        }
     }
 
     /** Builds the topology and logs it; returns the stage ready to start. */

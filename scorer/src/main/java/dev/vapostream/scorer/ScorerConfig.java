@@ -13,6 +13,7 @@ import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.dlq.StreamsDeadLetters;
+import dev.vapostream.schemas.metrics.KafkaMetricsBridge;
 import dev.vapostream.schemas.settings.CommonSettings;
 import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.schemas.settings.Settings;
@@ -72,7 +73,7 @@ public record ScorerConfig(String applicationId, String bootstrapServers, SerdeS
     /** Every key the scorer reads, and the prefixes it passes on. */
     public static final SettingsSpec SPEC = SettingsSpec.of("scorer", List.of(BOOTSTRAP_SERVERS, REGISTRY_URL,
         APPLICATION_ID, INPUT_TOPIC, INPUT_TYPE, OUTPUT_TOPIC, SCORERS, GROUP_TIMEOUT_MS, STAGE, TOPICS_CREATE,
-        TOPICS_REPLICATION), List.of(KAFKA_PREFIX, SerdeSettings.PREFIX, SCORER_PREFIX));
+        TOPICS_REPLICATION), List.of(KAFKA_PREFIX, SerdeSettings.PREFIX, SCORER_PREFIX)).plus(CommonSettings.PROCESS_SPEC);
 
     public ScorerConfig {
         requireText(applicationId, APPLICATION_ID.key());
@@ -141,6 +142,10 @@ public record ScorerConfig(String applicationId, String bootstrapServers, SerdeS
         // No global stores here; opting in now silences the 4.x warning and matches the 5.0 default.
         props.put("processing.exception.handler.global.enabled", "true");
         props.putAll(kafka);
+        // The scorer's own Streams metrics also go to Prometheus (metrics.port), beside any reporter given.
+        String reporters = (String) props.getOrDefault(StreamsConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
+        props.put(StreamsConfig.METRIC_REPORTER_CLASSES_CONFIG, (reporters.isBlank() ? "" : reporters + ",")
+            + KafkaMetricsBridge.class.getName());
         return props;
     }
 

@@ -5,6 +5,7 @@ import java.util.Properties;
 
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.metrics.MetricsEndpoint;
 import dev.vapostream.schemas.stage.StageRunner;
 import dev.vapostream.schemas.stage.StreamsStage;
 import org.apache.kafka.streams.Topology;
@@ -28,8 +29,10 @@ public final class AdvantageApp {
         if (config.createTopics()) {
             ensureTopics(config);
         }
-        return new StageRunner(List.of(open(config)))
-            .runUntilShutdown(() -> LOG.info("stopping {}", config.applicationId())).exitCode();
+        try (MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(properties)) {
+            return new StageRunner(List.of(open(config)))
+                .runUntilShutdown(() -> LOG.info("stopping {}", config.applicationId())).exitCode();
+        }
     }
 
     /**

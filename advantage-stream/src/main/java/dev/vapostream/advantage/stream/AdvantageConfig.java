@@ -76,7 +76,7 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
     public static final SettingsSpec SPEC = SettingsSpec.of("advantage", List.of(BOOTSTRAP_SERVERS, REGISTRY_URL,
             APPLICATION_ID, STATE_DIR, INPUT_TOPIC, OUTPUT_TOPIC, WEIGHTS_TOPIC, CRITIC_MODEL, TOPICS_CREATE,
             TOPICS_REPLICATION, OVERRIDE_RUN_CONTRACT),
-        List.of(ClientSettings.PREFIX, SerdeSettings.PREFIX)).plus(ESTIMATOR_SPEC);
+        List.of(ClientSettings.PREFIX, SerdeSettings.PREFIX)).plus(ESTIMATOR_SPEC).plus(CommonSettings.PROCESS_SPEC);
 
     public AdvantageConfig {
         requireText("application.id", applicationId);

@@ -3,6 +3,7 @@ package dev.vapostream.advantage.stream;
 import java.util.List;
 import java.util.Map;
 
+import dev.vapostream.schemas.metrics.KafkaMetricsBridge;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.common.metrics.KafkaMetricsContext;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.metrics.stats.Value;
  */
 public final class AdvantageMetrics {
     private static final String GROUP = "advantage-stream";
-    private static final Metrics METRICS = new Metrics(new MetricConfig(), List.of(new JmxReporter()),
+    private static final Metrics METRICS = new Metrics(new MetricConfig(), List.of(new JmxReporter(), new KafkaMetricsBridge()),
         org.apache.kafka.common.utils.Time.SYSTEM, new KafkaMetricsContext("vapo"));
     private static final Sensor GROUPS = counter("groups", "scored groups turned into advantage groups");
     private static final Sensor TOKENS = counter("tokens", "response tokens given advantages");

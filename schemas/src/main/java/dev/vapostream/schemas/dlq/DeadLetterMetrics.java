@@ -3,6 +3,7 @@ package dev.vapostream.schemas.dlq;
 import java.util.List;
 import java.util.Map;
 
+import dev.vapostream.schemas.metrics.KafkaMetricsBridge;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.common.metrics.KafkaMetricsContext;
@@ -19,7 +20,7 @@ import org.apache.kafka.common.utils.Time;
 public final class DeadLetterMetrics {
     private static final String GROUP = "dead-letters";
     private static final String NAME = "dead-letter-total";
-    private static final Metrics METRICS = new Metrics(new MetricConfig(), List.of(new JmxReporter()), Time.SYSTEM,
+    private static final Metrics METRICS = new Metrics(new MetricConfig(), List.of(new JmxReporter(), new KafkaMetricsBridge()), Time.SYSTEM,
         new KafkaMetricsContext("vapo"));
 
     private DeadLetterMetrics() {

@@ -2,7 +2,7 @@ package dev.vapostream.schemas.settings;
 
 /**
  * Settings that mean the same in every stage that reads them, declared once: the cluster, topic
- * creation, and the advantage estimator's numbers (which the learner puts in the run contract and
+ * creation, the metrics endpoint, and the advantage estimator's numbers (which the learner puts in the run contract and
  * the advantage stage applies to groups without one).
  */
 public final class CommonSettings {
@@ -14,6 +14,11 @@ public final class CommonSettings {
         "create the stage's missing topics (and their dead-letter topics) at start");
     public static final Setting<Integer> TOPICS_REPLICATION = Setting.integer("topics.replication", 1,
         "replication factor of topics the stage creates");
+    public static final Setting<Integer> METRICS_PORT = Setting.integer("metrics.port", -1,
+        "serve the stage's counters for Prometheus at http://127.0.0.1:PORT/metrics; -1 off, 0 a free port (logged)");
+    /** The keys every stage reads for its own process, whatever the stage. */
+    public static final SettingsSpec PROCESS_SPEC = SettingsSpec.of("process", java.util.List.of(METRICS_PORT),
+        java.util.List.of());
 
     public static final Setting<Double> GAMMA = Setting.optionalNumber("gamma",
         "discount of the advantage estimator; default: the estimator preset's");
