@@ -16,7 +16,6 @@ import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.schemas.settings.SettingsSpec;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -77,9 +76,7 @@ final class RecordFilesCommand {
     private static <V extends SpecificRecord> long importInto(Properties p, TopicDescriptor<V> topic, Path file)
         throws InterruptedException, ExecutionException {
         String bootstrap = required(p, "bootstrap.servers");
-        try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", bootstrap))) {
-            TopicAdmin.ensure(admin, List.of(topic), (short) 1);
-        }
+        TopicAdmin.ensure(bootstrap, ClientSettings.from(p), List.of(topic), (short) 1);
         Properties producerProps = new Properties();
         producerProps.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");

@@ -34,6 +34,7 @@ import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.model.task.JsonlDataset;
 import dev.vapostream.schemas.SerdeSettings;
+import dev.vapostream.schemas.ClientSettings;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
@@ -44,7 +45,6 @@ import dev.vapostream.schemas.stage.Stage;
 import dev.vapostream.scorer.ScorerApp;
 import dev.vapostream.scorer.ScorerConfig;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.admin.Admin;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -80,36 +80,61 @@ class PipelineIT {
         cluster = endpoints;
         String id = UUID.randomUUID().toString().substring(0, 8);
         runId = id;
-        topics = Map.of("prompts", "pipe.prompts-" + id, "rollouts", "pipe.rollouts-" + id,
+        topics = topicsOf(id);
+        // When the learner (which publishes policy and critic v0), a generator, the scorer and the
+        // advantage stage run until the learner has taken 2 policy steps (after 1 of value pretraining)
+        Ran ran = runAShortPipeline(cluster, dir, id, topics, Map.of());
+        learnerSteps = ran.learnerSteps();
+        policyVersions = ran.policyVersions();
+        scraped = ran.scraped();
+        metrics = Files.readAllLines(dir.resolve("run").resolve("metrics.jsonl"));
+    }
+
+    /** The six topics of pipeline {@code id}. */
+    static Map<String, String> topicsOf(String id) {
+        return Map.of("prompts", "pipe.prompts-" + id, "rollouts", "pipe.rollouts-" + id,
             "scored", "pipe.scored-" + id, "advantages", "pipe.advantages-" + id, "weights", "pipe.weights-" + id,
             "metrics", "pipe.metrics-" + id);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
-            TopicAdmin.ensure(admin, List.of(Topics.PROMPTS.withName(topics.get("prompts")),
-                Topics.ROLLOUTS.withName(topics.get("rollouts")), Topics.SCORED.withName(topics.get("scored")),
-                Topics.ADVANTAGES.withName(topics.get("advantages")), Topics.WEIGHTS.withName(topics.get("weights")),
-                Topics.METRICS.withName(topics.get("metrics"))), (short) 1);
-        }
+    }
+
+    /** What a short pipeline run did. */
+    record Ran(long learnerSteps, long policyVersions, String scraped) {
+    }
+
+    /**
+     * Creates the topics, a dataset and a small base policy, then runs the learner, a generator, the
+     * scorer and the advantage stage until the learner's 3 steps are done. {@code clientSettings} go
+     * to every Kafka client of every stage (as {@code kafka.*}), e.g. SASL credentials.
+     */
+    static Ran runAShortPipeline(ClusterEndpoints cluster, Path dir, String id, Map<String, String> t,
+                                 Map<String, String> clientSettings) throws Exception {
+        TopicAdmin.ensure(cluster.bootstrapServers(), clientSettings, List.of(Topics.PROMPTS.withName(t.get("prompts")),
+            Topics.ROLLOUTS.withName(t.get("rollouts")), Topics.SCORED.withName(t.get("scored")),
+            Topics.ADVANTAGES.withName(t.get("advantages")), Topics.WEIGHTS.withName(t.get("weights")),
+            Topics.METRICS.withName(t.get("metrics"))), (short) 1);
         JsonlDataset.writeBuiltInSplits(dir.resolve("data"), BuiltInTask.DEFAULT, 5, 100, 20);
         try (PolicyModel base = PolicyModel.initialise(BuiltInTask.DEFAULT.modelConfig(1, 32, 2), 9)) {
             Files.write(dir.resolve("base.weights"), base.encodeWeights());
         }
-
-        // When the learner (which publishes policy and critic v0), a generator, the scorer and the
-        // advantage stage run until the learner has taken 2 policy steps (after 1 of value pretraining)
-        try (Learner learner = Learner.open(LearnerConfig.fromProperties(learnerSettings(cluster, dir, id, topics)));
-             Stage generator = GeneratorApp.open(GeneratorConfig.fromProperties(generatorSettings(cluster, id, topics)));
-             Stage scorer = ScorerApp.open(ScorerConfig.fromProperties(scorerSettings(cluster, dir, id, topics)));
+        try (Learner learner = Learner.open(LearnerConfig.fromProperties(
+                 withClients(learnerSettings(cluster, dir, id, t), clientSettings)));
+             Stage generator = GeneratorApp.open(GeneratorConfig.fromProperties(
+                 withClients(generatorSettings(cluster, id, t), clientSettings)));
+             Stage scorer = ScorerApp.open(ScorerConfig.fromProperties(
+                 withClients(scorerSettings(cluster, dir, id, t), clientSettings)));
              Stage advantages = AdvantageApp.open(AdvantageConfig.fromProperties(
-                 advantageSettings(cluster, dir, id, topics)))) {
+                 withClients(advantageSettings(cluster, dir, id, t), clientSettings)))) {
             generator.start();
             scorer.start();
             advantages.start();
             learner.run(() -> false);
-            learnerSteps = learner.step();
-            policyVersions = learner.policyVersion();
-            scraped = scrapeWhileTheStagesRun();
+            return new Ran(learner.step(), learner.policyVersion(), scrapeWhileTheStagesRun());
         }
-        metrics = Files.readAllLines(dir.resolve("run").resolve("metrics.jsonl"));
+    }
+
+    private static Properties withClients(Properties stage, Map<String, String> clientSettings) {
+        clientSettings.forEach((key, value) -> stage.setProperty(ClientSettings.PREFIX + key, value));
+        return stage;
     }
 
     /** What Prometheus would read from this JVM's metrics endpoint while the stages run. */

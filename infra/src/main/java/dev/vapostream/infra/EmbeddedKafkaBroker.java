@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
@@ -53,6 +54,49 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int brokerPort, int controllerPort,
                                             Map<String, String> overrides) {
+        return start(dataDir, brokerPort, controllerPort, overrides, Map.of());
+    }
+
+    /**
+     * A broker whose client listener takes SASL/PLAIN (SASL_PLAINTEXT) with the given users and
+     * passwords, and authorizes every request by ACLs ({@code StandardAuthorizer}, nothing allowed
+     * without one) except for {@code superUser}'s. The controller listener stays PLAINTEXT on
+     * 127.0.0.1: only this node talks to it.
+     */
+    public static EmbeddedKafkaBroker startSaslPlain(Path dataDir, Map<String, String> passwords, String superUser) {
+        int brokerPort = FreePort.onLoopback();
+        int controllerPort = FreePort.onLoopback();
+        Map<String, String> o = new HashMap<>();
+        o.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        o.put("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort);
+        o.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
+        o.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        o.put("sasl.enabled.mechanisms", "PLAIN");
+        o.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
+        StringBuilder jaas = new StringBuilder(plainLogin(superUser, passwords.get(superUser)));
+        jaas.setLength(jaas.length() - 1);
+        passwords.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+        o.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+        o.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+        o.put("super.users", "User:" + superUser + ";User:ANONYMOUS");
+        o.put("allow.everyone.if.no.acl.found", "false");
+        return start(dataDir, brokerPort, controllerPort, o, saslPlainClient(superUser, passwords.get(superUser)));
+    }
+
+    /** The client settings of a SASL/PLAIN user (as {@code kafka.*} pass-through settings of a stage, prefix removed). */
+    public static Map<String, String> saslPlainClient(String user, String password) {
+        return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+            "sasl.jaas.config", plainLogin(user, password));
+    }
+
+    private static String plainLogin(String user, String password) {
+        return "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + user
+            + "\" password=\"" + password + "\";";
+    }
+
+    /** As above; {@code clientSettings} let the readiness check through the broker's listener (e.g. SASL). */
+    public static EmbeddedKafkaBroker start(Path dataDir, int brokerPort, int controllerPort,
+                                            Map<String, String> overrides, Map<String, String> clientSettings) {
         Properties props = brokerProperties(dataDir, brokerPort, controllerPort);
         props.putAll(overrides);
         requireLoopbackListeners(props);
@@ -62,7 +106,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         String bootstrap = "127.0.0.1:" + brokerPort;
         EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, bootstrap, dataDir);
         try {
-            broker.awaitReady();
+            broker.awaitReady(clientSettings);
         } catch (RuntimeException e) {
             broker.close();
             throw e;
@@ -147,8 +191,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
-    private void awaitReady() {
+    private void awaitReady(Map<String, String> clientSettings) {
         Properties adminProps = new Properties();
+        adminProps.putAll(clientSettings);
         adminProps.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
         try (Admin admin = Admin.create(adminProps)) {

@@ -1,7 +1,6 @@
 package dev.vapostream.advantage.replay;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -11,7 +10,6 @@ import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.io.AvroFiles;
-import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -35,9 +33,8 @@ final class AdvantageSink implements AutoCloseable {
         KafkaProducer<String, AdvantageGroup> producer = null;
         if (o.outputTopic() != null) {
             TopicDescriptor<AdvantageGroup> out = Topics.ADVANTAGES.withName(o.outputTopic());
-            try (Admin admin = Admin.create(Map.<String, Object>of("bootstrap.servers", o.bootstrapServers()))) {
-                TopicAdmin.ensure(admin, List.of(out), (short) 1);
-            }
+            // With the replay's client settings: a secured cluster needs its credentials for the admin client too.
+            TopicAdmin.ensure(o.bootstrapServers(), o.kafka(), List.of(out), (short) 1);
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, o.bootstrapServers());
             p.put(ProducerConfig.ACKS_CONFIG, "all");
