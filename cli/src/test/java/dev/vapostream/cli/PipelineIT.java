@@ -101,13 +101,9 @@ class PipelineIT {
     record Ran(long learnerSteps, long policyVersions, String scraped) {
     }
 
-    /**
-     * Creates the topics, a dataset and a small base policy, then runs the learner, a generator, the
-     * scorer and the advantage stage until the learner's 3 steps are done. {@code clientSettings} go
-     * to every Kafka client of every stage (as {@code kafka.*}), e.g. SASL credentials.
-     */
-    static Ran runAShortPipeline(ClusterEndpoints cluster, Path dir, String id, Map<String, String> t,
-                                 Map<String, String> clientSettings) throws Exception {
+    /** Creates the pipeline's topics, a small dataset and an untrained small base policy under {@code dir}. */
+    static void prepare(ClusterEndpoints cluster, Path dir, Map<String, String> t, Map<String, String> clientSettings)
+        throws Exception {
         TopicAdmin.ensure(cluster.bootstrapServers(), clientSettings, List.of(Topics.PROMPTS.withName(t.get("prompts")),
             Topics.ROLLOUTS.withName(t.get("rollouts")), Topics.SCORED.withName(t.get("scored")),
             Topics.ADVANTAGES.withName(t.get("advantages")), Topics.WEIGHTS.withName(t.get("weights")),
@@ -116,6 +112,16 @@ class PipelineIT {
         try (PolicyModel base = PolicyModel.initialise(BuiltInTask.DEFAULT.modelConfig(1, 32, 2), 9)) {
             Files.write(dir.resolve("base.weights"), base.encodeWeights());
         }
+    }
+
+    /**
+     * Creates the topics, a dataset and a small base policy, then runs the learner, a generator, the
+     * scorer and the advantage stage until the learner's 3 steps are done. {@code clientSettings} go
+     * to every Kafka client of every stage (as {@code kafka.*}), e.g. SASL credentials.
+     */
+    static Ran runAShortPipeline(ClusterEndpoints cluster, Path dir, String id, Map<String, String> t,
+                                 Map<String, String> clientSettings) throws Exception {
+        prepare(cluster, dir, t, clientSettings);
         try (Learner learner = Learner.open(LearnerConfig.fromProperties(
                  withClients(learnerSettings(cluster, dir, id, t), clientSettings)));
              Stage generator = GeneratorApp.open(GeneratorConfig.fromProperties(
@@ -271,7 +277,7 @@ class PipelineIT {
         return p;
     }
 
-    private static Properties learnerSettings(ClusterEndpoints cluster, Path dir, String id, Map<String, String> t) {
+    static Properties learnerSettings(ClusterEndpoints cluster, Path dir, String id, Map<String, String> t) {
         Properties p = common(cluster);
         p.setProperty("run.dir", dir.resolve("run").toString());
         p.setProperty("run.id", "pipe-" + id);
@@ -292,7 +298,7 @@ class PipelineIT {
         return p;
     }
 
-    private static Properties generatorSettings(ClusterEndpoints cluster, String id, Map<String, String> t) {
+    static Properties generatorSettings(ClusterEndpoints cluster, String id, Map<String, String> t) {
         Properties p = common(cluster);
         p.setProperty("group.id", "pipe-gen-" + id);
         p.setProperty("prompts.topic", t.get("prompts"));
@@ -304,7 +310,7 @@ class PipelineIT {
         return p;
     }
 
-    private static Properties scorerSettings(ClusterEndpoints cluster, Path dir, String id, Map<String, String> t) {
+    static Properties scorerSettings(ClusterEndpoints cluster, Path dir, String id, Map<String, String> t) {
         Properties p = common(cluster);
         p.setProperty("application.id", "pipe-scorer-" + id);
         p.setProperty("input.topic", t.get("rollouts"));
@@ -314,7 +320,7 @@ class PipelineIT {
         return p;
     }
 
-    private static Properties advantageSettings(ClusterEndpoints cluster, Path dir, String id, Map<String, String> t) {
+    static Properties advantageSettings(ClusterEndpoints cluster, Path dir, String id, Map<String, String> t) {
         Properties p = common(cluster);
         p.setProperty("application.id", "pipe-advantage-" + id);
         p.setProperty("input.topic", t.get("scored"));
