@@ -7,15 +7,19 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 
 import dev.vapostream.advantage.stream.AdvantageApp;
@@ -40,7 +44,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The broker goes away mid-run and comes back on its data, as after a crash and a restart: every
  * stage must carry on without a restart of its own, and the log must still hold every admitted
- * prompt's group exactly once in each topic (read_committed), with every learner step once.
+ * prompt's group exactly once in each topic (read_committed), with every learner step once and no
+ * group trained twice.
  */
 class BrokerRestartIT {
     private static final int STEPS = 8;
@@ -98,8 +103,13 @@ class BrokerRestartIT {
                 assertTrue(counts.values().stream().allMatch(n -> n == 1), topic + ": a group more than once " + counts);
             }
             assertEquals(IntStream.rangeClosed(1, STEPS).boxed().toList(), steps(metrics));
+            // And no group was trained twice: the learner's own record of the groups of each step
+            List<String> trained = trainedPromptIds(dir.resolve("run").resolve("trained-groups.jsonl"));
+            assertEquals(trained.size(), Set.copyOf(trained).size(), "a group trained twice: " + trained);
+            assertTrue(admitted.keySet().containsAll(trained), "a trained group that was never admitted");
             System.out.printf("BrokerRestartIT: broker down %d s after step %d; %d prompts, each exactly once in rollouts,"
-                + " scored and advantages; steps 1-%d once each%n", OUTAGE.toSeconds(), CRASH_AT_STEP, admitted.size(), STEPS);
+                + " scored and advantages; steps 1-%d once each; %d groups trained, none twice%n", OUTAGE.toSeconds(),
+                CRASH_AT_STEP, admitted.size(), STEPS, trained.size());
         } finally {
             broker[0].close();
         }
@@ -119,6 +129,18 @@ class BrokerRestartIT {
         } catch (IOException e) {
             return 0;
         }
+    }
+
+    private static List<String> trainedPromptIds(Path log) throws IOException {
+        List<String> ids = new ArrayList<>();
+        Pattern id = Pattern.compile("\"([^\"]+)\"");
+        for (String line : Files.readAllLines(log)) {
+            Matcher m = id.matcher(line.substring(line.indexOf('[')));
+            while (m.find()) {
+                ids.add(m.group(1));
+            }
+        }
+        return ids;
     }
 
     private static List<Integer> steps(Path metrics) throws IOException {

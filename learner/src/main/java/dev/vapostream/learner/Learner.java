@@ -55,6 +55,7 @@ public final class Learner implements AutoCloseable {
     private final DeadLetteredPrompts deadLettered;
     private final WeightPublisher weights;
     private final MetricsWriter metrics;
+    private final TrainedGroupsLog trainedGroups;
     private final List<TaskExample> heldOut;
     private final Set<String> hardExampleIds;
     private final ValuePretrainGate gate;
@@ -84,6 +85,7 @@ public final class Learner implements AutoCloseable {
             this.deadLettered = opened.track(new DeadLetteredPrompts(config));
             this.weights = opened.track(new WeightPublisher(config));
             this.metrics = opened.track(new MetricsWriter(config));
+            this.trainedGroups = opened.track(new TrainedGroupsLog(config.runDir()));
         } catch (RuntimeException e) {
             opened.closeAfter(e);
             throw e;
@@ -218,6 +220,7 @@ public final class Learner implements AutoCloseable {
         Double heldOutAccuracy = evaluation == null ? null : evaluation.accuracy();
         TrainMetrics stepMetrics = metricsOf(policyPhase, stats, built.summary(), seconds, evaluation);
         metrics.write(stepMetrics);
+        trainedGroups.record(step, batch.groups());
         Checkpoints.save(config.runDir(), new Checkpoints.State(step, policyVersion, criticVersion, admission.admitted(),
                 source.counts().consumed, source.counts().dropped, source.counts().corrected, source.counts().filtered,
                 source.counts().criticStale, gate.history(), new TreeMap<>(source.resumeOffsets())),
@@ -363,6 +366,7 @@ public final class Learner implements AutoCloseable {
         deadLettered.close();
         weights.close();
         metrics.close();
+        trainedGroups.close();
         update.close();
         if (critic != null) {
             critic.close();
