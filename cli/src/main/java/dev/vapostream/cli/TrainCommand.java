@@ -32,6 +32,7 @@ import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.schemas.settings.Settings;
 import dev.vapostream.schemas.settings.SettingsSpec;
 import dev.vapostream.schemas.stage.OpenedResources;
+import dev.vapostream.schemas.stage.ShutdownGate;
 import dev.vapostream.schemas.stage.Stage;
 import dev.vapostream.schemas.stage.StageRunner;
 import dev.vapostream.scorer.ScorerApp;
@@ -99,7 +100,8 @@ final class TrainCommand {
         applyTrainDefaults(p);
         // A wrong algorithm (a switch the preset has nothing for) stops here, before the cluster starts.
         Algorithm.fromProperties(p);
-        try (LocalCluster cluster = LocalCluster.start(runDir.resolve("cluster"), true)) {
+        // The gate is closed last: on Ctrl-C the JVM waits for the checkpoint, the report and the cluster's stop.
+        try (ShutdownGate gate = ShutdownGate.install(); LocalCluster cluster = LocalCluster.start(runDir.resolve("cluster"), true)) {
             ClusterEndpoints endpoints = cluster.endpoints();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints.bootstrapServers()))) {
                 TopicAdmin.ensure(admin, Topics.ALL, (short) 1);
@@ -111,7 +113,7 @@ final class TrainCommand {
             p.setProperty("base.policy", basePolicy.toString());
             p.setProperty("train.data", dataDir.resolve(JsonlDataset.TRAIN_FILE).toString());
             p.putIfAbsent("heldout.data", dataDir.resolve(JsonlDataset.HELD_OUT_FILE).toString());
-            return trainWithStages(p, runDir, own);
+            return trainWithStages(p, runDir, own, gate);
         }
     }
 
@@ -162,17 +164,18 @@ final class TrainCommand {
         return given == null ? fallback : given;
     }
 
-    private static int trainWithStages(Properties p, Path runDir, Settings own) throws Exception {
+    private static int trainWithStages(Properties p, Path runDir, Settings own, ShutdownGate gate) throws Exception {
         // One endpoint for the JVM: every stage's meters are in the one registry.
         try (MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(p)) {
             if (metrics != null) {
                 System.out.println("vapo train: metrics for Prometheus at " + metrics.url());
             }
-            return trainWithStages(p, runDir, own, LearnerConfig.fromProperties(learnerSettings(p)));
+            return trainWithStages(p, runDir, own, gate, LearnerConfig.fromProperties(learnerSettings(p)));
         }
     }
 
-    private static int trainWithStages(Properties p, Path runDir, Settings own, LearnerConfig learnerConfig)
+    private static int trainWithStages(Properties p, Path runDir, Settings own, ShutdownGate gate,
+                                       LearnerConfig learnerConfig)
         throws Exception {
         long minutes = own.get(MAX_MINUTES);
         long deadline = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
@@ -198,7 +201,7 @@ final class TrainCommand {
             opened.closeAfter(e);
             throw e;
         }
-        StageRunner.Outcome outcome = new StageRunner(stages).runUntilShutdown(() ->
+        StageRunner.Outcome outcome = new StageRunner(stages).runUntilShutdown(gate, () ->
             System.out.println("\nvapo train: stopping after the current step (run the same command to resume)"));
         System.out.printf("vapo train: %s at step %d (%d value-pretraining steps, %s), policy v%d; run folder %s%n",
             learner.policyVersion() >= learner.maxSteps() ? "done" : "stopped", learner.step(),

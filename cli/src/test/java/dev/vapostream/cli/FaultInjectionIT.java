@@ -75,6 +75,13 @@ class FaultInjectionIT {
                 () -> answeredOrDeadLettered(cluster, topics).containsAll(keyCounts(cluster, topics.get("prompts")).keySet()),
                 () -> "prompts " + keyCounts(cluster, topics.get("prompts")).size() + ", advantages "
                     + keyCounts(cluster, topics.get("advantages")).size());
+            // And SIGTERM stops every other stage cleanly: its shutdown hook closes it, and the JVM ends with 143
+            for (Map.Entry<String, StageProcess> stage : stages.entrySet()) {
+                if (!stage.getKey().equals("learner")) {
+                    assertEquals(143, stage.getValue().terminate(), stage.getKey() + " on SIGTERM; log:\n"
+                        + stage.getValue().logTail(30));
+                }
+            }
         } finally {
             for (StageProcess p : stages.values()) {
                 p.close();

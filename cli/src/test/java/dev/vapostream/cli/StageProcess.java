@@ -78,6 +78,16 @@ final class StageProcess implements AutoCloseable {
         }
     }
 
+    /** SIGTERM, as an operator stops a stage; its exit code, or -1 if it had to be killed after 60 s. */
+    int terminate() throws InterruptedException {
+        process.destroy();
+        if (process.waitFor(60, TimeUnit.SECONDS)) {
+            return process.exitValue();
+        }
+        kill();
+        return -1;
+    }
+
     /** SIGTERM (a clean stop), then SIGKILL if it has not stopped within 30 s. */
     @Override
     public void close() throws InterruptedException {

@@ -5,6 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,6 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import dev.vapostream.infra.testing.Await;
 import dev.vapostream.model.PolicyModel;
@@ -46,11 +52,15 @@ class TrainSupervisionIT {
         Path log = dir.resolve("train.log");
         Process train = new ProcessBuilder(ChildJvm.vapoCommand("train", List.of("--run-dir", runDir.toString(),
             "--data-dir", data.toString(), "--base-policy", base.toString(), "--max-steps", "1000",
-            "--prompts-per-step", "2", "--eval-every", "0")))
+            "--prompts-per-step", "2", "--eval-every", "0", "--metrics-port", "0")))
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             Path metrics = runDir.resolve("metrics.jsonl");
             Await.until(STARTUP, "the learner's first step", () -> lines(metrics) >= 1, () -> tail(log));
+            // (and its metrics endpoint, at the address it printed, serves the learner's step and the stages' counters)
+            String scrape = scrape(log);
+            assertTrue(scrape.contains("vapo_learner_step{") && scrape.contains("vapo_generator_groups_total{")
+                && scrape.contains("vapo_advantage_stream_groups_total"), scrape);
 
             // When the advantage stage's source topic is deleted under it, which kills its stream thread
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", endpoints(runDir).getProperty("bootstrap.servers")))) {
@@ -69,6 +79,16 @@ class TrainSupervisionIT {
             train.destroyForcibly();
             train.waitFor(30, TimeUnit.SECONDS);
         }
+    }
+
+    private static String scrape(Path log) throws Exception {
+        Matcher url = Pattern.compile("metrics for Prometheus at (http://127\\.0\\.0\\.1:\\d+/metrics)")
+            .matcher(Files.readString(log, StandardCharsets.UTF_8));
+        assertTrue(url.find(), "vapo train printed no metrics address:\n" + tail(log));
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+            HttpRequest.newBuilder(URI.create(url.group(1))).GET().build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode());
+        return response.body();
     }
 
     private static Properties endpoints(Path runDir) throws IOException {

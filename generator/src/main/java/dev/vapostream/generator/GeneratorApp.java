@@ -7,6 +7,7 @@ import java.util.Properties;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.metrics.MetricsEndpoint;
+import dev.vapostream.schemas.stage.ShutdownGate;
 import dev.vapostream.schemas.stage.StageRunner;
 import dev.vapostream.schemas.stage.ThreadStage;
 import org.slf4j.Logger;
@@ -27,7 +28,7 @@ public final class GeneratorApp {
 
     /**
      * Creates missing topics (unless {@code topics.create=false}) and runs the worker until Ctrl-C
-     * or a failure: 0 after Ctrl-C, 1 if it failed. A bad setting is an
+     * or a failure: 0 when it stopped cleanly, 1 if it failed. A bad setting is an
      * {@link IllegalArgumentException} naming it.
      */
     public static int run(Properties properties) {
@@ -35,9 +36,9 @@ public final class GeneratorApp {
         if (config.createTopics()) {
             ensureTopics(config);
         }
-        try (MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(properties)) {
+        try (ShutdownGate gate = ShutdownGate.install(); MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(properties)) {
             return new StageRunner(List.of(open(config)))
-                .runUntilShutdown(() -> LOG.info("stopping generator {}", config.workerId())).exitCode();
+                .runUntilShutdown(gate, () -> LOG.info("stopping generator {}", config.workerId())).exitCode();
         }
     }
 

@@ -61,7 +61,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
      * A broker whose client listener takes SASL/PLAIN (SASL_PLAINTEXT) with the given users and
      * passwords, and authorizes every request by ACLs ({@code StandardAuthorizer}, nothing allowed
      * without one) except for {@code superUser}'s. The controller listener stays PLAINTEXT on
-     * 127.0.0.1: only this node talks to it.
+     * 127.0.0.1, and its principal ({@code User:ANONYMOUS}) is a super user so that the broker can talk
+     * to its own controller: any local process that connects to the controller port is one too. For
+     * tests on one machine, not for a shared host.
      */
     public static EmbeddedKafkaBroker startSaslPlain(Path dataDir, Map<String, String> passwords, String superUser) {
         int brokerPort = FreePort.onLoopback();

@@ -361,16 +361,25 @@ public final class Learner implements AutoCloseable {
 
     @Override
     public void close() {
-        admission.close();
-        source.close();
-        deadLettered.close();
-        weights.close();
-        metrics.close();
-        trainedGroups.close();
-        update.close();
-        if (critic != null) {
-            critic.close();
+        // Each is closed even if one before it fails, so no client thread or native model is left behind.
+        RuntimeException failure = null;
+        for (AutoCloseable resource : Arrays.asList(admission, source, deadLettered, weights, metrics, trainedGroups,
+            update, critic, policy)) {
+            try {
+                if (resource != null) {
+                    resource.close();
+                }
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("closing the learner of " + config.runId() + " failed", e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
         }
-        policy.close();
+        if (failure != null) {
+            throw failure;
+        }
     }
+
 }

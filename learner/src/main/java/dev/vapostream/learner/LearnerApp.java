@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import dev.vapostream.schemas.avro.TrainMetrics;
 import dev.vapostream.schemas.metrics.MetricsEndpoint;
+import dev.vapostream.schemas.stage.ShutdownGate;
 import dev.vapostream.schemas.stage.StageRunner;
 import dev.vapostream.schemas.stage.ThreadStage;
 import org.slf4j.Logger;
@@ -31,10 +32,10 @@ public final class LearnerApp {
     /** Runs the learner: 0 when it stopped at max.steps or on Ctrl-C (after checkpointing), 1 if it failed. */
     public static int run(Properties properties) throws IOException {
         LearnerConfig config = LearnerConfig.fromProperties(properties);
-        try (MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(properties)) {
+        try (ShutdownGate gate = ShutdownGate.install(); MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(properties)) {
             Learner learner = Learner.open(config);
             int code = new StageRunner(List.of(stage(learner, () -> false, step -> { })))
-                .runUntilShutdown(() -> LOG.info("{}: stopping after the current step", config.runId())).exitCode();
+                .runUntilShutdown(gate, () -> LOG.info("{}: stopping after the current step", config.runId())).exitCode();
             LOG.info("{}: stopped at step {} (policy v{})", config.runId(), learner.step(), learner.policyVersion());
             return code;
         }

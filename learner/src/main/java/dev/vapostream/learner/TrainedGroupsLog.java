@@ -14,8 +14,10 @@ import dev.vapostream.schemas.avro.AdvantageGroup;
 
 /**
  * {@code trained-groups.jsonl} in the run folder: per step, the prompt ids of the groups it trained
- * on ({@code {"step":3,"groups":["run-17","run-18"]}}), written before the step's checkpoint. An
- * audit reads it to check that no group was trained twice, across crashes and resumes.
+ * on ({@code {"step":3,"groups":["run-17","run-18"]}}), written before the step's checkpoint. A
+ * learner that dies between the two trains that step again after resuming and writes it again: the
+ * later line of a step is the one that counts. An audit reads it to check that no group was trained
+ * in two steps, across crashes and resumes ({@code FaultInjectionIT}).
  */
 final class TrainedGroupsLog implements AutoCloseable {
     static final String FILE = "trained-groups.jsonl";
@@ -32,7 +34,7 @@ final class TrainedGroupsLog implements AutoCloseable {
     }
 
     void record(long step, List<AdvantageGroup> groups) {
-        String ids = groups.stream().map(g -> '"' + g.getPromptId() + '"').collect(Collectors.joining(","));
+        String ids = groups.stream().map(g -> '"' + jsonEscaped(g.getPromptId()) + '"').collect(Collectors.joining(","));
         try {
             file.write("{\"step\":" + step + ",\"groups\":[" + ids + "]}");
             file.newLine();
@@ -40,6 +42,10 @@ final class TrainedGroupsLog implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + FILE, e);
         }
+    }
+
+    private static String jsonEscaped(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Properties;
 
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.metrics.MetricsEndpoint;
+import dev.vapostream.schemas.stage.ShutdownGate;
 import dev.vapostream.schemas.stage.StageRunner;
 import dev.vapostream.schemas.stage.StreamsStage;
 import org.apache.kafka.streams.Topology;
@@ -19,7 +20,7 @@ public final class ScorerApp {
     }
 
     /**
-     * Runs the stage until Ctrl-C or a fatal error: 0 after Ctrl-C, 1 if the stage stopped with an
+     * Runs the stage until Ctrl-C or a fatal error: 0 when it stopped cleanly, 1 if the stage stopped with an
      * error. A bad setting is an {@link IllegalArgumentException} naming it.
      */
     public static int run(Properties props) {
@@ -27,9 +28,9 @@ public final class ScorerApp {
         if (config.createTopics()) {
             ensureTopics(config);
         }
-        try (MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(props)) {
+        try (ShutdownGate gate = ShutdownGate.install(); MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(props)) {
             return new StageRunner(List.of(open(config)))
-                .runUntilShutdown(() -> LOG.info("stopping {}", config.applicationId())).exitCode();
+                .runUntilShutdown(gate, () -> LOG.info("stopping {}", config.applicationId())).exitCode();
         }
     }
 

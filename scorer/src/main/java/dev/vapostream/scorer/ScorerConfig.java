@@ -20,6 +20,7 @@ import dev.vapostream.schemas.settings.Settings;
 import dev.vapostream.schemas.settings.SettingsSpec;
 import dev.vapostream.scorer.api.Scorer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.metrics.JmxReporter;
 import org.apache.kafka.streams.StreamsConfig;
 
 /**
@@ -142,8 +143,10 @@ public record ScorerConfig(String applicationId, String bootstrapServers, SerdeS
         // No global stores here; opting in now silences the 4.x warning and matches the 5.0 default.
         props.put("processing.exception.handler.global.enabled", "true");
         props.putAll(kafka);
-        // The scorer's own Streams metrics also go to Prometheus (metrics.port), beside any reporter given.
-        String reporters = (String) props.getOrDefault(StreamsConfig.METRIC_REPORTER_CLASSES_CONFIG, "");
+        // The scorer's own Streams metrics also go to Prometheus (metrics.port). Naming any reporter replaces
+        // Kafka's default (JMX), so JMX is named too unless the operator chose the reporters.
+        String reporters = (String) props.getOrDefault(StreamsConfig.METRIC_REPORTER_CLASSES_CONFIG,
+            JmxReporter.class.getName());
         props.put(StreamsConfig.METRIC_REPORTER_CLASSES_CONFIG, (reporters.isBlank() ? "" : reporters + ",")
             + KafkaMetricsBridge.class.getName());
         return props;

@@ -6,6 +6,7 @@ import java.util.Properties;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.metrics.MetricsEndpoint;
+import dev.vapostream.schemas.stage.ShutdownGate;
 import dev.vapostream.schemas.stage.StageRunner;
 import dev.vapostream.schemas.stage.StreamsStage;
 import org.apache.kafka.streams.Topology;
@@ -21,7 +22,7 @@ public final class AdvantageApp {
 
     /**
      * Creates missing topics (unless {@code topics.create=false}) and runs the stage until Ctrl-C or
-     * a fatal error: 0 after Ctrl-C, 1 if it failed. A bad setting is an
+     * a fatal error: 0 when it stopped cleanly, 1 if it failed. A bad setting is an
      * {@link IllegalArgumentException} naming it.
      */
     public static int run(Properties properties) {
@@ -29,9 +30,9 @@ public final class AdvantageApp {
         if (config.createTopics()) {
             ensureTopics(config);
         }
-        try (MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(properties)) {
+        try (ShutdownGate gate = ShutdownGate.install(); MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(properties)) {
             return new StageRunner(List.of(open(config)))
-                .runUntilShutdown(() -> LOG.info("stopping {}", config.applicationId())).exitCode();
+                .runUntilShutdown(gate, () -> LOG.info("stopping {}", config.applicationId())).exitCode();
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.vapostream.schemas.stage;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
@@ -14,8 +13,8 @@ import org.slf4j.LoggerFactory;
  * Runs stages together and supervises them: {@code vapo train} with all four, each {@code vapo
  * <stage>} with its one. The first stage to fail is the run's failure, and the run stops within
  * {@link #POLL} of it instead of waiting for data that will never come. The run also ends when a
- * stage is done (the learner at {@code max.steps}) or when {@link #stop()} is called, e.g. by the
- * JVM's shutdown hook on Ctrl-C. Either way every stage is closed, newest first.
+ * stage is done (the learner at {@code max.steps}) or when {@link #stop()} is called, e.g. by a
+ * {@link ShutdownGate} on Ctrl-C. Either way every stage is closed, newest first.
  */
 public final class StageRunner {
     private static final Logger LOG = LoggerFactory.getLogger(StageRunner.class);
@@ -43,7 +42,6 @@ public final class StageRunner {
 
     private final List<Stage> stages;
     private final CountDownLatch stopAsked = new CountDownLatch(1);
-    private final CountDownLatch closed = new CountDownLatch(1);
 
     public StageRunner(List<? extends Stage> stages) {
         this.stages = List.copyOf(stages);
@@ -60,7 +58,6 @@ public final class StageRunner {
      * throws from {@code start()} fails the run the same way.
      */
     public Outcome run() {
-        List<Stage> started = new ArrayList<>();
         try {
             for (Stage stage : stages) {
                 try {
@@ -68,42 +65,26 @@ public final class StageRunner {
                 } catch (RuntimeException e) {
                     return ended(Optional.of(new Failure(stage.name(), e)), stage.name() + " failing to start");
                 }
-                started.add(stage);
             }
             return await();
         } finally {
             closeAll(stages);
-            closed.countDown();
         }
     }
 
     /**
-     * {@link #run()}, with a shutdown hook that, on Ctrl-C or SIGTERM, runs {@code onSignal}, stops
-     * the stages cleanly and holds the JVM until they are closed.
+     * {@link #run()}, stopped cleanly by a signal: {@code gate} (installed by the caller, closed when
+     * it is completely done) runs {@code onSignal}, then {@link #stop()}.
      */
-    public Outcome runUntilShutdown(Runnable onSignal) {
-        Thread hook = new Thread(() -> {
-            if (closed.getCount() == 0) {
-                return;
-            }
-            onSignal.run();
-            stop();
+    public Outcome runUntilShutdown(ShutdownGate gate, Runnable onSignal) {
+        gate.onSignal(() -> {
             try {
-                closed.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+                onSignal.run();
+            } finally {
+                stop();
             }
-        }, "vapo-stages-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return run();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // The hook is what stopped the run; it is running now.
-            }
-        }
+        });
+        return run();
     }
 
     private Outcome await() {
@@ -135,8 +116,9 @@ public final class StageRunner {
         for (int i = stages.size() - 1; i >= 0; i--) {
             try {
                 stages.get(i).close();
-            } catch (RuntimeException e) {
-                LOG.warn("{}: closing failed: {}", stages.get(i).name(), e.toString());
+            } catch (RuntimeException | Error e) {
+                // The other stages are still closed; the failure is reported, not rethrown over the run's outcome.
+                LOG.error("{}: closing failed", stages.get(i).name(), e);
             }
         }
     }

@@ -82,12 +82,16 @@ public final class StreamsStage implements Stage {
         if (!closed.compareAndSet(false, true)) {
             return;
         }
-        streams.close(CLOSE_TIMEOUT);
+        if (!streams.close(CLOSE_TIMEOUT)) {
+            // Its stream threads may still use the resources (a critic): leave them to the JVM's end.
+            LOG.error("{}: Kafka Streams did not close within {}; leaving its resources open", name, CLOSE_TIMEOUT);
+            return;
+        }
         for (AutoCloseable resource : resources) {
             try {
                 resource.close();
             } catch (Exception e) {
-                LOG.warn("{}: closing {} failed: {}", name, resource, e.toString());
+                LOG.warn("{}: closing {} failed", name, resource, e);
             }
         }
     }

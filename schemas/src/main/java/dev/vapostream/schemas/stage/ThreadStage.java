@@ -97,16 +97,19 @@ public final class ThreadStage implements Stage {
         askToStop.run();
         try {
             if (started.get() && !finished.await(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                LOG.warn("{}: did not stop within {}", name, stopTimeout);
+                // Closing what the loop still uses (native models, a checkpoint being written) would be worse.
+                LOG.error("{}: did not stop within {}; leaving what it holds open", name, stopTimeout);
+                return;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return;
         }
         if (owned != null) {
             try {
                 owned.close();
             } catch (Exception e) {
-                LOG.warn("{}: closing failed: {}", name, e.toString());
+                LOG.warn("{}: closing failed", name, e);
             }
         }
     }
