@@ -54,10 +54,11 @@ class FaultInjectionIT {
         String id = UUID.randomUUID().toString().substring(0, 8);
         Map<String, String> topics = PipelineIT.topicsOf(id);
         PipelineIT.prepare(cluster, dir, topics, Map.of());
-        Map<String, StageProcess> stages = start(cluster, dir, id, topics);
-        Path metrics = dir.resolve("run").resolve("metrics.jsonl");
         List<Kill> plan = killPlan(new Random(SEED));
+        Path metrics = dir.resolve("run").resolve("metrics.jsonl");
+        Map<String, StageProcess> stages = new LinkedHashMap<>();
         try {
+            start(cluster, dir, id, topics, stages);
             // When each kind of stage is SIGKILLed once, at its planned learner step, and restarted at once
             for (Kill kill : plan) {
                 Await.until(DEADLINE, "learner step " + kill.step() + " before killing " + kill.stage(),
@@ -125,6 +126,10 @@ class FaultInjectionIT {
      * steps (at least 2, and 2 before the end): 4 kills in the short form, more in a longer run.
      */
     private static List<Kill> killPlan(Random random) {
+        if (STEPS < 8) {
+            throw new IllegalArgumentException("vapo.faults.steps must be at least 8 (4 kills at distinct steps from 2), got "
+                + STEPS);
+        }
         List<String> kinds = new ArrayList<>();
         for (int round = 0; round < Math.max(1, STEPS / 14); round++) {
             List<String> once = new ArrayList<>(List.of("scorer", "advantage", "generator-a", "learner"));
@@ -140,11 +145,11 @@ class FaultInjectionIT {
         return plan;
     }
 
-    private static Map<String, StageProcess> start(ClusterEndpoints cluster, Path dir, String id, Map<String, String> t)
-        throws IOException {
+    /** Starts the five processes into {@code stages}, so that whatever started is stopped even if one fails to. */
+    private static void start(ClusterEndpoints cluster, Path dir, String id, Map<String, String> t,
+                              Map<String, StageProcess> stages) throws IOException {
         Properties learner = PipelineIT.learnerSettings(cluster, dir, id, t);
         learner.setProperty("max.steps", Integer.toString(STEPS - 1));
-        Map<String, StageProcess> stages = new LinkedHashMap<>();
         stages.put("learner", StageProcess.start("learner", "learner", learner, dir));
         for (String worker : List.of("generator-a", "generator-b")) {
             Properties g = PipelineIT.generatorSettings(cluster, id, t);
@@ -154,7 +159,6 @@ class FaultInjectionIT {
         stages.put("scorer", StageProcess.start("scorer", "scorer", PipelineIT.scorerSettings(cluster, dir, id, t), dir));
         stages.put("advantage", StageProcess.start("advantage", "advantage",
             PipelineIT.advantageSettings(cluster, dir, id, t), dir));
-        return stages;
     }
 
     /** Records per key among committed records. */
