@@ -76,6 +76,11 @@ public final class StreamsStage implements Stage {
         return streams.state();
     }
 
+    /** The client itself, for tests that close it behind the stage's back. */
+    KafkaStreams client() {
+        return streams;
+    }
+
     @Override
     public void close() {
         closing = true;

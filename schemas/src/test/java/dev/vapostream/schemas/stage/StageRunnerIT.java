@@ -105,7 +105,7 @@ class StageRunnerIT {
     }
 
     @Test
-    void aStreamsClientThatLeavesRunningByItselfIsAFailure(ClusterEndpoints cluster, @TempDir Path dir) throws Exception {
+    void aStreamsStageWhoseSourceTopicIsDeletedUnderItIsAFailure(ClusterEndpoints cluster, @TempDir Path dir) throws Exception {
         // Given a running Streams stage
         String topic = TestTopics.unique("supervised.deleted");
         StreamsStage advantage = streamsStage("advantage", cluster, topic, dir);
@@ -118,6 +118,21 @@ class StageRunnerIT {
         // Then the run ends with that stage's failure
         StageRunner.Outcome outcome = run.get(DEADLINE.toSeconds(), TimeUnit.SECONDS);
         assertEquals("advantage", outcome.failure().orElseThrow().stage(), outcome.toString());
+    }
+
+    @Test
+    void aStreamsClientClosedBehindItsStagesBackIsAFailure(ClusterEndpoints cluster, @TempDir Path dir) throws Exception {
+        // Given a running Streams stage
+        String topic = TestTopics.unique("supervised.closed");
+        StreamsStage scorer = streamsStage("scorer", cluster, topic, dir);
+        CompletableFuture<StageRunner.Outcome> run = runInBackground(new StageRunner(List.of(scorer)));
+        Await.until(DEADLINE, "the stage to run", () -> scorer.state() == KafkaStreams.State.RUNNING);
+        // When something other than the stage closes its client
+        scorer.client().close(Duration.ofSeconds(30));
+        // Then the state listener reports it as the stage's failure
+        StageRunner.Failure failure = run.get(DEADLINE.toSeconds(), TimeUnit.SECONDS).failure().orElseThrow();
+        assertEquals("scorer", failure.stage());
+        assertTrue(failure.describe().contains("Kafka Streams went from RUNNING to"), failure.describe());
     }
 
     @Test
