@@ -6,8 +6,6 @@ import java.util.Properties;
 
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
-import dev.vapostream.schemas.metrics.MetricsEndpoint;
-import dev.vapostream.schemas.stage.ShutdownGate;
 import dev.vapostream.schemas.stage.StageRunner;
 import dev.vapostream.schemas.stage.ThreadStage;
 import org.slf4j.Logger;
@@ -36,10 +34,8 @@ public final class GeneratorApp {
         if (config.createTopics()) {
             ensureTopics(config);
         }
-        try (ShutdownGate gate = ShutdownGate.install(); MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(properties)) {
-            return new StageRunner(List.of(open(config)))
-                .runUntilShutdown(gate, () -> LOG.info("stopping generator {}", config.workerId())).exitCode();
-        }
+        return StageRunner.runAlone(properties, () -> open(config),
+            () -> LOG.info("stopping generator {}", config.workerId()));
     }
 
     /** Opens the worker's clients (closing them again if one fails to open); the stage is ready to start. */

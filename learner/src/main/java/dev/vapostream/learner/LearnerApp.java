@@ -1,8 +1,8 @@
 package dev.vapostream.learner;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -10,8 +10,6 @@ import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 import dev.vapostream.schemas.avro.TrainMetrics;
-import dev.vapostream.schemas.metrics.MetricsEndpoint;
-import dev.vapostream.schemas.stage.ShutdownGate;
 import dev.vapostream.schemas.stage.StageRunner;
 import dev.vapostream.schemas.stage.ThreadStage;
 import org.slf4j.Logger;
@@ -30,14 +28,17 @@ public final class LearnerApp {
     }
 
     /** Runs the learner: 0 when it stopped at max.steps or on Ctrl-C (after checkpointing), 1 if it failed. */
-    public static int run(Properties properties) throws IOException {
+    public static int run(Properties properties) {
         LearnerConfig config = LearnerConfig.fromProperties(properties);
-        try (ShutdownGate gate = ShutdownGate.install(); MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(properties)) {
-            Learner learner = Learner.open(config);
-            int code = new StageRunner(List.of(stage(learner, () -> false, step -> { })))
-                .runUntilShutdown(gate, () -> LOG.info("{}: stopping after the current step", config.runId())).exitCode();
-            LOG.info("{}: stopped at step {} (policy v{})", config.runId(), learner.step(), learner.policyVersion());
-            return code;
+        return StageRunner.runAlone(properties, () -> stage(open(config), () -> false, step -> { }),
+            () -> LOG.info("{}: stopping after the current step", config.runId()));
+    }
+
+    private static Learner open(LearnerConfig config) {
+        try {
+            return Learner.open(config);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open the run of " + config.runId() + " in " + config.runDir(), e);
         }
     }
 

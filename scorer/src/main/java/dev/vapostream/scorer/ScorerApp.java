@@ -4,8 +4,6 @@ import java.util.List;
 import java.util.Properties;
 
 import dev.vapostream.schemas.TopicAdmin;
-import dev.vapostream.schemas.metrics.MetricsEndpoint;
-import dev.vapostream.schemas.stage.ShutdownGate;
 import dev.vapostream.schemas.stage.StageRunner;
 import dev.vapostream.schemas.stage.StreamsStage;
 import org.apache.kafka.streams.Topology;
@@ -28,10 +26,7 @@ public final class ScorerApp {
         if (config.createTopics()) {
             ensureTopics(config);
         }
-        try (ShutdownGate gate = ShutdownGate.install(); MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(props)) {
-            return new StageRunner(List.of(open(config)))
-                .runUntilShutdown(gate, () -> LOG.info("stopping {}", config.applicationId())).exitCode();
-        }
+        return StageRunner.runAlone(props, () -> open(config), () -> LOG.info("stopping {}", config.applicationId()));
     }
 
     /** Builds the topology and logs it; returns the stage ready to start. */

@@ -5,8 +5,6 @@ import java.util.Properties;
 
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
-import dev.vapostream.schemas.metrics.MetricsEndpoint;
-import dev.vapostream.schemas.stage.ShutdownGate;
 import dev.vapostream.schemas.stage.StageRunner;
 import dev.vapostream.schemas.stage.StreamsStage;
 import org.apache.kafka.streams.Topology;
@@ -30,10 +28,7 @@ public final class AdvantageApp {
         if (config.createTopics()) {
             ensureTopics(config);
         }
-        try (ShutdownGate gate = ShutdownGate.install(); MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(properties)) {
-            return new StageRunner(List.of(open(config)))
-                .runUntilShutdown(gate, () -> LOG.info("stopping {}", config.applicationId())).exitCode();
-        }
+        return StageRunner.runAlone(properties, () -> open(config), () -> LOG.info("stopping {}", config.applicationId()));
     }
 
     /**

@@ -3,8 +3,12 @@ package dev.vapostream.schemas.stage;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+
+import dev.vapostream.schemas.metrics.MetricsEndpoint;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +89,19 @@ public final class StageRunner {
             }
         });
         return run();
+    }
+
+    /**
+     * Runs one stage as its own process runs it ({@code vapo scorer} and the like): the metrics
+     * endpoint if {@code metrics.port} is set, a clean stop on Ctrl-C or SIGTERM (after
+     * {@code onSignal}), and the exit code: 0 when it ended cleanly, 1 when it failed. The stage is
+     * opened inside, after the endpoint, so that a failure to open closes the endpoint too.
+     */
+    public static int runAlone(Properties stageSettings, Supplier<? extends Stage> open, Runnable onSignal) {
+        try (ShutdownGate gate = ShutdownGate.install();
+             MetricsEndpoint metrics = MetricsEndpoint.openIfEnabled(stageSettings)) {
+            return new StageRunner(List.of(open.get())).runUntilShutdown(gate, onSignal).exitCode();
+        }
     }
 
     private Outcome await() {
