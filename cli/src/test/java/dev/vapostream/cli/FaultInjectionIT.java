@@ -19,12 +19,14 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 
 import dev.vapostream.infra.ClusterEndpoints;
+import dev.vapostream.infra.SchemaRegistryServer;
 import dev.vapostream.infra.testing.Await;
 import dev.vapostream.infra.testing.SharedCluster;
 import dev.vapostream.schemas.io.BoundedTopicReader;
@@ -39,13 +41,16 @@ import org.junit.jupiter.api.io.TempDir;
  * learner step and restarted on the same settings. At the end every topic is audited among
  * committed records: each admitted prompt's group is in rollouts, scored and advantages exactly
  * once (or in a dead-letter topic), every learner step is recorded, and no group was trained in two
- * steps. {@code -Dvapo.faults.seed=N -Dvapo.faults.steps=M} run another schedule or a longer run.
+ * steps. A second run SIGKILLs the broker instead (a process of its own) and brings it back on its
+ * data 10-30 s later; no stage may need a restart, and the same audit holds. {@code
+ * -Dvapo.faults.seed=N -Dvapo.faults.steps=M} run another schedule or a longer run of stage kills.
  */
 @ExtendWith(SharedCluster.class)
 class FaultInjectionIT {
     private static final long SEED = Long.getLong("vapo.faults.seed", 7L);
     private static final int STEPS = Integer.getInteger("vapo.faults.steps", 14);
     private static final Duration DEADLINE = Duration.ofMinutes(8);
+    private static final int BROKER_RUN_STEPS = 10;
 
     @Test
     void everyKindOfStageKilledAndRestartedLeavesEachGroupExactlyOnceAndNoGroupTrainedTwice(ClusterEndpoints cluster,
@@ -58,7 +63,7 @@ class FaultInjectionIT {
         Path metrics = dir.resolve("run").resolve("metrics.jsonl");
         Map<String, StageProcess> stages = new LinkedHashMap<>();
         try {
-            start(cluster, dir, id, topics, stages);
+            start(cluster, dir, id, topics, STEPS, stages);
             // When each kind of stage is SIGKILLed once, at its planned learner step, and restarted at once
             for (Kill kill : plan) {
                 Await.until(DEADLINE, "learner step " + kill.step() + " before killing " + kill.stage(),
@@ -69,20 +74,8 @@ class FaultInjectionIT {
                 stages.get(kill.stage()).kill();
                 stages.get(kill.stage()).restart();
             }
-            // Then the learner finishes its steps and exits 0, and the pipeline drains every admitted prompt
-            int learnerExit = stages.get("learner").awaitExit(DEADLINE.toSeconds());
-            assertEquals(0, learnerExit, "learner exit; log:\n" + stages.get("learner").logTail(40));
-            Await.until(DEADLINE, "every admitted prompt answered or dead-lettered through to the advantages topic",
-                () -> answeredOrDeadLettered(cluster, topics).containsAll(keyCounts(cluster, topics.get("prompts")).keySet()),
-                () -> "prompts " + keyCounts(cluster, topics.get("prompts")).size() + ", advantages "
-                    + keyCounts(cluster, topics.get("advantages")).size());
-            // And SIGTERM stops every other stage cleanly: its shutdown hook closes it, and the JVM ends with 143
-            for (Map.Entry<String, StageProcess> stage : stages.entrySet()) {
-                if (!stage.getKey().equals("learner")) {
-                    assertEquals(143, stage.getValue().terminate(), stage.getKey() + " on SIGTERM; log:\n"
-                        + stage.getValue().logTail(30));
-                }
-            }
+            // Then the learner finishes its steps and exits 0, the pipeline drains, and SIGTERM stops the rest cleanly
+            finishAndStop(cluster, topics, stages);
         } finally {
             for (StageProcess p : stages.values()) {
                 p.close();
@@ -90,25 +83,104 @@ class FaultInjectionIT {
         }
 
         // And the audit holds: each group exactly once per topic, every step recorded, no group trained twice
-        Map<String, Integer> admitted = keyCounts(cluster, topics.get("prompts"));
-        Set<String> deadLettered = deadLettered(cluster, topics);
-        long records = 0;
-        for (String topic : List.of("rollouts", "scored", "advantages")) {
-            Map<String, Integer> counts = keyCounts(cluster, topics.get(topic));
-            records += counts.values().stream().mapToInt(Integer::intValue).sum();
-            Set<String> expected = new TreeSet<>(admitted.keySet());
-            expected.removeAll(deadLettered);
-            assertTrue(counts.keySet().containsAll(expected), topic + ": admitted prompts lost");
-            assertTrue(admitted.keySet().containsAll(counts.keySet()), topic + ": a group for a prompt never admitted");
-            assertTrue(counts.values().stream().allMatch(n -> n == 1), topic + ": a group more than once " + counts);
+        Audit audit = Audit.of(cluster, topics, dir.resolve("run"), STEPS);
+        System.out.printf("FaultInjectionIT: seed %d, %d kills %s (stage@learner step); %s%n", SEED, plan.size(), plan, audit);
+    }
+
+    @Test
+    void aBrokerKilledMidRunAndRestartedOnItsDataIsRiddenOutByEveryStageAndLosesNothing(@TempDir Path dir) throws Exception {
+        // Given a broker of its own as an OS process on a data folder, a registry, and the pipeline's five processes
+        Random random = new Random(SEED);
+        int crashAfter = 2 + random.nextInt(BROKER_RUN_STEPS - 6);
+        // How long the broker stays away is the fault injected (10-30 s), not a wait for something.
+        Duration outage = Duration.ofSeconds(10 + random.nextInt(21));
+        try (BrokerProcess broker = BrokerProcess.start(dir.resolve("kafka"), dir.resolve("broker.log"));
+             SchemaRegistryServer registry = SchemaRegistryServer.start(dir.resolve("registry.log"))) {
+            ClusterEndpoints cluster = new ClusterEndpoints(broker.bootstrapServers(), registry.baseUrl());
+            String id = UUID.randomUUID().toString().substring(0, 8);
+            Map<String, String> topics = PipelineIT.topicsOf(id);
+            PipelineIT.prepare(cluster, dir, topics, Map.of());
+            Path metrics = dir.resolve("run").resolve("metrics.jsonl");
+            Map<String, StageProcess> stages = new LinkedHashMap<>();
+            try {
+                start(cluster, dir, id, topics, BROKER_RUN_STEPS, stages);
+                // When the broker is SIGKILLed after the learner's step N and started again on its data after the outage
+                Await.until(DEADLINE, "learner step " + crashAfter + " before killing the broker",
+                    () -> maxStep(metrics) >= crashAfter || !stages.get("learner").isAlive(),
+                    () -> "learner log:\n" + stages.get("learner").logTail(20));
+                broker.kill();
+                LockSupport.parkNanos(outage.toNanos());
+                broker.restart();
+                // Then every stage rides it out in its first process: the learner finishes, the rest stop on SIGTERM
+                finishAndStop(cluster, topics, stages);
+                for (Map.Entry<String, StageProcess> stage : stages.entrySet()) {
+                    assertEquals(1, stage.getValue().starts(), stage.getKey() + " was started again");
+                }
+            } finally {
+                for (StageProcess p : stages.values()) {
+                    p.close();
+                }
+            }
+            // And the same audit holds
+            Audit audit = Audit.of(cluster, topics, dir.resolve("run"), BROKER_RUN_STEPS);
+            System.out.printf("FaultInjectionIT: seed %d, broker SIGKILLed after learner step %d and back %d s later,"
+                + " no stage restarted; %s%n", SEED, crashAfter, outage.toSeconds(), audit);
         }
-        assertEquals(IntStream.rangeClosed(1, STEPS).boxed().collect(Collectors.toCollection(TreeSet::new)), steps(metrics));
-        List<String> trained = trainedOncePerStep(dir.resolve("run").resolve(TRAINED_GROUPS));
-        assertEquals(trained.size(), Set.copyOf(trained).size(), "a group trained in two steps: " + trained);
-        System.out.printf("FaultInjectionIT: seed %d, %d kills %s (stage@learner step); %d admitted prompts, %d dead-lettered;"
-                + " %d records audited in rollouts, scored and advantages: 0 lost, 0 duplicated; steps 1-%d recorded;"
-                + " %d groups trained, none twice%n", SEED, plan.size(), plan, admitted.size(), deadLettered.size(), records, STEPS,
-            trained.size());
+    }
+
+    /**
+     * The learner finishes its steps and exits 0, every admitted prompt is answered or dead-lettered
+     * through to the advantages topic, and SIGTERM stops every other stage cleanly: its shutdown
+     * hook closes it, and the JVM ends with 143.
+     */
+    private static void finishAndStop(ClusterEndpoints cluster, Map<String, String> topics, Map<String, StageProcess> stages)
+        throws InterruptedException {
+        int learnerExit = stages.get("learner").awaitExit(DEADLINE.toSeconds());
+        assertEquals(0, learnerExit, "learner exit; log:\n" + stages.get("learner").logTail(40));
+        Await.until(DEADLINE, "every admitted prompt answered or dead-lettered through to the advantages topic",
+            () -> answeredOrDeadLettered(cluster, topics).containsAll(keyCounts(cluster, topics.get("prompts")).keySet()),
+            () -> "prompts " + keyCounts(cluster, topics.get("prompts")).size() + ", advantages "
+                + keyCounts(cluster, topics.get("advantages")).size());
+        for (Map.Entry<String, StageProcess> stage : stages.entrySet()) {
+            if (!stage.getKey().equals("learner")) {
+                assertEquals(143, stage.getValue().terminate(), stage.getKey() + " on SIGTERM; log:\n"
+                    + stage.getValue().logTail(30));
+            }
+        }
+    }
+
+    /**
+     * What the audit of a finished run found, after asserting that it holds: among committed
+     * records each admitted prompt's group is in rollouts, scored and advantages exactly once (or
+     * dead-lettered), steps 1 to {@code steps} are recorded, and no group was trained in two steps.
+     */
+    private record Audit(int admittedPrompts, int deadLetteredPrompts, long recordsAudited, int lastStep, int groupsTrained) {
+        static Audit of(ClusterEndpoints cluster, Map<String, String> topics, Path runDir, int steps) throws IOException {
+            Map<String, Integer> admitted = keyCounts(cluster, topics.get("prompts"));
+            Set<String> deadLettered = deadLettered(cluster, topics);
+            long records = 0;
+            for (String topic : List.of("rollouts", "scored", "advantages")) {
+                Map<String, Integer> counts = keyCounts(cluster, topics.get(topic));
+                records += counts.values().stream().mapToInt(Integer::intValue).sum();
+                Set<String> expected = new TreeSet<>(admitted.keySet());
+                expected.removeAll(deadLettered);
+                assertTrue(counts.keySet().containsAll(expected), topic + ": admitted prompts lost");
+                assertTrue(admitted.keySet().containsAll(counts.keySet()), topic + ": a group for a prompt never admitted");
+                assertTrue(counts.values().stream().allMatch(n -> n == 1), topic + ": a group more than once " + counts);
+            }
+            assertEquals(IntStream.rangeClosed(1, steps).boxed().collect(Collectors.toCollection(TreeSet::new)),
+                steps(runDir.resolve("metrics.jsonl")));
+            List<String> trained = trainedOncePerStep(runDir.resolve(TRAINED_GROUPS));
+            assertEquals(trained.size(), Set.copyOf(trained).size(), "a group trained in two steps: " + trained);
+            return new Audit(admitted.size(), deadLettered.size(), records, steps, trained.size());
+        }
+
+        @Override
+        public String toString() {
+            return String.format("%d admitted prompts, %d dead-lettered; %d records audited in rollouts, scored and advantages:"
+                + " 0 lost, 0 duplicated; steps 1-%d recorded; %d groups trained, none twice", admittedPrompts, deadLetteredPrompts,
+                recordsAudited, lastStep, groupsTrained);
+        }
     }
 
     private static final String TRAINED_GROUPS = "trained-groups.jsonl";
@@ -146,10 +218,10 @@ class FaultInjectionIT {
     }
 
     /** Starts the five processes into {@code stages}, so that whatever started is stopped even if one fails to. */
-    private static void start(ClusterEndpoints cluster, Path dir, String id, Map<String, String> t,
+    private static void start(ClusterEndpoints cluster, Path dir, String id, Map<String, String> t, int steps,
                               Map<String, StageProcess> stages) throws IOException {
         Properties learner = PipelineIT.learnerSettings(cluster, dir, id, t);
-        learner.setProperty("max.steps", Integer.toString(STEPS - 1));
+        learner.setProperty("max.steps", Integer.toString(steps - 1));
         stages.put("learner", StageProcess.start("learner", "learner", learner, dir));
         for (String worker : List.of("generator-a", "generator-b")) {
             Properties g = PipelineIT.generatorSettings(cluster, id, t);

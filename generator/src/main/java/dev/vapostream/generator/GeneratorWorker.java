@@ -31,6 +31,7 @@ import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.OutOfOrderSequenceException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.errors.UnsupportedVersionException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.Deserializer;
@@ -109,7 +110,7 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
             throw new IllegalStateException("generator " + config.workerId() + " was already started or closed");
         }
         try {
-            producer.initTransactions();
+            untilDone("initTransactions", producer::initTransactions);
             nextMetricsLogNanos = System.nanoTime() + config.metricsLogInterval().toNanos();
             while (running) {
                 step();
@@ -187,7 +188,7 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
                 abandon(output.groups());
             }
             producer.sendOffsetsToTransaction(batch.nextOffsets(), prompts.groupMetadata());
-            producer.commitTransaction();
+            untilDone("commitTransaction", producer::commitTransaction);
             metrics.committed(output.groups(), output.tokens());
             for (int i = 0; i < output.deadLetters(); i++) {
                 metrics.deadLettered();
@@ -199,8 +200,28 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
         } catch (KafkaException e) {
             LOG.warn("generator {}: transaction for {} prompts aborted, they will be sampled again: {}",
                 config.workerId(), batch.size(), e.toString());
-            producer.abortTransaction();
+            untilDone("abortTransaction", producer::abortTransaction);
             batch.rewind(prompts);
+        }
+    }
+
+    /**
+     * Runs a transaction call that may be retried after it timed out. After a timeout the producer
+     * allows no other call until the same one succeeds, so a broker that is away (a restart) is
+     * waited out here instead of failing the worker; a stop ends the waiting.
+     */
+    private void untilDone(String call, Runnable transactionCall) {
+        while (true) {
+            try {
+                transactionCall.run();
+                return;
+            } catch (TimeoutException e) {
+                if (!running) {
+                    throw e;
+                }
+                LOG.warn("generator {}: {} timed out (is the broker restarting?), trying again: {}", config.workerId(), call,
+                    e.toString());
+            }
         }
     }
 

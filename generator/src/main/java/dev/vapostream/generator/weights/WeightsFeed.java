@@ -10,6 +10,7 @@ import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.TimeoutException;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,6 +27,7 @@ public final class WeightsFeed implements AutoCloseable {
     private final Consumer<String, byte[]> consumer;
     private final Deserializer<WeightChunk> deserializer;
     private final String keyPrefix;
+    private boolean outOfReach;
 
     public WeightsFeed(Consumer<String, byte[]> consumer, Deserializer<WeightChunk> deserializer, String topic,
                        String modelName, Duration metadataTimeout) {
@@ -69,21 +71,34 @@ public final class WeightsFeed implements AutoCloseable {
      * Reads everything published up to now (the end offsets when called), or until {@code maxWait}
      * passes. A busy worker calls this between batches: one plain poll returns at most one fetch
      * (about one weight version), so while the learner publishes faster than the worker samples,
-     * polling once per batch falls further and further behind.
+     * polling once per batch falls further and further behind. While the broker is out of reach it
+     * returns what it read so far, and the policy held stays.
      */
     public int catchUp(Duration maxWait, PolicyVersions versions) {
-        Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), maxWait);
         long deadline = System.nanoTime() + maxWait.toNanos();
         int offered = 0;
-        while (behind(end) && System.nanoTime() < deadline) {
-            offered += poll(Duration.ofMillis(50), versions);
+        try {
+            Map<TopicPartition, Long> end = consumer.endOffsets(consumer.assignment(), maxWait);
+            while (behind(end, maxWait) && System.nanoTime() < deadline) {
+                offered += poll(Duration.ofMillis(50), versions);
+            }
+            if (outOfReach) {
+                outOfReach = false;
+                LOG.info("weights topic reachable again; caught up with {} chunks", offered);
+            }
+        } catch (TimeoutException e) {
+            // The broker is away (a restart, a network cut): keep sampling with the policy held and ask again next batch.
+            if (!outOfReach) {
+                outOfReach = true;
+                LOG.warn("weights topic out of reach, keeping the policy held until it answers again: {}", e.toString());
+            }
         }
         return offered;
     }
 
-    private boolean behind(Map<TopicPartition, Long> end) {
+    private boolean behind(Map<TopicPartition, Long> end, Duration maxWait) {
         for (Map.Entry<TopicPartition, Long> e : end.entrySet()) {
-            if (consumer.position(e.getKey()) < e.getValue()) {
+            if (consumer.position(e.getKey(), maxWait) < e.getValue()) {
                 return true;
             }
         }
