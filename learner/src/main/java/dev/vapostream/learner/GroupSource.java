@@ -1,5 +1,6 @@
 package dev.vapostream.learner;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -17,6 +18,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * Reads advantage groups (read_committed) and hands out training batches of P groups. The
@@ -24,13 +27,18 @@ import org.apache.kafka.common.TopicPartition;
  * resumes exactly after the last trained batch. Groups of other runs are skipped; stale groups
  * are marked (or dropped); groups valued by too old a critic are refused; with dynamic sampling
  * groups whose rewards are all equal are filtered out; every group consumed frees one admission slot.
+ * Records that cannot be decoded or fail {@link AdvantageGroupCheck} are dead-lettered and
+ * skipped (their dead letter frees the slot), so one bad record cannot stop training.
  */
 final class GroupSource implements AutoCloseable {
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final LearnerConfig config;
-    private final KafkaConsumer<String, AdvantageGroup> consumer;
-    private final Deque<ConsumerRecord<String, AdvantageGroup>> pending = new ArrayDeque<>();
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Deserializer<AdvantageGroup> deserializer;
+    private final AdvantageGroupCheck check;
+    private final DeadLetters deadLetters;
+    private final Deque<ConsumerRecord<byte[], byte[]>> pending = new ArrayDeque<>();
     private final List<TopicPartition> partitions = new ArrayList<>();
     private final Counts counts = new Counts();
     /** Groups of this run taken off the topic by this instance (for a fixed draw per batch). */
@@ -44,18 +52,27 @@ final class GroupSource implements AutoCloseable {
         long filtered;
         long criticStale;
         long foreign;
+        /** Records dead-lettered by this instance (not checkpointed: the dead-letter topic is the record). */
+        long deadLettered;
     }
 
     /** A batch: its groups, and which of them are stale and to be corrected. */
     record Batch(List<AdvantageGroup> groups, boolean[] stale) {
     }
 
-    /** {@code offsets}: where to resume per partition; null starts at the topic's current end. */
-    GroupSource(LearnerConfig config, Map<Integer, Long> offsets) {
+    /**
+     * {@code offsets}: where to resume per partition; null starts at the topic's current end.
+     * {@code check} refuses groups the policy cannot train on; they and undecodable records go to
+     * {@code deadLetters}.
+     */
+    GroupSource(LearnerConfig config, Map<Integer, Long> offsets, AdvantageGroupCheck check, DeadLetters deadLetters) {
         this.config = config;
+        this.check = check;
+        this.deadLetters = deadLetters;
+        this.deserializer = Topics.ADVANTAGES.valueSerde(config.serdes()).deserializer();
+        // Raw bytes: a record that cannot be decoded is dead-lettered here instead of failing poll().
         this.consumer = LearnerClients.consumer(config, "vapo-learner-" + config.runId() + "-" + UUID.randomUUID(),
-            Topics.ADVANTAGES.keySerde().deserializer(), Topics.ADVANTAGES.valueSerde(config.serdes()).deserializer(),
-            Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64));
+            new ByteArrayDeserializer(), new ByteArrayDeserializer(), Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64));
         for (PartitionInfo info : consumer.partitionsFor(config.advantagesTopic(), Duration.ofSeconds(30))) {
             partitions.add(new TopicPartition(config.advantagesTopic(), info.partition()));
         }
@@ -113,7 +130,10 @@ final class GroupSource implements AutoCloseable {
                 continue;
             }
             // The checkpoint taken after this batch is trained records offsets past it (resumeOffsets).
-            take(pending.removeFirst().value(), policyVersion, criticVersion, groups, stale);
+            AdvantageGroup group = decodeAndCheck(pending.removeFirst());
+            if (group != null) {
+                take(group, policyVersion, criticVersion, groups, stale);
+            }
         }
         boolean[] flags = new boolean[stale.size()];
         for (int i = 0; i < flags.length; i++) {
@@ -129,6 +149,46 @@ final class GroupSource implements AutoCloseable {
      */
     static boolean needsMore(boolean fixedDraw, long drawnForBatch, int usable, int size) {
         return fixedDraw ? drawnForBatch < size || usable == 0 : usable < size;
+    }
+
+    /**
+     * The record's group, or null when it is another run's (by its key) and cannot be decoded, or
+     * when it was dead-lettered: undecodable, a tombstone, or failing the check. Another run's
+     * decodable groups are left to {@link #take} to count as foreign.
+     */
+    private AdvantageGroup decodeAndCheck(ConsumerRecord<byte[], byte[]> record) {
+        AdvantageGroup group;
+        try {
+            group = deserializer.deserialize(record.topic(), record.headers(), record.value());
+            if (group == null) {
+                throw new IllegalArgumentException("value is null (a tombstone); " + record.topic()
+                    + " carries one advantage group per record");
+            }
+        } catch (RuntimeException e) {
+            if (!isOfAnotherRun(record.key())) {
+                deadLetter(record, e);
+            }
+            return null;
+        }
+        if (PromptAdmission.indexOf(config.runId(), group.getPromptId()) < 0) {
+            return group;
+        }
+        try {
+            check.validate(group);
+            return group;
+        } catch (AdvantageGroupCheck.InvalidAdvantageGroupException e) {
+            deadLetter(record, e);
+            return null;
+        }
+    }
+
+    private boolean isOfAnotherRun(byte[] key) {
+        return key != null && PromptAdmission.indexOf(config.runId(), new String(key, StandardCharsets.UTF_8)) < 0;
+    }
+
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, RuntimeException error) {
+        deadLetters.publish(record, error);
+        counts.deadLettered++;
     }
 
     /**
@@ -181,7 +241,7 @@ final class GroupSource implements AutoCloseable {
         for (TopicPartition tp : partitions) {
             offsets.put(tp.partition(), consumer.position(tp));
         }
-        for (ConsumerRecord<String, AdvantageGroup> r : pending) {
+        for (ConsumerRecord<byte[], byte[]> r : pending) {
             offsets.merge(r.partition(), r.offset(), Math::min);
         }
         return offsets;
@@ -190,5 +250,6 @@ final class GroupSource implements AutoCloseable {
     @Override
     public void close() {
         consumer.close();
+        deserializer.close();
     }
 }

@@ -52,6 +52,7 @@ public final class Learner implements AutoCloseable {
     private final VapoUpdate update;
     private final PromptAdmission admission;
     private final GroupSource source;
+    private final DeadLetters deadLetterWriter;
     private final DeadLetteredPrompts deadLettered;
     private final WeightPublisher weights;
     private final MetricsWriter metrics;
@@ -81,7 +82,9 @@ public final class Learner implements AutoCloseable {
             long admittedOnTopic = PromptAdmission.admittedOnTopic(config);
             this.admission = opened.track(new PromptAdmission(config, train,
                 Math.max(admittedOnTopic, resumed == null ? 0 : resumed.admitted())));
-            this.source = opened.track(new GroupSource(config, resumed == null ? null : resumed.offsets()));
+            this.deadLetterWriter = opened.track(new DeadLetters(config));
+            this.source = opened.track(new GroupSource(config, resumed == null ? null : resumed.offsets(),
+                new AdvantageGroupCheck(policy.config()), deadLetterWriter));
             this.deadLettered = opened.track(new DeadLetteredPrompts(config));
             this.weights = opened.track(new WeightPublisher(config));
             this.metrics = opened.track(new MetricsWriter(config));
@@ -363,7 +366,7 @@ public final class Learner implements AutoCloseable {
     public void close() {
         // Each is closed even if one before it fails, so no client thread or native model is left behind.
         RuntimeException failure = null;
-        for (AutoCloseable resource : Arrays.asList(admission, source, deadLettered, weights, metrics, trainedGroups,
+        for (AutoCloseable resource : Arrays.asList(admission, source, deadLetterWriter, deadLettered, weights, metrics, trainedGroups,
             update, critic, policy)) {
             try {
                 if (resource != null) {

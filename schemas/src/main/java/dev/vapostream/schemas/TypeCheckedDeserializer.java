@@ -11,7 +11,8 @@ import org.apache.kafka.common.serialization.Deserializer;
  * A registry-aware Avro deserializer that only returns values of the topic's type. The serde
  * decodes whatever schema a record's id names, so a record framed with another topic's schema
  * id would otherwise come back as another type and flow on; and an id the registry never gave
- * out surfaces as the registry client's bare "ProblemDetails". Both become a
+ * out surfaces as the registry client's bare "ProblemDetails"; bytes not in the wire format, or cut
+ * short, surface as a buffer underflow or an EOF. All of these become a
  * {@link SerializationException} whose message names the schema id and what is wrong with it,
  * which is what the dead-letter reason shows.
  */
@@ -53,6 +54,13 @@ final class TypeCheckedDeserializer<V> implements Deserializer<V> {
         try {
             value = decode.get();
         } catch (RuntimeException e) {
+            if (data != null && schemaId(data) == null) {
+                throw new SerializationException(notInWireFormat(data, topic), e);
+            }
+            if (hasCause(e, "EOFException")) {
+                throw new SerializationException("schema id " + schemaId(data) + ": the value ends before a whole "
+                    + type.getName() + " is read (" + data.length + " bytes; truncated?)", e);
+            }
             if (schemaId(data) != null && hasCause(e, "ProblemDetails")) {
                 throw new SerializationException("schema id " + schemaId(data) + " is not in the registry: the record was"
                     + " written against another registry, or with a schema since deleted", e);
@@ -69,6 +77,16 @@ final class TypeCheckedDeserializer<V> implements Deserializer<V> {
                 + " topic's schema");
         }
         return type.cast(value);
+    }
+
+    private String notInWireFormat(byte[] data, String topic) {
+        String expected = topic + " carries " + type.getName() + " in the registry wire format (magic byte 0x00, a 4-byte"
+            + " schema id, the Avro body)";
+        if (data.length == 0) {
+            return "value is empty (0 bytes); " + expected;
+        }
+        return String.format("value (%d bytes, first byte 0x%02x) is not in the registry wire format; %s: was it written"
+            + " without a registry-aware Avro serializer?", data.length, data[0] & 0xff, expected);
     }
 
     /** The id in the Confluent wire format's bytes 1-4, or null when the bytes are not in it. */

@@ -23,12 +23,14 @@ final class AdvantageProcessor implements Processor<String, ScoredGroup, String,
     private final String criticModel;
     private final CriticFollower critic;
     private ProcessorContext<String, AdvantageGroup> context;
-    private ReadOnlyKeyValueStore<String, ValueAndTimestamp<WeightChunk>> weights;
+    private final WeightChunkReader chunks;
+    private ReadOnlyKeyValueStore<String, ValueAndTimestamp<byte[]>> weights;
 
-    AdvantageProcessor(EstimatorSelection estimators, String criticModel, CriticFollower critic) {
+    AdvantageProcessor(EstimatorSelection estimators, String criticModel, CriticFollower critic, WeightChunkReader chunks) {
         this.estimators = estimators;
         this.criticModel = criticModel;
         this.critic = critic;
+        this.chunks = chunks;
     }
 
     @Override
@@ -51,7 +53,8 @@ final class AdvantageProcessor implements Processor<String, ScoredGroup, String,
     }
 
     private WeightChunk chunkAt(int index) {
-        ValueAndTimestamp<WeightChunk> chunk = weights.get(Topics.weightChunkKey(criticModel, index));
-        return chunk == null ? null : chunk.value();
+        String key = Topics.weightChunkKey(criticModel, index);
+        ValueAndTimestamp<byte[]> chunk = weights.get(key);
+        return chunks.read(key, chunk == null ? null : chunk.value());
     }
 }

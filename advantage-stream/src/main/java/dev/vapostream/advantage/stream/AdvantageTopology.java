@@ -17,8 +17,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
  * {@code vapo.scored} → {@code vapo.advantages}. The weights topic is read into a global store
- * (compacted: the newest chunk at each position of each model), from which the processor
- * assembles the newest complete critic between groups.
+ * (compacted: the newest chunk at each position of each model), as raw bytes, from which the
+ * processor assembles the newest complete critic between groups.
  */
 public final class AdvantageTopology {
     public static final String WEIGHTS_STORE = "weights-store";
@@ -30,15 +30,16 @@ public final class AdvantageTopology {
     public static Topology build(AdvantageConfig config, CriticFollower critic) {
         Serde<ScoredGroup> scored = Topics.SCORED.valueSerde(config.serdes());
         Serde<AdvantageGroup> advantages = Topics.ADVANTAGES.valueSerde(config.serdes());
-        Serde<WeightChunk> weights = Topics.WEIGHTS.valueSerde(config.serdes());
         StreamsBuilder builder = new StreamsBuilder();
+        // Raw bytes: a chunk is decoded when read (WeightChunkReader), where a bad one cannot stop the stage.
         builder.globalTable(config.weightsTopic(),
-            Consumed.with(Serdes.String(), weights).withName("read-weights"),
-            Materialized.<String, WeightChunk, KeyValueStore<Bytes, byte[]>>as(WEIGHTS_STORE)
-                .withKeySerde(Serdes.String()).withValueSerde(weights));
+            Consumed.with(Serdes.String(), Serdes.ByteArray()).withName("read-weights"),
+            Materialized.<String, byte[], KeyValueStore<Bytes, byte[]>>as(WEIGHTS_STORE)
+                .withKeySerde(Serdes.String()).withValueSerde(Serdes.ByteArray()));
         builder.stream(config.inputTopic(), Consumed.with(Serdes.String(), scored).withName("read-scored-groups"))
             .process(() -> new AdvantageProcessor(new EstimatorSelection(config.estimator(), config.overrideRunContract()),
-                    config.criticModelName(), critic),
+                    config.criticModelName(), critic, new WeightChunkReader(config.weightsTopic(),
+                    Topics.WEIGHTS.valueSerde(config.serdes()).deserializer())),
                 Named.as("compute-advantages"))
             .to(config.outputTopic(), Produced.with(Serdes.String(), advantages).withName("write-advantage-groups"));
         // Built with the app's settings so topology-level options (e.g. the global processing handler) apply.

@@ -167,13 +167,35 @@ class AdvantageTopologyTest {
         assertEquals(refusedBefore + 1, AdvantageMetrics.value("critic-refusals-total"));
     }
 
+    @Test
+    void unreadableBytesOnTheWeightsTopicAreCountedOnceAndTheCriticHeldStaysInUse(@TempDir Path state) {
+        // Given critic v1 loaded
+        Harness h = start(state, "vapo");
+        List<WeightChunk> v1 = Fixtures.criticChunks(1, Fixtures.criticWeights(7));
+        v1.forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        h.scored.pipeInput("p-6", Fixtures.group("p-6", new int[] {6}, 1));
+        assertEquals(1L, h.advantages.readValue().getCriticVersion());
+
+        // When bytes that are no weight chunk replace the critic's chunk 0, and two more groups arrive
+        double refusedBefore = AdvantageMetrics.value("critic-refusals-total");
+        h.rawWeights.pipeInput(v1.get(0).getModelName() + "/0", "not a weight chunk".getBytes(StandardCharsets.UTF_8));
+        h.scored.pipeInput("p-7", Fixtures.group("p-7", new int[] {6}, 1));
+        h.scored.pipeInput("p-8", Fixtures.group("p-8", new int[] {6}, 1));
+
+        // Then the stage goes on valuing with v1, dead-letters nothing, and counts the unreadable chunk once
+        assertEquals(List.of(1L, 1L), h.advantages.readValuesToList().stream().map(AdvantageGroup::getCriticVersion).toList());
+        assertTrue(h.dlq.isEmpty());
+        assertEquals(refusedBefore + 1, AdvantageMetrics.value("critic-refusals-total"));
+    }
+
     private static void assertReason(TestRecord<String, byte[]> dead, String expected) {
         String message = DeadLetter.header(dead.headers(), DeadLetter.ERROR_MESSAGE);
         assertTrue(message.contains(expected), "dead letter '" + dead.key() + "' says: " + message);
     }
 
     private record Harness(TestInputTopic<String, ScoredGroup> scored, TestInputTopic<byte[], byte[]> rawScored,
-                           TestInputTopic<String, WeightChunk> weights, TestOutputTopic<String, AdvantageGroup> advantages,
+                           TestInputTopic<String, WeightChunk> weights, TestInputTopic<String, byte[]> rawWeights,
+                           TestOutputTopic<String, AdvantageGroup> advantages,
                            TestOutputTopic<String, byte[]> dlq) {
     }
 
@@ -195,6 +217,7 @@ class AdvantageTopologyTest {
             driver.createInputTopic(config.inputTopic(), new StringSerializer(), scored.serializer()),
             driver.createInputTopic(config.inputTopic(), new ByteArraySerializer(), new ByteArraySerializer()),
             driver.createInputTopic(config.weightsTopic(), new StringSerializer(), weights.serializer()),
+            driver.createInputTopic(config.weightsTopic(), new StringSerializer(), new ByteArraySerializer()),
             driver.createOutputTopic(config.outputTopic(), new StringDeserializer(), advantages.deserializer()),
             driver.createOutputTopic(config.inputTopic() + ".dlq", new StringDeserializer(), new ByteArrayDeserializer()));
     }

@@ -83,6 +83,10 @@ public final class StreamsDeadLetters {
         if (value == null) {
             return new IllegalArgumentException("value is null (a tombstone); this topic expects a record", cause);
         }
+        if (value.length == 0) {
+            return new IllegalArgumentException("value is empty (0 bytes); this topic expects a record in the registry"
+                + " wire format (magic byte 0x00, a 4-byte schema id, the Avro body)", cause);
+        }
         if (value.length < 5 || value[0] != 0) {
             return new IllegalArgumentException(String.format(
                 "value (%d bytes, first byte 0x%02x) is not in the registry wire format: magic byte 0x00 and a 4-byte "
