@@ -64,12 +64,43 @@ final class RecordFilesCommand {
         return 0;
     }
 
+    /**
+     * Every decodable record of the topic into {@code file}; tombstones and records that cannot be
+     * decoded are skipped and listed on stderr with the reason, and counted.
+     */
     private static <V extends SpecificRecord> long exportTopic(Properties p, TopicDescriptor<V> topic, Path file) {
         Serde<V> serde = topic.valueSerde(serdes(p));
+        long[] tombstones = {0};
+        long[] undecodable = {0};
         try (AvroFiles.Writer<V> out = AvroFiles.create(file, topic.valueType())) {
-            return BoundedTopicReader.read(required(p, "bootstrap.servers"), ClientSettings.from(p), topic.name(),
-                BoundedTopicReader.Start.beginning(), null, serde.deserializer(), r -> out.append(r.value()),
-                raw -> System.err.printf("skipped undecodable record %s-%d@%d%n", raw.topic(), raw.partition(), raw.offset()));
+            long read = BoundedTopicReader.read(required(p, "bootstrap.servers"), ClientSettings.from(p), topic.name(),
+                BoundedTopicReader.Start.beginning(), null, serde.deserializer(), r -> {
+                    if (r.value() == null) {
+                        tombstones[0]++;
+                        System.err.printf("skipped %s-%d@%d: a tombstone (no value)%n", r.topic(), r.partition(), r.offset());
+                    } else {
+                        out.append(r.value());
+                    }
+                },
+                raw -> {
+                    undecodable[0]++;
+                    System.err.printf("skipped %s-%d@%d: %s%n", raw.topic(), raw.partition(), raw.offset(),
+                        whyUndecodable(serde, raw.topic(), raw.value()));
+                });
+            if (tombstones[0] + undecodable[0] > 0) {
+                System.err.printf("%d records skipped (listed above)%n", tombstones[0] + undecodable[0]);
+            }
+            return read - tombstones[0];
+        }
+    }
+
+    /** The deserializer's own reason for refusing {@code value}. */
+    private static String whyUndecodable(Serde<?> serde, String topic, byte[] value) {
+        try {
+            serde.deserializer().deserialize(topic, value);
+            return "undecodable";
+        } catch (RuntimeException e) {
+            return e.getMessage();
         }
     }
 
@@ -83,9 +114,18 @@ final class RecordFilesCommand {
         producerProps.putAll(ClientSettings.from(p));
         Serde<V> serde = topic.valueSerde(serdes(p));
         try (KafkaProducer<String, V> producer = new KafkaProducer<>(producerProps, topic.keySerde().serializer(), serde.serializer())) {
+            List<Exception> refused = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
             long n = AvroFiles.read(file, topic.valueType(),
-                v -> producer.send(new ProducerRecord<>(topic.name(), RecordKeys.of(v), v)));
+                v -> producer.send(new ProducerRecord<>(topic.name(), RecordKeys.of(v), v), (written, error) -> {
+                    if (error != null) {
+                        refused.add(error);
+                    }
+                }));
             producer.flush();
+            if (!refused.isEmpty()) {
+                throw new IllegalStateException(refused.size() + " of " + n + " records from " + file + " were not written to "
+                    + topic.name() + "; the first error: " + refused.get(0).getMessage(), refused.get(0));
+            }
             return n;
         }
     }

@@ -258,7 +258,7 @@ class FaultInjectionIT {
 
     private static final Pattern STEP = Pattern.compile("\"step\":(\\d+)");
 
-    private static int maxStep(Path metrics) {
+    static int maxStep(Path metrics) {
         try {
             return Files.exists(metrics) ? steps(metrics).stream().mapToInt(Integer::intValue).max().orElse(0) : 0;
         } catch (IOException e) {

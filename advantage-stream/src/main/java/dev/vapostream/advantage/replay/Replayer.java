@@ -30,6 +30,7 @@ import dev.vapostream.schemas.weights.WeightChunks;
 import dev.vapostream.schemas.io.AvroFiles;
 import dev.vapostream.schemas.io.BoundedTopicReader;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.serialization.Serde;
 
 /**
@@ -38,8 +39,6 @@ import org.apache.kafka.common.serialization.Serde;
  * stored values are reused and no model is loaded at all.
  */
 public final class Replayer {
-    private static final int MAX_PROBLEMS_SHOWN = 5;
-
     private Replayer() {
     }
 
@@ -157,7 +156,7 @@ public final class Replayer {
         Serde<WeightChunk> serde = Topics.WEIGHTS.valueSerde(o.serdes());
         BoundedTopicReader.read(o.bootstrapServers(), o.kafka(), o.weightsTopic(), BoundedTopicReader.Start.beginning(),
             null, serde.deserializer(), r -> {
-                if (r.value().getModelName().equals(o.criticModel())) {
+                if (r.value() != null && r.value().getModelName().equals(o.criticModel())) {
                     latest.put(r.value().getChunkIndex(), r.value());
                 }
             }, raw -> { });
@@ -172,11 +171,20 @@ public final class Replayer {
         long invalid;
         final List<String> problems = new ArrayList<>();
 
+        /** Every skipped record is listed: an operator reconciles them with the dead-letter topics. */
         void problem(String what) {
             invalid++;
-            if (problems.size() < MAX_PROBLEMS_SHOWN) {
-                problems.add(what);
-            }
+            problems.add(what);
+        }
+    }
+
+    /** The deserializer's own reason for refusing the record. */
+    private static String whyUndecodable(Serde<?> serde, ConsumerRecord<String, byte[]> raw) {
+        try {
+            serde.deserializer().deserialize(raw.topic(), raw.headers(), raw.value());
+            return "undecodable";
+        } catch (RuntimeException e) {
+            return e.getMessage();
         }
     }
 
@@ -204,6 +212,7 @@ public final class Replayer {
                     guarded.accept(r.value());
                 }
             },
-            raw -> tally.problem("undecodable record at " + raw.topic() + "-" + raw.partition() + "@" + raw.offset()));
+            raw -> tally.problem("undecodable record at " + raw.topic() + "-" + raw.partition() + "@" + raw.offset() + ": "
+                + whyUndecodable(serde, raw)));
     }
 }

@@ -5,9 +5,11 @@ import java.util.Arrays;
 import java.util.List;
 
 import ai.djl.ndarray.NDManager;
+import dev.vapostream.model.ModelConfig;
 import dev.vapostream.model.ValueModel;
 import dev.vapostream.model.ValueScores;
 import dev.vapostream.model.nn.NoGradient;
+import dev.vapostream.model.nn.PromptLayout;
 
 /** The DJL value model of {@code model/}, one padded forward pass per group. */
 public final class DjlCritic implements Critic {
@@ -26,6 +28,7 @@ public final class DjlCritic implements Critic {
 
     @Override
     public synchronized List<float[]> values(List<Integer> promptTokens, List<List<Integer>> responses) {
+        checkFits(promptTokens, responses);
         int[] prompt = toArray(promptTokens);
         List<int[]> prompts = new ArrayList<>(responses.size());
         List<int[]> tokens = new ArrayList<>(responses.size());
@@ -52,6 +55,37 @@ public final class DjlCritic implements Critic {
     public synchronized void close() {
         scratch.close();
         model.close();
+    }
+
+    /**
+     * Refuses tokens the critic has no embedding for and responses longer than its context, before
+     * the forward pass: there they would fail as an engine error naming neither (or, on a GPU, a
+     * device-side assert).
+     */
+    private void checkFits(List<Integer> promptTokens, List<List<Integer>> responses) {
+        ModelConfig config = model.config();
+        checkVocabulary("promptTokens", promptTokens, config.vocabSize());
+        for (int i = 0; i < responses.size(); i++) {
+            List<Integer> response = responses.get(i);
+            checkVocabulary("response " + i + " tokens", response, config.vocabSize());
+            int needed = new PromptLayout(List.of(new int[Math.max(1, promptTokens.size())]), config.responseStart())
+                .positionsUsed(0, response.size() - 1);
+            if (needed > config.contextLength()) {
+                throw new IllegalArgumentException("response " + i + ": " + promptTokens.size() + " prompt and "
+                    + response.size() + " response tokens need " + needed + " positions, the critic's context is "
+                    + config.contextLength());
+            }
+        }
+    }
+
+    private static void checkVocabulary(String field, List<Integer> tokens, int vocabSize) {
+        for (int t = 0; t < tokens.size(); t++) {
+            int token = tokens.get(t);
+            if (token < 0 || token >= vocabSize) {
+                throw new IllegalArgumentException(field + "[" + t + "] = " + token + " is outside the critic's vocabulary (0.."
+                    + (vocabSize - 1) + ")");
+            }
+        }
     }
 
     private static int[] toArray(List<Integer> xs) {

@@ -54,7 +54,14 @@ public final class GroupAdvantages {
             lengths[i] = tokens.get(i).size();
             total += lengths[i];
         }
-        List<float[]> values = critic == null ? null : critic.critic().values(rollout.getPromptTokens(), tokens);
+        List<float[]> values = null;
+        if (critic != null) {
+            try {
+                values = critic.critic().values(rollout.getPromptTokens(), tokens);
+            } catch (IllegalArgumentException e) {
+                throw new InvalidGroupException("group " + rollout.getPromptId() + ": " + e.getMessage());
+            }
+        }
         return new Valued(group, rewards, lengths, values, critic == null ? null : critic.version(), total);
     }
 }

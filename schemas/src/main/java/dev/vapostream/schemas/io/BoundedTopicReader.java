@@ -75,7 +75,9 @@ public final class BoundedTopicReader {
                         undecodable.accept(raw);
                         continue;
                     }
-                    sink.accept(new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.key(), value));
+                    sink.accept(new ConsumerRecord<>(raw.topic(), raw.partition(), raw.offset(), raw.timestamp(),
+                        raw.timestampType(), raw.serializedKeySize(), raw.serializedValueSize(), raw.key(), value, raw.headers(),
+                        raw.leaderEpoch()));
                     count++;
                 }
             }
