@@ -182,6 +182,15 @@ def dead_letter(producer, message, error, stage):
 
 # --- following weights (generator/.../weights/PolicyVersions.java) -----------------------------------
 
+def published(chunk):
+    """(publisher start in ms, version): the order versions are followed in (schemas/.../PublishedVersion.java).
+    A restarted learner started later, so its republished checkpoint version comes after what it published before."""
+    started = chunk.get("publisherStartedAtMs") or 0
+    if hasattr(started, "timestamp"):
+        started = round(started.timestamp() * 1000)
+    return (started, chunk["version"])
+
+
 class PolicyVersions:
     """The newest chunk per index of one model; switches to the version chunk 0 announces once it is complete and verified."""
 
@@ -192,6 +201,7 @@ class PolicyVersions:
         self.chunks = {}
         self.changed = False
         self.version = None
+        self.held = None
         self.policy = None
 
     def offer(self, chunk):
@@ -202,9 +212,20 @@ class PolicyVersions:
         self.metrics.newest_version = max(self.metrics.newest_version, chunk["version"])
 
     def current(self):
-        """(version, policy) to sample the next batch with, after switching to a newer complete version; None before the first."""
+        """(version, policy) to sample the next batch with, after switching to a newer complete version; None before the first.
+
+        Versions are followed in published() order; one older than the version in use is refused."""
         first = self.chunks.get(0)
-        if first is not None and first["version"] != self.version and self.changed:
+        if first is None or not self.changed:
+            return None if self.policy is None else (self.version, self.policy)
+        announced = published(first)
+        if self.held is not None and announced < self.held:
+            self.changed = False
+            self.metrics.versions_refused += 1
+            LOG.error("policy '%s' v%d refused, keeping v%d: it is older than the version in use (publisher started %d ms"
+                      " against %d ms): a weight record replayed or imported from the past, or a second learner?",
+                      self.model_name, first["version"], self.version, announced[0], self.held[0])
+        elif self.held is None or announced > self.held:
             self.changed = False
             try:
                 payload = self.assemble(first)
@@ -213,6 +234,7 @@ class PolicyVersions:
                     LOG.info("policy '%s' v%d loaded (%d bytes, sha256 %s), was %s", self.model_name, first["version"],
                              len(payload), first["sha256"], "none" if self.version is None else "v%d" % self.version)
                     self.version = first["version"]
+                    self.held = announced
                     self.metrics.versions_loaded += 1
             except Exception as e:  # any failure refuses the version; the previous one stays in use
                 self.metrics.versions_refused += 1

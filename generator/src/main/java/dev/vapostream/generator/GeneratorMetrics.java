@@ -36,6 +36,7 @@ public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
     private final Sensor deadLetters;
     private final Sensor loads;
     private final Sensor refusals;
+    private final Sensor stalls;
     private final Sensor version;
     private final Sensor newest;
     private final Sensor lag;
@@ -49,7 +50,8 @@ public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
         tokens = counter("tokens", "response tokens sampled in committed groups");
         deadLetters = counter("dead-letters", "prompts sent to the dead-letter topic");
         loads = counter("versions-loaded", "policy versions loaded");
-        refusals = counter("versions-refused", "policy versions refused (incomplete, SHA-256 mismatch, or not loadable)");
+        refusals = counter("versions-refused", "policy versions refused (SHA-256 mismatch, not loadable, or older than the version in use)");
+        stalls = counter("versions-incomplete", "policy versions still missing chunks 30 s after they were announced");
         version = gauge("policy-version", "policy version in use, -1 before the first");
         newest = gauge("newest-version", "newest policy version announced on the weights topic, -1 before the first");
         lag = gauge("version-lag", "newest announced version minus the version in use");
@@ -76,6 +78,11 @@ public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
     @Override
     public void refused(long refusedVersion, String reason) {
         refusals.record();
+    }
+
+    @Override
+    public void incomplete(long version, java.util.List<Integer> missing) {
+        stalls.record();
     }
 
     @Override

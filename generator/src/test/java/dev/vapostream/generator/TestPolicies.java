@@ -31,8 +31,13 @@ public final class TestPolicies {
     }
 
     public static List<WeightChunk> chunks(String modelName, long version, byte[] payload) {
+        return chunks(modelName, version, payload, Instant.EPOCH);
+    }
+
+    /** The chunks of a version published by a learner that started at {@code publisherStartedAt}. */
+    public static List<WeightChunk> chunks(String modelName, long version, byte[] payload, Instant publisherStartedAt) {
         return WeightChunks.split(new WeightChunks.Header(modelName, ModelRole.POLICY, version, "vapo-weights-v1",
-            Map.of("layers", "1", "width", "32")), payload, CHUNK_BYTES, Instant.now());
+            Map.of("layers", "1", "width", "32"), publisherStartedAt), payload, CHUNK_BYTES, Instant.now());
     }
 
     /** The chunks of a version whose last chunk had one byte flipped after the SHA-256 was computed. */

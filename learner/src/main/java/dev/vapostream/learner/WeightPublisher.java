@@ -15,10 +15,15 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
-/** Publishes weight versions to {@code vapo.weights} as SHA-256-checked chunks, waiting until all are acknowledged. */
+/**
+ * Publishes weight versions to {@code vapo.weights} as SHA-256-checked chunks, waiting until all are
+ * acknowledged. Every chunk carries when this publisher started, so that followers can tell a
+ * restarted learner's republished checkpoint version from an older version that came back.
+ */
 final class WeightPublisher implements AutoCloseable {
     private final KafkaProducer<String, WeightChunk> producer;
     private final String topic;
+    private final Instant startedAt = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
 
     WeightPublisher(LearnerConfig config) {
         this.producer = LearnerClients.producer(config, Topics.WEIGHTS,
@@ -29,7 +34,7 @@ final class WeightPublisher implements AutoCloseable {
     void publish(String modelName, ModelRole role, long version, byte[] payload, Map<String, String> architecture) {
         Future<RecordMetadata> last = null;
         for (WeightChunk chunk : WeightChunks.split(new WeightChunks.Header(modelName, role, version, WeightCodec.FORMAT,
-            architecture), payload, Topics.WEIGHT_CHUNK_BYTES, Instant.now())) {
+            architecture, startedAt), payload, Topics.WEIGHT_CHUNK_BYTES, Instant.now())) {
             last = producer.send(new ProducerRecord<>(topic, WeightChunks.key(chunk), chunk));
         }
         producer.flush();

@@ -5,14 +5,16 @@ import java.util.function.IntFunction;
 
 import dev.vapostream.schemas.avro.WeightChunk;
 import dev.vapostream.schemas.weights.AssembledWeights;
+import dev.vapostream.schemas.weights.PublishedVersion;
 import dev.vapostream.schemas.weights.WeightChunks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Keeps the newest complete, verified critic version loaded. Versions are switched between
- * groups only; a version whose chunks fail the SHA-256 or do not load is refused once, reported,
- * and the previous critic stays in use.
+ * groups only; a version whose chunks fail the SHA-256 or do not load, or that is older than the one
+ * in use (in {@link PublishedVersion} order), is refused once, reported, and the previous critic
+ * stays in use.
  */
 public final class CriticFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CriticFollower.class);
@@ -25,7 +27,8 @@ public final class CriticFollower implements AutoCloseable {
     private final CriticLoader loader;
     private Critic critic;
     private long version = -1;
-    private long refusedVersion = -1;
+    private PublishedVersion held;
+    private PublishedVersion refused;
     private String refusal = "";
 
     public CriticFollower(String modelName, CriticLoader loader) {
@@ -41,8 +44,16 @@ public final class CriticFollower implements AutoCloseable {
      */
     synchronized Loaded current(IntFunction<WeightChunk> chunkAt) {
         WeightChunk first = chunkAt.apply(0);
-        if (first != null && first.getVersion() != version && first.getVersion() != refusedVersion) {
-            tryLoad(chunkAt, first.getVersion());
+        if (first != null) {
+            PublishedVersion announced = PublishedVersion.of(first);
+            if (!announced.equals(held) && !announced.equals(refused)) {
+                if (held == null || announced.compareTo(held) > 0) {
+                    tryLoad(chunkAt, announced);
+                } else {
+                    refuse(announced, announced + " is older than " + held + ", the critic in use: a weight record replayed"
+                        + " or imported from the past, or a second learner publishing '" + modelName + "'?");
+                }
+            }
         }
         if (critic == null) {
             throw new InvalidGroupException("unknown critic version: no critic '" + modelName + "' has been loaded"
@@ -52,7 +63,7 @@ public final class CriticFollower implements AutoCloseable {
         return new Loaded(critic, version);
     }
 
-    private void tryLoad(IntFunction<WeightChunk> chunkAt, long announced) {
+    private void tryLoad(IntFunction<WeightChunk> chunkAt, PublishedVersion announced) {
         try {
             Optional<AssembledWeights> weights = WeightChunks.assembleLatest(chunkAt);
             if (weights.isEmpty()) {
@@ -64,15 +75,21 @@ public final class CriticFollower implements AutoCloseable {
             }
             critic = next;
             version = weights.get().version();
+            held = weights.get().published();
             AdvantageMetrics.criticLoaded(version);
             LOG.info("critic '{}' v{} loaded ({} bytes, sha256 {})", modelName, version,
                 weights.get().payload().length, weights.get().sha256());
         } catch (RuntimeException e) {
-            refusedVersion = announced;
-            refusal = e.getMessage();
-            AdvantageMetrics.criticRefused();
-            LOG.error("critic '{}' v{} refused, keeping v{}: {}", modelName, announced, version, e.getMessage());
+            refuse(announced, e.getMessage());
         }
+    }
+
+    /** Refused once: reported, counted, and not tried again unless it is published anew. */
+    private void refuse(PublishedVersion announced, String reason) {
+        refused = announced;
+        refusal = reason;
+        AdvantageMetrics.criticRefused();
+        LOG.error("critic '{}' {} refused, keeping v{}: {}", modelName, announced, version, reason);
     }
 
     @Override

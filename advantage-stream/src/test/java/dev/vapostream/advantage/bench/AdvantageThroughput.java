@@ -129,7 +129,7 @@ public final class AdvantageThroughput {
                  Topics.WEIGHTS.valueSerde(config.serdes()).serializer());
              KafkaProducer<String, ScoredGroup> scored = new KafkaProducer<>(pp, new StringSerializer(),
                  Topics.SCORED.valueSerde(config.serdes()).serializer())) {
-            for (WeightChunk c : WeightChunks.split(new WeightChunks.Header("critic", ModelRole.CRITIC, 0, "djl", Map.of()),
+            for (WeightChunk c : WeightChunks.split(new WeightChunks.Header("critic", ModelRole.CRITIC, 0, "djl", Map.of(), java.time.Instant.EPOCH),
                 critic, Topics.WEIGHT_CHUNK_BYTES, java.time.Instant.now())) {
                 weights.send(new ProducerRecord<>(config.weightsTopic(), WeightChunks.key(c), c));
             }

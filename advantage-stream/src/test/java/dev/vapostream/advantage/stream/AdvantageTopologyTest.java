@@ -168,6 +168,25 @@ class AdvantageTopologyTest {
     }
 
     @Test
+    void anOlderCriticVersionArrivingLaterIsRefusedAndTheNewerOneKept(@TempDir Path state) {
+        // Given critic v2 loaded
+        Harness h = start(state, "vapo");
+        Fixtures.criticChunks(2, Fixtures.criticWeights(8)).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        h.scored.pipeInput("p-9", Fixtures.group("p-9", new int[] {6}, 1));
+        assertEquals(2L, h.advantages.readValue().getCriticVersion());
+
+        // When v1 of the same learner arrives after it (replayed from the past)
+        double refusedBefore = AdvantageMetrics.value("critic-refusals-total");
+        Fixtures.criticChunks(1, Fixtures.criticWeights(9)).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        h.scored.pipeInput("p-10", Fixtures.group("p-10", new int[] {6}, 1));
+        h.scored.pipeInput("p-11", Fixtures.group("p-11", new int[] {6}, 1));
+
+        // Then it is refused once and v2 goes on valuing the groups
+        assertEquals(List.of(2L, 2L), h.advantages.readValuesToList().stream().map(AdvantageGroup::getCriticVersion).toList());
+        assertEquals(refusedBefore + 1, AdvantageMetrics.value("critic-refusals-total"));
+    }
+
+    @Test
     void unreadableBytesOnTheWeightsTopicAreCountedOnceAndTheCriticHeldStaysInUse(@TempDir Path state) {
         // Given critic v1 loaded
         Harness h = start(state, "vapo");

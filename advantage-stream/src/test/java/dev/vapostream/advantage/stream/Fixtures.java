@@ -36,7 +36,7 @@ final class Fixtures {
 
     /** The chunks of a critic version, small chunks so that several are needed. */
     static List<WeightChunk> criticChunks(long version, byte[] payload) {
-        return WeightChunks.split(new WeightChunks.Header("critic", ModelRole.CRITIC, version, "djl-test", Map.of()),
+        return WeightChunks.split(new WeightChunks.Header("critic", ModelRole.CRITIC, version, "djl-test", Map.of(), Instant.EPOCH),
             payload, 16 * 1024, Instant.now());
     }
 

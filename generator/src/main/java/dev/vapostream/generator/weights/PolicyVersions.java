@@ -1,12 +1,17 @@
 package dev.vapostream.generator.weights;
 
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 import dev.vapostream.model.PolicyModel;
 import dev.vapostream.schemas.avro.WeightChunk;
 import dev.vapostream.schemas.weights.AssembledWeights;
+import dev.vapostream.schemas.weights.PublishedVersion;
 import dev.vapostream.schemas.weights.WeightChunks;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -17,7 +22,8 @@ import org.slf4j.LoggerFactory;
  * the version chunk 0 announces once all its chunks are there and its SHA-256 matches; the caller
  * asks between groups only, so a group is never sampled by two versions. A version that fails the
  * check or does not load is refused and reported, and the previous policy stays in use. It is
- * tried again only if more chunks arrive (e.g. the learner re-publishes it).
+ * tried again only if more chunks arrive (e.g. the learner re-publishes it). Versions are ordered by
+ * {@link PublishedVersion}; one older than the version in use is refused and reported too.
  */
 public final class PolicyVersions implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PolicyVersions.class);
@@ -25,6 +31,9 @@ public final class PolicyVersions implements AutoCloseable {
     /** The policy in use and its version. */
     public record Current(PolicyModel policy, long version) {
     }
+
+    /** Where the policy in use stands in the publishing order. */
+    private PublishedVersion held;
 
     private final String modelName;
     private final PolicyLoader loader;
@@ -34,10 +43,24 @@ public final class PolicyVersions implements AutoCloseable {
     private boolean changedSinceAttempt;
     private Current current;
 
+    /** How long a version may stay incomplete before it is reported. */
+    public static final Duration INCOMPLETE_REPORT_AFTER = Duration.ofSeconds(30);
+
+    private final LongSupplier nanoClock;
+    /** The incomplete version being waited for, since when, and whether it was reported. */
+    private PublishedVersion waitingFor;
+    private long waitingSinceNanos;
+    private boolean waitReported;
+
     public PolicyVersions(String modelName, PolicyLoader loader, VersionEvents events) {
+        this(modelName, loader, events, System::nanoTime);
+    }
+
+    PolicyVersions(String modelName, PolicyLoader loader, VersionEvents events, LongSupplier nanoClock) {
         this.modelName = modelName;
         this.loader = loader;
         this.events = events;
+        this.nanoClock = nanoClock;
     }
 
     /** Takes the next chunk of the weights topic; chunks of other models are ignored. */
@@ -56,12 +79,66 @@ public final class PolicyVersions implements AutoCloseable {
     /** The policy to sample the next groups with, after switching to a newer complete version if one arrived. */
     public Optional<Current> current() {
         WeightChunk first = chunks.get(0);
-        boolean newer = first != null && (current == null || first.getVersion() != current.version());
-        if (newer && changedSinceAttempt) {
-            changedSinceAttempt = false;
-            tryLoad(first.getVersion());
+        reportIfLongIncomplete();
+        if (first != null && changedSinceAttempt) {
+            PublishedVersion announced = PublishedVersion.of(first);
+            if (held == null || announced.compareTo(held) > 0) {
+                changedSinceAttempt = false;
+                tryLoad(first.getVersion());
+            } else if (announced.compareTo(held) < 0) {
+                changedSinceAttempt = false;
+                refuseOlder(announced);
+            }
         }
         return Optional.ofNullable(current);
+    }
+
+    private void startWaiting(PublishedVersion announced) {
+        if (!announced.equals(waitingFor)) {
+            waitingFor = announced;
+            waitingSinceNanos = nanoClock.getAsLong();
+            waitReported = false;
+        }
+    }
+
+    /**
+     * Chunks stream in over several polls, so an incomplete version is normal for a moment; one
+     * that stays incomplete (the learner died mid-publish, chunks were lost) is logged once, naming
+     * the missing chunks. It is not used until they arrive or a newer version completes.
+     */
+    private void reportIfLongIncomplete() {
+        if (waitingFor == null || waitReported || (held != null && held.compareTo(waitingFor) >= 0)) {
+            return;
+        }
+        if (nanoClock.getAsLong() - waitingSinceNanos >= INCOMPLETE_REPORT_AFTER.toNanos()) {
+            waitReported = true;
+            events.incomplete(waitingFor.version(), missingChunks());
+            LOG.warn("policy '{}' {} is still incomplete after {} s, missing chunks {}; sampling goes on with {}",
+                modelName, waitingFor, INCOMPLETE_REPORT_AFTER.toSeconds(), missingChunks(),
+                current == null ? "no policy" : "v" + current.version());
+        }
+    }
+
+    /** Indexes of the announced version's chunks not (or not in that version) here. */
+    private List<Integer> missingChunks() {
+        WeightChunk first = chunks.get(0);
+        List<Integer> missing = new ArrayList<>();
+        for (int i = 0; first != null && i < first.getChunkCount(); i++) {
+            WeightChunk chunk = chunks.get(i);
+            if (chunk == null || chunk.getVersion() != first.getVersion()) {
+                missing.add(i);
+            }
+        }
+        return missing;
+    }
+
+    /** A version older than the one held: going back to it could only be a mistake, so it is refused and said so. */
+    private void refuseOlder(PublishedVersion announced) {
+        String reason = announced + " is older than " + held + ", the version in use: a weight record replayed or"
+            + " imported from the past, or a second learner publishing '" + modelName + "'? A learner's versions only"
+            + " increase, and a restarted learner started later.";
+        events.refused(announced.version(), reason);
+        LOG.error("policy '{}' {} refused, keeping v{}: {}", modelName, announced, current.version(), reason);
     }
 
     /** Highest version any chunk of this model has announced, -1 before the first. */
@@ -73,6 +150,7 @@ public final class PolicyVersions implements AutoCloseable {
         try {
             Optional<AssembledWeights> weights = WeightChunks.assembleLatest(chunks::get);
             if (weights.isEmpty()) {
+                startWaiting(PublishedVersion.of(chunks.get(0)));
                 return;
             }
             PolicyModel next = loader.load(weights.get().payload());
@@ -81,6 +159,7 @@ public final class PolicyVersions implements AutoCloseable {
                 current.policy().close();
             }
             current = new Current(next, weights.get().version());
+            held = weights.get().published();
             events.loaded(current.version());
             LOG.info("policy '{}' v{} loaded ({} bytes, sha256 {}), was {}", modelName, current.version(),
                 weights.get().payload().length, weights.get().sha256(), previous < 0 ? "none" : "v" + previous);

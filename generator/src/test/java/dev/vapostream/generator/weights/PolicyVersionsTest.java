@@ -3,6 +3,8 @@ package dev.vapostream.generator.weights;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -71,6 +73,60 @@ class PolicyVersionsTest {
     }
 
     @Test
+    void anOlderVersionIsRefusedWithAReasonButARestartedLearnersLowerVersionIsFollowed() {
+        // Given version 5 of a learner that started at t=1000 s in use
+        Instant firstStart = Instant.ofEpochSecond(1000);
+        TestPolicies.chunks("policy", 5, TestPolicies.weights(1), firstStart).forEach(versions::offer);
+        assertEquals(5, versions.current().orElseThrow().version());
+
+        // When version 3 of the same learner arrives (a record replayed from the past)
+        TestPolicies.chunks("policy", 3, TestPolicies.weights(2), firstStart).forEach(versions::offer);
+
+        // Then it is refused, once, with a reason that says it is older, and version 5 stays in use
+        assertEquals(5, versions.current().orElseThrow().version());
+        assertEquals(5, versions.current().orElseThrow().version());
+        assertEquals(2, events.seen.size(), events.seen.toString());
+        assertTrue(events.seen.get(1).startsWith("refused 3: v3 (publisher started 1970-01-01T00:16:40Z) is older than v5"),
+            events.seen.toString());
+
+        // When the learner, restarted from its checkpoint at version 4, publishes version 4 again
+        byte[] checkpoint = TestPolicies.weights(4);
+        TestPolicies.chunks("policy", 4, checkpoint, firstStart.plusSeconds(60)).forEach(versions::offer);
+
+        // Then the generator follows it back to version 4: the learner's state is what it samples with
+        PolicyVersions.Current current = versions.current().orElseThrow();
+        assertEquals(4, current.version());
+        assertEquals(dev.vapostream.schemas.weights.WeightChunks.sha256Hex(checkpoint), current.policy().weightsSha256());
+    }
+
+    @Test
+    void aVersionStillMissingChunks30SecondsAfterItWasAnnouncedIsReportedOnceNamingThem() {
+        // Given a worker's clock, and version 0 in use
+        long[] now = {0};
+        try (PolicyVersions timed = new PolicyVersions("policy", PolicyLoader.forTokenizer(TestPolicies.TOKENIZER), events,
+            () -> now[0])) {
+            TestPolicies.chunks("policy", 0, TestPolicies.weights(1)).forEach(timed::offer);
+            assertEquals(0, timed.current().orElseThrow().version());
+
+            // When version 1 arrives without its chunk 1, and the worker asks 29 s and then 31 s later, and again
+            List<WeightChunk> v1 = TestPolicies.chunks("policy", 1, TestPolicies.weights(2));
+            assertTrue(v1.size() >= 3, "the test needs several chunks, got " + v1.size());
+            v1.stream().filter(c -> c.getChunkIndex() != 1).forEach(timed::offer);
+            timed.current();
+            now[0] = Duration.ofSeconds(29).toNanos();
+            timed.current();
+            assertEquals(List.of("loaded 0"), events.seen);
+            now[0] = Duration.ofSeconds(31).toNanos();
+            timed.current();
+            timed.current();
+
+            // Then it is reported once, naming the missing chunk, and version 0 stays in use
+            assertEquals(List.of("loaded 0", "incomplete 1: missing [1]"), events.seen);
+            assertEquals(0, timed.current().orElseThrow().version());
+        }
+    }
+
+    @Test
     void otherModelsAreIgnoredAndAVocabularyMismatchIsRefused() {
         // Given a critic's chunks and a policy whose vocabulary is not the tokenizer's
         TestPolicies.chunks("critic", 5, TestPolicies.weights(1)).forEach(versions::offer);
@@ -103,6 +159,11 @@ class PolicyVersionsTest {
 
         @Override
         public void announced(long newestVersion) {
+        }
+
+        @Override
+        public void incomplete(long version, List<Integer> missing) {
+            seen.add("incomplete " + version + ": missing " + missing);
         }
     }
 }

@@ -48,7 +48,7 @@ class WeightsFeedIT {
             backlog.addAll(TestPolicies.chunks("policy", v, v == 12 ? newest : TestPolicies.weights(100 + v)));
             byte[] critic = new byte[512 * 1024];
             random.nextBytes(critic);
-            backlog.addAll(WeightChunks.split(new WeightChunks.Header("critic", ModelRole.CRITIC, v, "x", Map.of()),
+            backlog.addAll(WeightChunks.split(new WeightChunks.Header("critic", ModelRole.CRITIC, v, "x", Map.of(), Instant.EPOCH),
                 critic, Topics.WEIGHT_CHUNK_BYTES, Instant.now()));
         }
         Properties pp = new Properties();
@@ -77,6 +77,10 @@ class WeightsFeedIT {
 
             @Override
             public void announced(long newestVersion) {
+            }
+
+            @Override
+            public void incomplete(long version, List<Integer> missing) {
             }
         });
         try (WeightsFeed feed = new WeightsFeed(KafkaClients.weightsConsumer(config),

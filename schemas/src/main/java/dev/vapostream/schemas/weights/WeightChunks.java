@@ -25,7 +25,12 @@ public final class WeightChunks {
     }
 
     /** What a version is, apart from its bytes. */
-    public record Header(String modelName, ModelRole role, long version, String format, Map<String, String> architecture) {
+    /**
+     * What every chunk of a version carries. {@code publisherStartedAt} is when the publishing
+     * learner started; it orders versions across learner restarts (see {@link PublishedVersion}).
+     */
+    public record Header(String modelName, ModelRole role, long version, String format, Map<String, String> architecture,
+                         Instant publisherStartedAt) {
     }
 
     /** The payload as chunks of at most {@code chunkBytes} bytes (at least one chunk, even if empty). */
@@ -44,7 +49,7 @@ public final class WeightChunks {
                 .setChunkIndex(i).setChunkCount(count).setTotalBytes(payload.length).setSha256(sha)
                 .setFormat(header.format()).setArchitecture(header.architecture())
                 .setData(ByteBuffer.wrap(payload, from, to - from).slice())
-                .setPublishedAtMs(publishedAt).build());
+                .setPublishedAtMs(publishedAt).setPublisherStartedAtMs(header.publisherStartedAt()).build());
         }
         return chunks;
     }
@@ -94,9 +99,13 @@ public final class WeightChunks {
         for (int i = 0; i < chunks.size(); i++) {
             WeightChunk c = chunks.get(i);
             if (c.getChunkIndex() != i || c.getVersion() != first.getVersion()
-                || !c.getModelName().equals(first.getModelName()) || !c.getSha256().equals(first.getSha256())) {
+                || !c.getModelName().equals(first.getModelName())) {
                 throw new WeightIntegrityException(what + ": chunk at position " + i + " is "
                     + c.getModelName() + " v" + c.getVersion() + " #" + c.getChunkIndex());
+            }
+            if (!c.getSha256().equals(first.getSha256())) {
+                throw new WeightIntegrityException(what + ": chunk " + i + " carries SHA-256 " + c.getSha256()
+                    + ", chunk 0 announces " + first.getSha256() + " (chunks of two publications of this version?)");
             }
             ByteBuffer data = c.getData().duplicate();
             if (data.remaining() > payload.remaining()) {
@@ -113,7 +122,7 @@ public final class WeightChunks {
             throw new WeightIntegrityException(what + ": SHA-256 " + actual + " does not match the announced " + first.getSha256());
         }
         return new AssembledWeights(first.getModelName(), first.getRole(), first.getVersion(), first.getFormat(),
-            actual, bytes);
+            actual, bytes, PublishedVersion.of(first));
     }
 
     public static String sha256Hex(byte[] bytes) {

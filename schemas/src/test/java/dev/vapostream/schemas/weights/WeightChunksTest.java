@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 class WeightChunksTest {
     private static final WeightChunks.Header CRITIC_V3 =
-        new WeightChunks.Header("critic", ModelRole.CRITIC, 3, "test-v1", Map.of("layers", "2"));
+        new WeightChunks.Header("critic", ModelRole.CRITIC, 3, "test-v1", Map.of("layers", "2"), Instant.EPOCH);
 
     @Test
     void splitThenAssembleGivesBackTheSameBytes() {
@@ -57,7 +57,7 @@ class WeightChunksTest {
         Map<Integer, WeightChunk> store = new HashMap<>();
         WeightChunks.split(CRITIC_V3, randomBytes(2500), 1000, Instant.EPOCH).forEach(c -> store.put(c.getChunkIndex(), c));
         assertEquals(3, WeightChunks.assembleLatest(store::get).orElseThrow().version());
-        WeightChunks.Header v4 = new WeightChunks.Header("critic", ModelRole.CRITIC, 4, "test-v1", Map.of());
+        WeightChunks.Header v4 = new WeightChunks.Header("critic", ModelRole.CRITIC, 4, "test-v1", Map.of(), Instant.EPOCH);
         List<WeightChunk> v4Chunks = WeightChunks.split(v4, randomBytes(2100), 1000, Instant.EPOCH);
         store.put(0, v4Chunks.get(0));
 
