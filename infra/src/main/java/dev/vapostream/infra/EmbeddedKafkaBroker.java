@@ -85,6 +85,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return start(dataDir, brokerPort, controllerPort, o, saslPlainClient(superUser, passwords.get(superUser)));
     }
 
+    /**
+     * A broker whose client listener takes TLS only, with the PKCS12 {@code keyStore} holding the key
+     * of {@code certificatePem} (which must name 127.0.0.1); the broker trusts that certificate for
+     * its own connections. The controller listener stays PLAINTEXT on 127.0.0.1.
+     */
+    public static EmbeddedKafkaBroker startTls(Path dataDir, Path keyStore, String password, String certificatePem) {
+        int brokerPort = FreePort.onLoopback();
+        int controllerPort = FreePort.onLoopback();
+        Map<String, String> o = new HashMap<>();
+        o.put("listeners", "SSL://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        o.put("advertised.listeners", "SSL://127.0.0.1:" + brokerPort);
+        o.put("listener.security.protocol.map", "SSL:SSL,CONTROLLER:PLAINTEXT");
+        o.put("inter.broker.listener.name", "SSL");
+        o.put("ssl.keystore.type", "PKCS12");
+        o.put("ssl.keystore.location", keyStore.toString());
+        o.put("ssl.keystore.password", password);
+        o.put("ssl.key.password", password);
+        o.put("ssl.truststore.type", "PEM");
+        o.put("ssl.truststore.certificates", certificatePem);
+        return start(dataDir, brokerPort, controllerPort, o, tlsClient(certificatePem));
+    }
+
+    /** The client settings that trust {@code certificatePem} over TLS (as {@code kafka.*} pass-through settings). */
+    public static Map<String, String> tlsClient(String certificatePem) {
+        return Map.of("security.protocol", "SSL", "ssl.truststore.type", "PEM", "ssl.truststore.certificates", certificatePem);
+    }
+
     /** The client settings of a SASL/PLAIN user (as {@code kafka.*} pass-through settings of a stage, prefix removed). */
     public static Map<String, String> saslPlainClient(String user, String password) {
         return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
