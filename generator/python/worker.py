@@ -202,6 +202,7 @@ class PolicyVersions:
         self.changed = False
         self.version = None
         self.held = None
+        self.refused_older = None
         self.policy = None
 
     def offer(self, chunk):
@@ -221,6 +222,9 @@ class PolicyVersions:
         announced = published(first)
         if self.held is not None and announced < self.held:
             self.changed = False
+            if announced == self.refused_older:  # reported once
+                return None if self.policy is None else (self.version, self.policy)
+            self.refused_older = announced
             self.metrics.versions_refused += 1
             LOG.error("policy '%s' v%d refused, keeping v%d: it is older than the version in use (publisher started %d ms"
                       " against %d ms): a weight record replayed or imported from the past, or a second learner?",
@@ -245,7 +249,8 @@ class PolicyVersions:
     def assemble(self, first):
         """The verified payload of chunk 0's version, None while some chunk of it is missing."""
         chunks = [self.chunks.get(i) for i in range(first["chunkCount"])]
-        if any(c is None or c["version"] != first["version"] for c in chunks):
+        # another publication's chunk (an older version, or the same number from a restarted learner) is not this one's
+        if any(c is None or published(c) != published(first) for c in chunks):
             return None
         if any(c["sha256"] != first["sha256"] for c in chunks):
             raise ValueError("chunks of v%d disagree on the SHA-256" % first["version"])

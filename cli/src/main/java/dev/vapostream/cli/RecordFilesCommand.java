@@ -1,6 +1,8 @@
 package dev.vapostream.cli;
 
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -114,7 +116,7 @@ final class RecordFilesCommand {
         producerProps.putAll(ClientSettings.from(p));
         Serde<V> serde = topic.valueSerde(serdes(p));
         try (KafkaProducer<String, V> producer = new KafkaProducer<>(producerProps, topic.keySerde().serializer(), serde.serializer())) {
-            List<Exception> refused = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
+            List<Exception> refused = Collections.synchronizedList(new ArrayList<>());
             long n = AvroFiles.read(file, topic.valueType(),
                 v -> producer.send(new ProducerRecord<>(topic.name(), RecordKeys.of(v), v), (written, error) -> {
                     if (error != null) {

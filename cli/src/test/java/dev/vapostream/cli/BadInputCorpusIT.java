@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,6 +82,7 @@ class BadInputCorpusIT {
         Path metrics = dir.resolve("run").resolve("metrics.jsonl");
         SerdeSettings serdes = SerdeSettings.apicurio(cluster.registryBaseUrl());
         List<BadInputCorpus.Bad> corpus;
+        List<String> weightFailures;
         AtomicBoolean stopTraining = new AtomicBoolean();
         try (Learner learner = Learner.open(LearnerConfig.fromProperties(learnerSettings));
              Stage generator = GeneratorApp.open(GeneratorConfig.fromProperties(PipelineIT.generatorSettings(cluster, id, topics)));
@@ -111,6 +113,14 @@ class BadInputCorpusIT {
             }
             Await.until(DEADLINE, "every admitted prompt answered or dead-lettered",
                 () -> unanswered(cluster, topics, runId).isEmpty(), () -> "unanswered: " + unanswered(cluster, topics, runId));
+
+            // When, with the learner stopped (it publishes no more), bad weight records arrive for the policy and the critic
+            ScoredGroup probe = first(cluster, topics.get("scored"), Topics.SCORED, serdes);
+            weightFailures = new WeightsCorpus(cluster, serdes, topics, Files.readAllBytes(dir.resolve("base.weights")),
+                probe).run();
+            for (Stage stage : stages) {
+                assertEquals(Optional.empty(), stage.failure(), stage.name() + " failed on the weights corpus");
+            }
         }
 
         // And each bad record is in its dead-letter topic, with a reason saying what is wrong
@@ -123,8 +133,10 @@ class BadInputCorpusIT {
             }
         }
         System.out.printf("BadInputCorpusIT: %d kinds of bad record tried on 4 input topics, %d dead-lettered with the"
-            + " expected reason%n", corpus.size(), corpus.size() - failures.size());
+            + " expected reason; %d kinds of bad weight record, %d refused or counted as they should be%n", corpus.size(),
+            corpus.size() - failures.size(), WeightsCorpus.KINDS, WeightsCorpus.KINDS - weightFailures.size());
         assertEquals(List.of(), failures);
+        assertEquals(List.of(), weightFailures);
 
         // And a replay of the scored topic reads past every bad record there, and lists each it skipped
         String scoredDlq = topics.get("scored") + ".dlq";
@@ -137,10 +149,12 @@ class BadInputCorpusIT {
         assertEquals(onScored, replay.problems().size());
         assertTrue(replay.groups() > 0);
 
-        // And no prompt the learner admitted was answered twice
-        Map<String, Integer> answered = keyCounts(cluster, topics.get("advantages"));
-        assertTrue(answered.entrySet().stream().filter(e -> e.getKey().startsWith(runId + "/")).allMatch(e -> e.getValue() == 1),
-            "a group answered twice: " + answered);
+        // And no prompt the learner admitted has a group twice in rollouts, scored or advantages
+        for (String topic : List.of("rollouts", "scored", "advantages")) {
+            Map<String, Integer> counts = keyCounts(cluster, topics.get(topic));
+            assertTrue(counts.entrySet().stream().filter(e -> e.getKey().startsWith(runId + "/")).allMatch(e -> e.getValue() == 1),
+                topic + ": a group more than once " + counts);
+        }
     }
 
     /** This run's admitted prompts neither in the advantages topic nor in a dead-letter topic. */

@@ -47,7 +47,9 @@ final class BrokerProcess implements AutoCloseable {
     /** SIGKILL: no clean shutdown, nothing flushed or handed over by the broker. */
     void kill() throws InterruptedException {
         process.destroyForcibly();
-        process.waitFor(30, TimeUnit.SECONDS);
+        if (!process.waitFor(30, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the broker process did not end within 30 s of SIGKILL");
+        }
     }
 
     /** Starts it again on the same ports and data, and waits until it serves. */

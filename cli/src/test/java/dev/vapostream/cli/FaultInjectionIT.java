@@ -109,7 +109,7 @@ class FaultInjectionIT {
                     () -> maxStep(metrics) >= crashAfter || !stages.get("learner").isAlive(),
                     () -> "learner log:\n" + stages.get("learner").logTail(20));
                 broker.kill();
-                LockSupport.parkNanos(outage.toNanos());
+                stayAway(outage);
                 broker.restart();
                 // Then every stage rides it out in its first process: the learner finishes, the rest stop on SIGTERM
                 finishAndStop(cluster, topics, stages);
@@ -125,6 +125,14 @@ class FaultInjectionIT {
             Audit audit = Audit.of(cluster, topics, dir.resolve("run"), BROKER_RUN_STEPS);
             System.out.printf("FaultInjectionIT: seed %d, broker SIGKILLed after learner step %d and back %d s later,"
                 + " no stage restarted; %s%n", SEED, crashAfter, outage.toSeconds(), audit);
+        }
+    }
+
+    /** The outage itself: parkNanos may return early, so it parks until the whole outage has passed. */
+    private static void stayAway(Duration outage) {
+        long end = System.nanoTime() + outage.toNanos();
+        for (long left = outage.toNanos(); left > 0; left = end - System.nanoTime()) {
+            LockSupport.parkNanos(left);
         }
     }
 

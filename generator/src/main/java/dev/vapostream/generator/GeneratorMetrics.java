@@ -37,6 +37,7 @@ public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
     private final Sensor loads;
     private final Sensor refusals;
     private final Sensor stalls;
+    private final Sensor unreadable;
     private final Sensor version;
     private final Sensor newest;
     private final Sensor lag;
@@ -52,6 +53,7 @@ public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
         loads = counter("versions-loaded", "policy versions loaded");
         refusals = counter("versions-refused", "policy versions refused (SHA-256 mismatch, not loadable, or older than the version in use)");
         stalls = counter("versions-incomplete", "policy versions still missing chunks 30 s after they were announced");
+        unreadable = counter("chunks-unreadable", "records at the policy's chunk keys that could not be decoded");
         version = gauge("policy-version", "policy version in use, -1 before the first");
         newest = gauge("newest-version", "newest policy version announced on the weights topic, -1 before the first");
         lag = gauge("version-lag", "newest announced version minus the version in use");
@@ -81,8 +83,13 @@ public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
     }
 
     @Override
-    public void incomplete(long version, java.util.List<Integer> missing) {
+    public void incomplete(long version, List<Integer> missing) {
         stalls.record();
+    }
+
+    @Override
+    public void unreadableChunk(String key, String reason) {
+        unreadable.record();
     }
 
     @Override

@@ -121,6 +121,9 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
             }
         } catch (Halted e) {
             LOG.warn("generator {} halted with a transaction of {} groups left open", config.workerId(), abandonedGroups);
+        } catch (StoppedWhileBrokerAway e) {
+            LOG.warn("generator {} stopped while {} was waiting for the broker; its open transaction is left for the"
+                + " transaction coordinator to abort", config.workerId(), e.getMessage());
         } catch (RuntimeException | Error e) {
             fail(e);
         } finally {
@@ -208,7 +211,10 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
     /**
      * Runs a transaction call that may be retried after it timed out. After a timeout the producer
      * allows no other call until the same one succeeds, so a broker that is away (a restart) is
-     * waited out here instead of failing the worker; a stop ends the waiting.
+     * waited out here instead of failing the worker; a stop ends the waiting. An outage longer than
+     * the producer's {@code transaction.timeout.ms} (60 s by default) gets the open transaction
+     * aborted by its coordinator; the retried commit then fails, the worker stops with that error,
+     * and a restart resumes after the last committed batch.
      */
     private void untilDone(String call, Runnable transactionCall) {
         while (true) {
@@ -217,7 +223,8 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
                 return;
             } catch (TimeoutException e) {
                 if (!running) {
-                    throw e;
+                    // Not a failure: a stop came while the broker was away, and no other transaction call is allowed now.
+                    throw new StoppedWhileBrokerAway(call);
                 }
                 LOG.warn("generator {}: {} timed out (is the broker restarting?), trying again: {}", config.workerId(), call,
                     e.toString());
@@ -354,6 +361,13 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
     }
 
     /** Unwinds the worker loop when halted. */
+    /** A stop during a timed-out transaction call; not a KafkaException, so no abort is attempted after it. */
+    private static final class StoppedWhileBrokerAway extends RuntimeException {
+        StoppedWhileBrokerAway(String call) {
+            super(call, null, false, false);
+        }
+    }
+
     private static final class Halted extends RuntimeException {
         Halted() {
             super("halted", null, false, false);

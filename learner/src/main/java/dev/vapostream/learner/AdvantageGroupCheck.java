@@ -35,6 +35,10 @@ final class AdvantageGroupCheck {
             throw invalid(id, "promptTokens is empty (a prompt starts with BOS)");
         }
         checkTokens(id, "promptTokens", prompt);
+        if (model.responseStart() > 0 && prompt.size() > model.responseStart()) {
+            throw invalid(id, "promptTokens has " + prompt.size() + " tokens, more than the " + model.responseStart()
+                + " prompt positions of the policy");
+        }
         if (group.getResponses().isEmpty()) {
             throw invalid(id, "responses is empty");
         }
@@ -75,11 +79,7 @@ final class AdvantageGroupCheck {
 
     /** Positions the policy uses for the prompt and all response tokens but the last (which is only predicted). */
     private int positionsNeeded(int promptLength, int responseLength) {
-        int start = model.responseStart();
-        if (start > 0 && promptLength > start) {
-            return Integer.MAX_VALUE;
-        }
-        return new PromptLayout(List.of(new int[promptLength]), start).positionsUsed(0, responseLength - 1);
+        return new PromptLayout(List.of(new int[promptLength]), model.responseStart()).positionsUsed(0, responseLength - 1);
     }
 
     private void checkTokens(String id, String field, List<Integer> tokens) {

@@ -37,11 +37,19 @@ final class DeadLetteredPrompts implements AutoCloseable {
         consumer.subscribe(config.deadLetterTopics());
     }
 
-    /** Reads whatever has arrived, without waiting; returns how many of this run's prompts are dead-lettered. */
-    long count() {
+    /**
+     * Reads whatever has arrived, without waiting; returns how many prompts this run admitted (of
+     * the first {@code admitted}) are dead-lettered. A key that only looks like one of this run's
+     * prompts (an index not admitted yet) frees nothing.
+     */
+    long count(long admitted) {
         for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ZERO)) {
             String promptId = r.key();
-            if (promptId != null && PromptAdmission.indexOf(runId, promptId) >= 0 && promptIds.add(promptId)) {
+            long index = promptId == null ? -1 : PromptAdmission.indexOf(runId, promptId);
+            if (index >= admitted) {
+                LOG.warn("{}: {} on {} (offset {}) names a prompt this run has not admitted; it frees no admission slot",
+                    runId, promptId, r.topic(), r.offset());
+            } else if (index >= 0 && promptIds.add(promptId)) {
                 LOG.warn("{}: prompt {} was dead-lettered on {} (offset {}); its admission slot is freed. "
                     + "The record's headers say which stage and why.", runId, promptId, r.topic(), r.offset());
             }

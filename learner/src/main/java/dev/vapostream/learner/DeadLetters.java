@@ -27,7 +27,7 @@ final class DeadLetters implements AutoCloseable {
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.putAll(config.kafka());
         this.producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer());
-        this.publisher = new DeadLetterPublisher(STAGE + " " + config.runId(), producer);
+        this.publisher = new DeadLetterPublisher(STAGE, producer);
     }
 
     /** Writes {@code record} with {@code error} as the reason, and waits for the broker's acknowledgement. */

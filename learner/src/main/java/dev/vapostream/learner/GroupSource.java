@@ -20,6 +20,9 @@ import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
+import org.apache.kafka.common.serialization.Serde;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Reads advantage groups (read_committed) and hands out training batches of P groups. The
@@ -31,10 +34,12 @@ import org.apache.kafka.common.serialization.Deserializer;
  * skipped (their dead letter frees the slot), so one bad record cannot stop training.
  */
 final class GroupSource implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GroupSource.class);
     private static final Duration POLL = Duration.ofMillis(200);
 
     private final LearnerConfig config;
     private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Serde<AdvantageGroup> serde;
     private final Deserializer<AdvantageGroup> deserializer;
     private final AdvantageGroupCheck check;
     private final DeadLetters deadLetters;
@@ -52,8 +57,6 @@ final class GroupSource implements AutoCloseable {
         long filtered;
         long criticStale;
         long foreign;
-        /** Records dead-lettered by this instance (not checkpointed: the dead-letter topic is the record). */
-        long deadLettered;
     }
 
     /** A batch: its groups, and which of them are stale and to be corrected. */
@@ -69,7 +72,8 @@ final class GroupSource implements AutoCloseable {
         this.config = config;
         this.check = check;
         this.deadLetters = deadLetters;
-        this.deserializer = Topics.ADVANTAGES.valueSerde(config.serdes()).deserializer();
+        this.serde = Topics.ADVANTAGES.valueSerde(config.serdes());
+        this.deserializer = serde.deserializer();
         // Raw bytes: a record that cannot be decoded is dead-lettered here instead of failing poll().
         this.consumer = LearnerClients.consumer(config, "vapo-learner-" + config.runId() + "-" + UUID.randomUUID(),
             new ByteArrayDeserializer(), new ByteArrayDeserializer(), Map.of(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 64));
@@ -78,6 +82,7 @@ final class GroupSource implements AutoCloseable {
         }
         if (partitions.isEmpty()) {
             consumer.close();
+            serde.close();
             throw new IllegalStateException("the advantages topic " + config.advantagesTopic() + " does not exist;"
                 + " create it or run the learner with topics.create=true");
         }
@@ -165,7 +170,12 @@ final class GroupSource implements AutoCloseable {
                     + " carries one advantage group per record");
             }
         } catch (RuntimeException e) {
-            if (!isOfAnotherRun(record.key())) {
+            if (isOfAnotherRun(record.key())) {
+                // That run's learner dead-letters it; a second dead letter from here would count it twice.
+                counts.foreign++;
+                LOG.warn("{}: undecodable record {}-{}@{} of another run skipped: {}", config.runId(), record.topic(),
+                    record.partition(), record.offset(), e.getMessage());
+            } else {
                 deadLetter(record, e);
             }
             return null;
@@ -188,7 +198,6 @@ final class GroupSource implements AutoCloseable {
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, RuntimeException error) {
         deadLetters.publish(record, error);
-        counts.deadLettered++;
     }
 
     /**
@@ -250,6 +259,6 @@ final class GroupSource implements AutoCloseable {
     @Override
     public void close() {
         consumer.close();
-        deserializer.close();
+        serde.close();
     }
 }

@@ -284,7 +284,7 @@ public final class Learner implements AutoCloseable {
         extra.put("filteredGroups", (double) source.counts().filtered);
         extra.put("samplesDrawn", (double) source.counts().consumed * config.algorithm().groupSize());
         extra.put("criticStaleGroups", (double) source.counts().criticStale);
-        extra.put("deadLetteredPrompts", (double) deadLettered.count());
+        extra.put("deadLetteredPrompts", (double) deadLettered.count(admission.admitted()));
         extra.put("criticVersion", (double) criticVersion);
         extra.put("actorGradNorm", s.actorGradNorm());
         extra.put("criticGradNorm", s.criticGradNorm());
@@ -359,7 +359,7 @@ public final class Learner implements AutoCloseable {
 
     /** Groups trained or skipped, and prompts dead-lettered upstream, both free admission slots. */
     private void topUpAdmission() {
-        admission.topUp(source.counts().consumed + deadLettered.count(), policyVersion);
+        admission.topUp(source.counts().consumed + deadLettered.count(admission.admitted()), policyVersion);
     }
 
     @Override

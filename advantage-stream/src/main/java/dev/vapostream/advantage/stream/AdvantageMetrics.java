@@ -25,7 +25,7 @@ public final class AdvantageMetrics {
     private static final Sensor GROUPS = counter("groups", "scored groups turned into advantage groups");
     private static final Sensor TOKENS = counter("tokens", "response tokens given advantages");
     private static final Sensor CRITIC_LOADS = counter("critic-loads", "critic versions loaded");
-    private static final Sensor CRITIC_REFUSALS = counter("critic-refusals", "critic versions refused (bad chunks or SHA-256)");
+    private static final Sensor CRITIC_REFUSALS = counter("critic-refusals", "critic versions refused (SHA-256, not loadable, older than the one in use) and unreadable critic chunks");
     private static final Sensor CRITIC_VERSION = gauge("critic-version", "critic version in use, -1 before the first");
 
     static {

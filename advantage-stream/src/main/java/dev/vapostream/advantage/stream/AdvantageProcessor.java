@@ -52,6 +52,11 @@ final class AdvantageProcessor implements Processor<String, ScoredGroup, String,
         AdvantageMetrics.groupDone(valued.tokens());
     }
 
+    @Override
+    public void close() {
+        chunks.close();
+    }
+
     private WeightChunk chunkAt(int index) {
         String key = Topics.weightChunkKey(criticModel, index);
         ValueAndTimestamp<byte[]> chunk = weights.get(key);

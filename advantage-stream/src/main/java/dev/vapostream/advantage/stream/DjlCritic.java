@@ -71,7 +71,7 @@ public final class DjlCritic implements Critic {
             int needed = new PromptLayout(List.of(new int[Math.max(1, promptTokens.size())]), config.responseStart())
                 .positionsUsed(0, response.size() - 1);
             if (needed > config.contextLength()) {
-                throw new IllegalArgumentException("response " + i + ": " + promptTokens.size() + " prompt and "
+                throw new CriticInputException("response " + i + ": " + promptTokens.size() + " prompt and "
                     + response.size() + " response tokens need " + needed + " positions, the critic's context is "
                     + config.contextLength());
             }
@@ -82,7 +82,7 @@ public final class DjlCritic implements Critic {
         for (int t = 0; t < tokens.size(); t++) {
             int token = tokens.get(t);
             if (token < 0 || token >= vocabSize) {
-                throw new IllegalArgumentException(field + "[" + t + "] = " + token + " is outside the critic's vocabulary (0.."
+                throw new CriticInputException(field + "[" + t + "] = " + token + " is outside the critic's vocabulary (0.."
                     + (vocabSize - 1) + ")");
             }
         }

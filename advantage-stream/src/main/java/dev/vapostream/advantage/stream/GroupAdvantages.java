@@ -58,7 +58,7 @@ public final class GroupAdvantages {
         if (critic != null) {
             try {
                 values = critic.critic().values(rollout.getPromptTokens(), tokens);
-            } catch (IllegalArgumentException e) {
+            } catch (CriticInputException e) {
                 throw new InvalidGroupException("group " + rollout.getPromptId() + ": " + e.getMessage());
             }
         }

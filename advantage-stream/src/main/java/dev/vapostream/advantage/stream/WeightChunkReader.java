@@ -16,7 +16,7 @@ import org.slf4j.LoggerFactory;
  * (its version is incomplete, so the critic held stays in use) and is logged once, with its key
  * and the reason.
  */
-final class WeightChunkReader {
+final class WeightChunkReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WeightChunkReader.class);
 
     private final String topic;
@@ -44,5 +44,10 @@ final class WeightChunkReader {
             }
             return null;
         }
+    }
+
+    @Override
+    public void close() {
+        deserializer.close();
     }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
 
@@ -184,6 +185,23 @@ class AdvantageTopologyTest {
         // Then it is refused once and v2 goes on valuing the groups
         assertEquals(List.of(2L, 2L), h.advantages.readValuesToList().stream().map(AdvantageGroup::getCriticVersion).toList());
         assertEquals(refusedBefore + 1, AdvantageMetrics.value("critic-refusals-total"));
+    }
+
+    @Test
+    void aRestartedLearnersLowerCriticVersionIsFollowed(@TempDir Path state) {
+        // Given critic v2 of a learner that started at t=0 loaded
+        Harness h = start(state, "vapo");
+        Fixtures.criticChunks(2, Fixtures.criticWeights(10)).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        h.scored.pipeInput("p-12", Fixtures.group("p-12", new int[] {6}, 1));
+        assertEquals(2L, h.advantages.readValue().getCriticVersion());
+
+        // When the learner, restarted from its checkpoint at v1 a minute later, publishes v1 again
+        Fixtures.criticChunks(1, Fixtures.criticWeights(11), Instant.EPOCH.plusSeconds(60))
+            .forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        h.scored.pipeInput("p-13", Fixtures.group("p-13", new int[] {6}, 1));
+
+        // Then the next group is valued by that v1: the learner's state is what the stage follows
+        assertEquals(1L, h.advantages.readValue().getCriticVersion());
     }
 
     @Test

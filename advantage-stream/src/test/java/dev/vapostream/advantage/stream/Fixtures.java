@@ -36,8 +36,13 @@ final class Fixtures {
 
     /** The chunks of a critic version, small chunks so that several are needed. */
     static List<WeightChunk> criticChunks(long version, byte[] payload) {
-        return WeightChunks.split(new WeightChunks.Header("critic", ModelRole.CRITIC, version, "djl-test", Map.of(), Instant.EPOCH),
-            payload, 16 * 1024, Instant.now());
+        return criticChunks(version, payload, Instant.EPOCH);
+    }
+
+    /** The chunks of a critic version published by a learner that started at {@code publisherStartedAt}. */
+    static List<WeightChunk> criticChunks(long version, byte[] payload, Instant publisherStartedAt) {
+        return WeightChunks.split(new WeightChunks.Header("critic", ModelRole.CRITIC, version, "djl-test", Map.of(),
+            publisherStartedAt), payload, 16 * 1024, Instant.now());
     }
 
     /** A group with one response per entry of {@code lengths}; the first {@code correct} are rewarded 1. */

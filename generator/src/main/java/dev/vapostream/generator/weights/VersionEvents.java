@@ -1,5 +1,7 @@
 package dev.vapostream.generator.weights;
 
+import java.util.List;
+
 /** What {@link PolicyVersions} reports: loads, refusals, newly announced versions, versions stuck incomplete. */
 public interface VersionEvents {
 
@@ -10,7 +12,10 @@ public interface VersionEvents {
     void announced(long newestVersion);
 
     /** {@code version} has stayed incomplete for {@link PolicyVersions#INCOMPLETE_REPORT_AFTER}, lacking {@code missing}. */
-    void incomplete(long version, java.util.List<Integer> missing);
+    void incomplete(long version, List<Integer> missing);
+
+    /** A record at this model's chunk {@code key} could not be decoded, for {@code reason}. */
+    void unreadableChunk(String key, String reason);
 
     VersionEvents NONE = new VersionEvents() {
         @Override
@@ -26,7 +31,11 @@ public interface VersionEvents {
         }
 
         @Override
-        public void incomplete(long version, java.util.List<Integer> missing) {
+        public void incomplete(long version, List<Integer> missing) {
+        }
+
+        @Override
+        public void unreadableChunk(String key, String reason) {
         }
     };
 }

@@ -62,6 +62,7 @@ public final class WeightsFeed implements AutoCloseable {
             } catch (RuntimeException e) {
                 LOG.error("weight chunk {} at {}-{}@{} cannot be read, skipped: {}", record.key(), record.topic(),
                     record.partition(), record.offset(), e.toString());
+                versions.unreadable(record.key(), e.getMessage());
             }
         }
         return offered;

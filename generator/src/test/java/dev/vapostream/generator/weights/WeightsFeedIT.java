@@ -82,6 +82,10 @@ class WeightsFeedIT {
             @Override
             public void incomplete(long version, List<Integer> missing) {
             }
+
+            @Override
+            public void unreadableChunk(String key, String reason) {
+            }
         });
         try (WeightsFeed feed = new WeightsFeed(KafkaClients.weightsConsumer(config),
             Topics.WEIGHTS.valueSerde(serdes).deserializer(), topic, "policy", Duration.ofSeconds(30))) {

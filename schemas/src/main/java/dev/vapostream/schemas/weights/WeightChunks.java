@@ -24,7 +24,6 @@ public final class WeightChunks {
     private WeightChunks() {
     }
 
-    /** What a version is, apart from its bytes. */
     /**
      * What every chunk of a version carries. {@code publisherStartedAt} is when the publishing
      * learner started; it orders versions across learner restarts (see {@link PublishedVersion}).
@@ -71,9 +70,11 @@ public final class WeightChunks {
             return Optional.empty();
         }
         List<WeightChunk> chunks = new ArrayList<>(first.getChunkCount());
+        PublishedVersion announced = PublishedVersion.of(first);
         for (int i = 0; i < first.getChunkCount(); i++) {
             WeightChunk chunk = chunkAt.apply(i);
-            if (chunk == null || chunk.getVersion() != first.getVersion()) {
+            // Another publication's chunk (an older version, or the same number from a restarted learner) is not this one's.
+            if (chunk == null || !PublishedVersion.of(chunk).equals(announced)) {
                 return Optional.empty();
             }
             chunks.add(chunk);
