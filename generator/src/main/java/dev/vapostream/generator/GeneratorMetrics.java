@@ -1,6 +1,8 @@
 package dev.vapostream.generator;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -12,7 +14,9 @@ import org.apache.kafka.common.metrics.KafkaMetricsContext;
 import org.apache.kafka.common.metrics.MetricConfig;
 import org.apache.kafka.common.metrics.Metrics;
 import org.apache.kafka.common.metrics.Sensor;
+import org.apache.kafka.common.metrics.stats.Avg;
 import org.apache.kafka.common.metrics.stats.CumulativeSum;
+import org.apache.kafka.common.metrics.stats.Max;
 import org.apache.kafka.common.metrics.stats.Rate;
 import org.apache.kafka.common.metrics.stats.Value;
 import org.apache.kafka.common.utils.Time;
@@ -25,6 +29,7 @@ import org.apache.kafka.common.utils.Time;
  */
 public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
     static final String GROUP = "generator";
+    private static final int MAX_BROADCASTS_KEPT = 100_000;
     private static final Metrics METRICS = new Metrics(new MetricConfig(), List.of(new JmxReporter(), new KafkaMetricsBridge()), Time.SYSTEM,
         new KafkaMetricsContext("vapo"));
 
@@ -41,6 +46,9 @@ public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
     private final Sensor version;
     private final Sensor newest;
     private final Sensor lag;
+    private final Sensor broadcast;
+    /** Every version's time from publish to use, for the run's percentiles (bounded: a long run keeps its first ones). */
+    private final List<Long> broadcastMillis = new ArrayList<>();
     private long versionInUse = -1;
     private long newestAnnounced = -1;
 
@@ -57,6 +65,11 @@ public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
         version = gauge("policy-version", "policy version in use, -1 before the first");
         newest = gauge("newest-version", "newest policy version announced on the weights topic, -1 before the first");
         lag = gauge("version-lag", "newest announced version minus the version in use");
+        broadcast = sensor("broadcast-latency");
+        broadcast.add(METRICS.metricName("broadcast-latency-avg", GROUP,
+            "milliseconds from the learner's publish of a version to its use here, mean over the last minute", tags), new Avg());
+        broadcast.add(METRICS.metricName("broadcast-latency-max", GROUP,
+            "milliseconds from the learner's publish of a version to its use here, max over the last minute", tags), new Max());
         updateVersions();
     }
 
@@ -71,8 +84,12 @@ public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
     }
 
     @Override
-    public synchronized void loaded(long loadedVersion) {
+    public synchronized void loaded(long loadedVersion, Duration sincePublished) {
         loads.record();
+        broadcast.record(sincePublished.toMillis());
+        if (broadcastMillis.size() < MAX_BROADCASTS_KEPT) {
+            broadcastMillis.add(sincePublished.toMillis());
+        }
         versionInUse = loadedVersion;
         updateVersions();
     }
@@ -106,10 +123,27 @@ public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
     /** One line for the log. */
     String summary() {
         return String.format(Locale.ROOT,
-            "generator %s: %.2f groups/s, %.0f tokens/s (%.0f groups, %.0f dead letters in total), policy v%d, newest v%d, lag %d, %.0f versions refused",
+            "generator %s: %.2f groups/s, %.0f tokens/s (%.0f groups, %.0f dead letters in total), policy v%d, newest v%d, lag %d, %.0f versions refused, %s",
             workerId, value("groups-rate"), value("tokens-rate"), value("groups-total"), value("dead-letters-total"),
             (long) value("policy-version"), (long) value("newest-version"), (long) value("version-lag"),
-            value("versions-refused-total"));
+            value("versions-refused-total"), broadcastSummary());
+    }
+
+    /** Publish-to-use time of the versions this worker loaded: median and 95th percentile. */
+    synchronized String broadcastSummary() {
+        if (broadcastMillis.isEmpty()) {
+            return "no version loaded";
+        }
+        List<Long> sorted = new ArrayList<>(broadcastMillis);
+        Collections.sort(sorted);
+        return String.format(Locale.ROOT, "publish to use p50 %d ms, p95 %d ms over %d versions", percentile(sorted, 50),
+            percentile(sorted, 95), sorted.size());
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static long percentile(List<Long> sorted, int p) {
+        int rank = (int) Math.ceil(p / 100.0 * sorted.size());
+        return sorted.get(Math.max(0, rank - 1));
     }
 
     private void updateVersions() {

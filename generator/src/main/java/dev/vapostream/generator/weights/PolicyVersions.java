@@ -118,7 +118,9 @@ public final class PolicyVersions implements AutoCloseable {
             }
             current = new Current(next, weights.get().version());
             held = weights.get().published();
-            events.loaded(current.version());
+            // Wall clocks of two processes: on one machine exact, across machines as good as their clock sync.
+            events.loaded(current.version(), Duration.ofMillis(Math.max(0,
+                System.currentTimeMillis() - chunks.get(0).getPublishedAtMs().toEpochMilli())));
             LOG.info("policy '{}' v{} loaded ({} bytes, sha256 {}), was {}", modelName, current.version(),
                 weights.get().payload().length, weights.get().sha256(), previous < 0 ? "none" : "v" + previous);
         } catch (RuntimeException e) {

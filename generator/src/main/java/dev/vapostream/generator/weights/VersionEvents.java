@@ -1,11 +1,13 @@
 package dev.vapostream.generator.weights;
 
+import java.time.Duration;
 import java.util.List;
 
 /** What {@link PolicyVersions} reports: loads, refusals, newly announced versions, versions stuck incomplete. */
 public interface VersionEvents {
 
-    void loaded(long version);
+    /** {@code version} is in use from the next batch on, {@code sincePublished} after the learner published it. */
+    void loaded(long version, Duration sincePublished);
 
     void refused(long version, String reason);
 
@@ -19,7 +21,7 @@ public interface VersionEvents {
 
     VersionEvents NONE = new VersionEvents() {
         @Override
-        public void loaded(long version) {
+        public void loaded(long version, Duration sincePublished) {
         }
 
         @Override

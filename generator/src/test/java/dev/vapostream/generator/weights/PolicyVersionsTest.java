@@ -149,7 +149,7 @@ class PolicyVersionsTest {
         final List<String> seen = new ArrayList<>();
 
         @Override
-        public void loaded(long version) {
+        public void loaded(long version, Duration sincePublished) {
             seen.add("loaded " + version);
         }
 

@@ -67,7 +67,7 @@ class WeightsFeedIT {
         List<Long> loaded = new ArrayList<>();
         PolicyVersions versions = new PolicyVersions("policy", PolicyModel::fromWeights, new VersionEvents() {
             @Override
-            public void loaded(long version) {
+            public void loaded(long version, Duration sincePublished) {
                 loaded.add(version);
             }
 
