@@ -7,7 +7,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.function.Consumer;
 
 import dev.vapostream.advantage.AdvantageComputer;
@@ -26,6 +28,7 @@ import dev.vapostream.schemas.avro.ResponseAdvantage;
 import dev.vapostream.schemas.avro.ScoredGroup;
 import dev.vapostream.schemas.avro.WeightChunk;
 import dev.vapostream.schemas.weights.AssembledWeights;
+import dev.vapostream.schemas.weights.PublishedVersion;
 import dev.vapostream.schemas.weights.WeightChunks;
 import dev.vapostream.schemas.io.AvroFiles;
 import dev.vapostream.schemas.io.BoundedTopicReader;
@@ -39,6 +42,9 @@ import org.apache.kafka.common.serialization.Serde;
  * stored values are reused and no model is loaded at all.
  */
 public final class Replayer {
+    /** Critic publications kept while reading the weights topic: the newest that loads among them is used. */
+    private static final int CRITIC_PUBLICATIONS_KEPT = 4;
+
     private Replayer() {
     }
 
@@ -152,18 +158,45 @@ public final class Replayer {
             throw new IllegalArgumentException("the scored path needs a critic: --critic-weights FILE or a cluster with "
                 + o.weightsTopic());
         }
-        Map<Integer, WeightChunk> latest = new HashMap<>();
+        NavigableMap<PublishedVersion, Map<Integer, WeightChunk>> publications = new TreeMap<>();
         Serde<WeightChunk> serde = Topics.WEIGHTS.valueSerde(o.serdes());
         BoundedTopicReader.read(o.bootstrapServers(), o.kafka(), o.weightsTopic(), BoundedTopicReader.Start.beginning(),
             null, serde.deserializer(), r -> {
                 if (r.value() != null && r.value().getModelName().equals(o.criticModel())) {
-                    latest.put(r.value().getChunkIndex(), r.value());
+                    publications.computeIfAbsent(PublishedVersion.of(r.value()), v -> new HashMap<>())
+                        .put(r.value().getChunkIndex(), r.value());
+                    if (publications.size() > CRITIC_PUBLICATIONS_KEPT) {
+                        publications.pollFirstEntry();
+                    }
                 }
             }, raw -> { });
-        Optional<AssembledWeights> weights = WeightChunks.assembleLatest(latest::get);
-        AssembledWeights w = weights.orElseThrow(() -> new IllegalStateException("no complete critic '"
-            + o.criticModel() + "' on " + o.weightsTopic() + "; pass --critic-weights FILE"));
-        return new CriticFollower.Loaded(DjlCritic.fromWeights(w.payload()), w.version());
+        return newestThatLoads(o, publications);
+    }
+
+    /**
+     * The newest critic publication (in {@link PublishedVersion} order) that is complete, passes its
+     * SHA-256 and loads; the ones passed over are listed on stderr with why, as the live stage would
+     * refuse them.
+     */
+    private static CriticFollower.Loaded newestThatLoads(ReplayOptions o,
+                                                         NavigableMap<PublishedVersion, Map<Integer, WeightChunk>> publications) {
+        List<String> passedOver = new ArrayList<>();
+        for (Map.Entry<PublishedVersion, Map<Integer, WeightChunk>> p : publications.descendingMap().entrySet()) {
+            try {
+                Optional<AssembledWeights> w = WeightChunks.assembleLatest(p.getValue()::get);
+                if (w.isPresent()) {
+                    CriticFollower.Loaded loaded = new CriticFollower.Loaded(DjlCritic.fromWeights(w.get().payload()),
+                        w.get().version());
+                    passedOver.forEach(reason -> System.err.println("replay: critic passed over: " + reason));
+                    return loaded;
+                }
+                passedOver.add(p.getKey() + " is incomplete");
+            } catch (RuntimeException e) {
+                passedOver.add(p.getKey() + ": " + e.getMessage());
+            }
+        }
+        throw new IllegalStateException("no complete, valid critic '" + o.criticModel() + "' among the newest "
+            + CRITIC_PUBLICATIONS_KEPT + " on " + o.weightsTopic() + " (" + passedOver + "); pass --critic-weights FILE");
     }
 
     private static final class Tally {
