@@ -63,6 +63,9 @@ final class AblateCommand {
         CONFIGURATIONS.put("dapo", new Configuration(List.of("--preset", "dapo"), 50));
         CONFIGURATIONS.put("vapo + dynamic sampling (vapo train's default)",
             new Configuration(List.of("--preset", "vapo", "--dynamic-sampling", "true"), null));
+        // Is VAPO's gain without group sampling the method's, or the batch shape's? The same shape for the others.
+        CONFIGURATIONS.put("dapo w/o group sampling", new Configuration(List.of("--preset", "dapo", "--group-sampling", "false"), null));
+        CONFIGURATIONS.put("ppo w/o group sampling", new Configuration(List.of("--preset", "ppo", "--group-sampling", "false"), null));
     }
 
     /**
