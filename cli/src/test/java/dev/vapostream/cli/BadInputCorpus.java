@@ -31,6 +31,10 @@ final class BadInputCorpus {
         }
     }
 
+    /** The wire-level kinds, the same on every topic. */
+    static final List<String> WIRE_KINDS = List.of("empty value", "random bytes", "wrong magic byte", "unknown schema id",
+        "truncated", "JSON", "900 KB", "tombstone", "another topic's schema id");
+
     private final List<Bad> records = new ArrayList<>();
     private final Random random = new Random(11);
 

@@ -3,6 +3,8 @@ package dev.vapostream.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -149,12 +151,47 @@ class BadInputCorpusIT {
         assertEquals(onScored, replay.problems().size());
         assertTrue(replay.groups() > 0);
 
+        // And the fast replay of the advantages topic reads past its bad records, skipping and listing the
+        // undecodable ones and those whose stored values, log-probs or tokens it would copy or use
+        String advantagesTopic = topics.get("advantages");
+        long fastSkips = corpus.stream().filter(b -> b.topic().equals(advantagesTopic) && (BadInputCorpus.WIRE_KINDS.contains(b.kind())
+            || b.kind().equals("infinite value") || b.kind().equals("empty response"))).count();
+        Replayer.Report fast = Replayer.run(new ReplayOptions(cluster.bootstrapServers(), serdes, Map.of(), true,
+            advantagesTopic, null, BoundedTopicReader.Start.beginning(), null,
+            AdvantageConfig.estimatorFrom(new Properties()), null, null, dir.resolve("fast.avro"), null, null, null));
+        assertEquals(fastSkips, fast.invalid(), "skipped: " + fast.problems());
+        assertEquals(fastSkips, fast.problems().size());
+
+        // And vapo export of each input topic lists every record it cannot decode, and what it wrote imports again
+        for (String topic : List.of("prompts", "rollouts", "scored", "advantages")) {
+            Path file = dir.resolve(topic + ".avro");
+            String listed = exported(cluster, topic, topics.get(topic), file);
+            assertEquals(BadInputCorpus.WIRE_KINDS.size(), listed.lines().filter(l -> l.startsWith("skipped ")).count(),
+                topic + ":\n" + listed);
+            assertEquals(0, Vapo.run(List.of("import", "--bootstrap-servers", cluster.bootstrapServers(), "--registry-url",
+                cluster.registryBaseUrl(), "--type", topic, "--topic", topics.get(topic) + ".reimported", "--file", file.toString())));
+        }
+
         // And no prompt the learner admitted has a group twice in rollouts, scored or advantages
         for (String topic : List.of("rollouts", "scored", "advantages")) {
             Map<String, Integer> counts = keyCounts(cluster, topics.get(topic));
             assertTrue(counts.entrySet().stream().filter(e -> e.getKey().startsWith(runId + "/")).allMatch(e -> e.getValue() == 1),
                 topic + ": a group more than once " + counts);
         }
+    }
+
+    /** Runs {@code vapo export} of {@code topic} into {@code file}; what it wrote on stderr. */
+    private static String exported(ClusterEndpoints cluster, String type, String topic, Path file) throws Exception {
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        PrintStream original = System.err;
+        try {
+            System.setErr(new PrintStream(stderr, true, StandardCharsets.UTF_8));
+            assertEquals(0, Vapo.run(List.of("export", "--bootstrap-servers", cluster.bootstrapServers(), "--registry-url",
+                cluster.registryBaseUrl(), "--type", type, "--topic", topic, "--file", file.toString())));
+        } finally {
+            System.setErr(original);
+        }
+        return stderr.toString(StandardCharsets.UTF_8);
     }
 
     /** This run's admitted prompts neither in the advantages topic nor in a dead-letter topic. */

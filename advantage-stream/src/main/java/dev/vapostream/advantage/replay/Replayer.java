@@ -125,20 +125,33 @@ public final class Replayer {
         }
     }
 
-    /** The values stored with a recorded group, checked against its tokens. */
+    /**
+     * The values stored with a recorded group, after checking what the replay reads and copies: one
+     * finite log-prob (at most 0) and value per token, a finite reward, no empty response. The
+     * vocabulary and context are not checked here (the replay has no model); the learner does.
+     */
     private static float[][] storedValues(AdvantageGroup group) {
         float[][] values = new float[group.getResponses().size()][];
         for (int i = 0; i < values.length; i++) {
             ResponseAdvantage r = group.getResponses().get(i);
-            if (r.getValues().size() != r.getTokens().size()) {
-                throw new IllegalArgumentException("group " + group.getPromptId() + ", response " + i + " has "
-                    + r.getTokens().size() + " tokens but " + r.getValues().size() + " stored values");
+            String where = "group " + group.getPromptId() + ", response " + i;
+            int tokens = r.getTokens().size();
+            if (tokens == 0) {
+                throw new IllegalArgumentException(where + " is empty (0 tokens)");
+            }
+            if (r.getValues().size() != tokens || r.getBehaviourLogProbs().size() != tokens) {
+                throw new IllegalArgumentException(where + " has " + tokens + " tokens but " + r.getValues().size()
+                    + " stored values and " + r.getBehaviourLogProbs().size() + " behaviour log-probs");
+            }
+            if (!Double.isFinite(r.getReward())) {
+                throw new IllegalArgumentException(where + " has a reward " + r.getReward());
             }
             values[i] = FloatLists.toArray(r.getValues());
-            for (float v : values[i]) {
-                if (!Float.isFinite(v)) {
-                    throw new IllegalArgumentException("group " + group.getPromptId() + ", response " + i
-                        + " has a stored value " + v);
+            for (int t = 0; t < tokens; t++) {
+                float logProb = r.getBehaviourLogProbs().get(t);
+                if (!Float.isFinite(values[i][t]) || !Float.isFinite(logProb) || logProb > 0f) {
+                    throw new IllegalArgumentException(where + " has, at token " + t + ", a stored value " + values[i][t]
+                        + " and a behaviour log-prob " + logProb + " (finite values and log-probs <= 0 expected)");
                 }
             }
         }
