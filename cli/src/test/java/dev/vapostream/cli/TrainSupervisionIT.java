@@ -37,7 +37,11 @@ import org.junit.jupiter.api.io.TempDir;
 class TrainSupervisionIT {
     private static final Duration STARTUP = Duration.ofMinutes(5);
     /** How soon after a stage dies the run must have stopped (stages closed, learner checkpointed). */
-    private static final Duration STOPPED_WITHIN = Duration.ofSeconds(90);
+    /**
+     * It usually stops within 30 s; the margin is for a loaded machine, where noticing a deleted
+     * topic (a consumer metadata refresh, then a rebalance) once took more than 90 s in CI.
+     */
+    private static final Duration STOPPED_WITHIN = Duration.ofSeconds(180);
 
     @Test
     void aStageKilledUnderARunningTrainStopsTheRunWithThatStagesErrorAndExitCodeOne(@TempDir Path dir) throws Exception {
@@ -69,7 +73,9 @@ class TrainSupervisionIT {
 
             // Then vapo train stops soon, with exit code 1 and a message naming the stage that failed
             assertTrue(train.waitFor(STOPPED_WITHIN.toSeconds(), TimeUnit.SECONDS),
-                "vapo train still running " + STOPPED_WITHIN + " after a stage died; log tail:\n" + tail(log));
+                "vapo train still running " + STOPPED_WITHIN + " after a stage died; log tail:\n" + tail(log)
+                    + "\nadvantage stage:\n" + tail(runDir.resolve("logs").resolve("advantage.log"))
+                    + "\nscorer:\n" + tail(runDir.resolve("logs").resolve("scorer.log")));
             assertEquals(1, train.exitValue(), tail(log));
             String output = Files.readString(log, StandardCharsets.UTF_8);
             assertTrue(output.contains("vapo train: stopped because the advantage stage failed")
