@@ -174,7 +174,7 @@ class BadInputCorpusIT {
 
         // And no prompt the learner admitted has a group twice in rollouts, scored or advantages
         for (String topic : List.of("rollouts", "scored", "advantages")) {
-            Map<String, Integer> counts = keyCounts(cluster, topics.get(topic));
+            Map<String, Integer> counts = FaultInjectionIT.keyCounts(cluster, topics.get(topic));
             assertTrue(counts.entrySet().stream().filter(e -> e.getKey().startsWith(runId + "/")).allMatch(e -> e.getValue() == 1),
                 topic + ": a group more than once " + counts);
         }
@@ -196,11 +196,11 @@ class BadInputCorpusIT {
 
     /** This run's admitted prompts neither in the advantages topic nor in a dead-letter topic. */
     private static List<String> unanswered(ClusterEndpoints cluster, Map<String, String> t, String runId) {
-        Set<String> done = new TreeSet<>(keyCounts(cluster, t.get("advantages")).keySet());
+        Set<String> done = new TreeSet<>(FaultInjectionIT.keyCounts(cluster, t.get("advantages")).keySet());
         for (String topic : List.of("prompts", "rollouts", "scored", "advantages")) {
             done.addAll(deadLetterReasons(cluster, t.get(topic) + ".dlq").keySet());
         }
-        return keyCounts(cluster, t.get("prompts")).keySet().stream()
+        return FaultInjectionIT.keyCounts(cluster, t.get("prompts")).keySet().stream()
             .filter(key -> key.startsWith(runId + "/") && !done.contains(key)).toList();
     }
 
@@ -266,12 +266,5 @@ class BadInputCorpusIT {
             new ByteArrayDeserializer(), (ConsumerRecord<String, byte[]> r) -> reasons.put(r.key(),
                 DeadLetter.header(r.headers(), DeadLetter.ERROR_MESSAGE)), r -> { });
         return reasons;
-    }
-
-    private static Map<String, Integer> keyCounts(ClusterEndpoints cluster, String topic) {
-        Map<String, Integer> counts = new TreeMap<>();
-        BoundedTopicReader.read(cluster.bootstrapServers(), Map.of(), topic, BoundedTopicReader.Start.beginning(), null,
-            new ByteArrayDeserializer(), r -> counts.merge(r.key(), 1, Integer::sum), r -> { });
-        return counts;
     }
 }

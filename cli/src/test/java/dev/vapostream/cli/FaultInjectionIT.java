@@ -241,8 +241,8 @@ class FaultInjectionIT {
             PipelineIT.advantageSettings(cluster, dir, id, t), dir));
     }
 
-    /** Records per key among committed records. */
-    private static Map<String, Integer> keyCounts(ClusterEndpoints cluster, String topic) {
+    /** Records per key among committed records (the corpus test audits with it too). */
+    static Map<String, Integer> keyCounts(ClusterEndpoints cluster, String topic) {
         Map<String, Integer> counts = new TreeMap<>();
         BoundedTopicReader.read(cluster.bootstrapServers(), Map.of(), topic, BoundedTopicReader.Start.beginning(), null,
             new ByteArrayDeserializer(), r -> counts.merge(r.key(), 1, Integer::sum), r -> { });

@@ -68,11 +68,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static EmbeddedKafkaBroker startSaslPlain(Path dataDir, Map<String, String> passwords, String superUser) {
         int brokerPort = FreePort.onLoopback();
         int controllerPort = FreePort.onLoopback();
-        Map<String, String> o = new HashMap<>();
-        o.put("listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        o.put("advertised.listeners", "SASL_PLAINTEXT://127.0.0.1:" + brokerPort);
-        o.put("listener.security.protocol.map", "SASL_PLAINTEXT:SASL_PLAINTEXT,CONTROLLER:PLAINTEXT");
-        o.put("inter.broker.listener.name", "SASL_PLAINTEXT");
+        Map<String, String> o = clientListener("SASL_PLAINTEXT", brokerPort, controllerPort);
         o.put("sasl.enabled.mechanisms", "PLAIN");
         o.put("sasl.mechanism.inter.broker.protocol", "PLAIN");
         StringBuilder jaas = new StringBuilder(plainLogin(superUser, passwords.get(superUser)));
@@ -93,11 +89,7 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static EmbeddedKafkaBroker startTls(Path dataDir, Path keyStore, String password, String certificatePem) {
         int brokerPort = FreePort.onLoopback();
         int controllerPort = FreePort.onLoopback();
-        Map<String, String> o = new HashMap<>();
-        o.put("listeners", "SSL://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-        o.put("advertised.listeners", "SSL://127.0.0.1:" + brokerPort);
-        o.put("listener.security.protocol.map", "SSL:SSL,CONTROLLER:PLAINTEXT");
-        o.put("inter.broker.listener.name", "SSL");
+        Map<String, String> o = clientListener("SSL", brokerPort, controllerPort);
         o.put("ssl.keystore.type", "PKCS12");
         o.put("ssl.keystore.location", keyStore.toString());
         o.put("ssl.keystore.password", password);
@@ -105,6 +97,20 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         o.put("ssl.truststore.type", "PEM");
         o.put("ssl.truststore.certificates", certificatePem);
         return start(dataDir, brokerPort, controllerPort, o, tlsClient(certificatePem));
+    }
+
+    /**
+     * Broker settings for one client listener named after its security {@code protocol} (also used
+     * between brokers) beside a PLAINTEXT controller listener, both on 127.0.0.1; mutable, for the
+     * protocol's own settings to be added.
+     */
+    private static Map<String, String> clientListener(String protocol, int brokerPort, int controllerPort) {
+        Map<String, String> o = new HashMap<>();
+        o.put("listeners", protocol + "://127.0.0.1:" + brokerPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
+        o.put("advertised.listeners", protocol + "://127.0.0.1:" + brokerPort);
+        o.put("listener.security.protocol.map", protocol + ":" + protocol + ",CONTROLLER:PLAINTEXT");
+        o.put("inter.broker.listener.name", protocol);
+        return o;
     }
 
     /** The client settings that trust {@code certificatePem} over TLS (as {@code kafka.*} pass-through settings). */

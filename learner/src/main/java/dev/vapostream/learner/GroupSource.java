@@ -176,7 +176,7 @@ final class GroupSource implements AutoCloseable {
                 LOG.warn("{}: undecodable record {}-{}@{} of another run skipped: {}", config.runId(), record.topic(),
                     record.partition(), record.offset(), e.getMessage());
             } else {
-                deadLetter(record, e);
+                deadLetters.publish(record, e);
             }
             return null;
         }
@@ -187,17 +187,13 @@ final class GroupSource implements AutoCloseable {
             check.validate(group);
             return group;
         } catch (AdvantageGroupCheck.InvalidAdvantageGroupException e) {
-            deadLetter(record, e);
+            deadLetters.publish(record, e);
             return null;
         }
     }
 
     private boolean isOfAnotherRun(byte[] key) {
         return key != null && PromptAdmission.indexOf(config.runId(), new String(key, StandardCharsets.UTF_8)) < 0;
-    }
-
-    private void deadLetter(ConsumerRecord<byte[], byte[]> record, RuntimeException error) {
-        deadLetters.publish(record, error);
     }
 
     /**

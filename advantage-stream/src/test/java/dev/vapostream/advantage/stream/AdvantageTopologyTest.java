@@ -59,7 +59,7 @@ class AdvantageTopologyTest {
         // Given critic v1 on the weights topic
         Harness h = start(state, "vapo");
         byte[] weights = Fixtures.criticWeights(11);
-        Fixtures.criticChunks(1, weights).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        publish(h, Fixtures.criticChunks(1, weights));
 
         // When a group with a short (5) and a long (60-token) response arrives
         ScoredGroup group = Fixtures.group("p-1", new int[] {5, 60}, 1);
@@ -100,7 +100,7 @@ class AdvantageTopologyTest {
     void badGroupsGoToTheDlqWithTheReasonAndGoodOnesStillFlow(@TempDir Path state) {
         // Given a running VAPO stage with critic v1
         Harness h = start(state, "vapo");
-        Fixtures.criticChunks(1, Fixtures.criticWeights(3)).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        publish(h, Fixtures.criticChunks(1, Fixtures.criticWeights(3)));
 
         // When broken groups arrive between good ones
         ScoredGroup mismatched = Fixtures.group("bad-lengths", new int[] {4, 4}, 1);
@@ -149,7 +149,7 @@ class AdvantageTopologyTest {
         // Given critic v1 loaded
         Harness h = start(state, "vapo");
         byte[] v1 = Fixtures.criticWeights(5);
-        Fixtures.criticChunks(1, v1).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        publish(h, Fixtures.criticChunks(1, v1));
         h.scored.pipeInput("p-4", Fixtures.group("p-4", new int[] {6}, 1));
         assertEquals(1L, h.advantages.readValue().getCriticVersion());
 
@@ -159,7 +159,7 @@ class AdvantageTopologyTest {
         v2.get(0).getData().duplicate().get(bad);
         bad[100] ^= 0x55;
         v2.get(0).setData(java.nio.ByteBuffer.wrap(bad));
-        v2.forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        publish(h, v2);
         double refusedBefore = AdvantageMetrics.value("critic-refusals-total");
         h.scored.pipeInput("p-5", Fixtures.group("p-5", new int[] {6}, 1));
 
@@ -172,13 +172,13 @@ class AdvantageTopologyTest {
     void anOlderCriticVersionArrivingLaterIsRefusedAndTheNewerOneKept(@TempDir Path state) {
         // Given critic v2 loaded
         Harness h = start(state, "vapo");
-        Fixtures.criticChunks(2, Fixtures.criticWeights(8)).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        publish(h, Fixtures.criticChunks(2, Fixtures.criticWeights(8)));
         h.scored.pipeInput("p-9", Fixtures.group("p-9", new int[] {6}, 1));
         assertEquals(2L, h.advantages.readValue().getCriticVersion());
 
         // When v1 of the same learner arrives after it (replayed from the past)
         double refusedBefore = AdvantageMetrics.value("critic-refusals-total");
-        Fixtures.criticChunks(1, Fixtures.criticWeights(9)).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        publish(h, Fixtures.criticChunks(1, Fixtures.criticWeights(9)));
         h.scored.pipeInput("p-10", Fixtures.group("p-10", new int[] {6}, 1));
         h.scored.pipeInput("p-11", Fixtures.group("p-11", new int[] {6}, 1));
 
@@ -191,13 +191,12 @@ class AdvantageTopologyTest {
     void aRestartedLearnersLowerCriticVersionIsFollowed(@TempDir Path state) {
         // Given critic v2 of a learner that started at t=0 loaded
         Harness h = start(state, "vapo");
-        Fixtures.criticChunks(2, Fixtures.criticWeights(10)).forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        publish(h, Fixtures.criticChunks(2, Fixtures.criticWeights(10)));
         h.scored.pipeInput("p-12", Fixtures.group("p-12", new int[] {6}, 1));
         assertEquals(2L, h.advantages.readValue().getCriticVersion());
 
         // When the learner, restarted from its checkpoint at v1 a minute later, publishes v1 again
-        Fixtures.criticChunks(1, Fixtures.criticWeights(11), Instant.EPOCH.plusSeconds(60))
-            .forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        publish(h, Fixtures.criticChunks(1, Fixtures.criticWeights(11), Instant.EPOCH.plusSeconds(60)));
         h.scored.pipeInput("p-13", Fixtures.group("p-13", new int[] {6}, 1));
 
         // Then the next group is valued by that v1: the learner's state is what the stage follows
@@ -209,7 +208,7 @@ class AdvantageTopologyTest {
         // Given critic v1 loaded
         Harness h = start(state, "vapo");
         List<WeightChunk> v1 = Fixtures.criticChunks(1, Fixtures.criticWeights(7));
-        v1.forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
+        publish(h, v1);
         h.scored.pipeInput("p-6", Fixtures.group("p-6", new int[] {6}, 1));
         assertEquals(1L, h.advantages.readValue().getCriticVersion());
 
@@ -223,6 +222,11 @@ class AdvantageTopologyTest {
         assertEquals(List.of(1L, 1L), h.advantages.readValuesToList().stream().map(AdvantageGroup::getCriticVersion).toList());
         assertTrue(h.dlq.isEmpty());
         assertEquals(refusedBefore + 1, AdvantageMetrics.value("critic-refusals-total"));
+    }
+
+    /** Writes a critic version's chunks to the weights topic, keyed as the learner keys them. */
+    private static void publish(Harness h, List<WeightChunk> version) {
+        version.forEach(c -> h.weights.pipeInput(c.getModelName() + "/" + c.getChunkIndex(), c));
     }
 
     private static void assertReason(TestRecord<String, byte[]> dead, String expected) {
