@@ -1,6 +1,7 @@
 package dev.vapostream.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -19,6 +20,7 @@ import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import dev.vapostream.infra.testing.Await;
 import dev.vapostream.model.PolicyModel;
@@ -47,47 +49,94 @@ class TrainSupervisionIT {
 
     @Test
     void aStageKilledUnderARunningTrainStopsTheRunWithThatStagesErrorAndExitCodeOne(@TempDir Path dir) throws Exception {
-        // Given a vapo train run far from done, on a dataset and a small untrained base policy, that has taken a step
-        Path runDir = dir.resolve("run");
-        Path data = dir.resolve("data");
-        JsonlDataset.writeBuiltInSplits(data, BuiltInTask.DEFAULT, 5, 100, 20);
-        Path base = dir.resolve("base.weights");
-        try (PolicyModel policy = PolicyModel.initialise(BuiltInTask.DEFAULT.modelConfig(1, 32, 2), 9)) {
-            Files.write(base, policy.encodeWeights());
-        }
-        Path log = dir.resolve("train.log");
-        Process train = new ProcessBuilder(ChildJvm.vapoCommand("train", List.of("--run-dir", runDir.toString(),
-            "--data-dir", data.toString(), "--base-policy", base.toString(), "--max-steps", "1000",
-            "--prompts-per-step", "2", "--eval-every", "0", "--metrics-port", "0")))
-            .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        // Given a vapo train run far from done that has taken a step
+        Run run = Run.start(dir);
         try {
-            Path metrics = runDir.resolve("metrics.jsonl");
-            Await.until(STARTUP, "the learner's first step", () -> lines(metrics) >= 1, () -> tail(log));
             // (and its metrics endpoint, at the address it printed, serves the learner's step and the stages' counters)
-            String scrape = scrape(log);
+            String scrape = scrape(run.log);
             assertTrue(scrape.contains("vapo_learner_step{") && scrape.contains("vapo_generator_groups_total{")
                 && scrape.contains("vapo_advantage_stream_groups_total"), scrape);
 
             // When a second generator with the same worker id takes over its transactional id, fencing the running one
             try (KafkaProducer<byte[], byte[]> usurper = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints(runDir).getProperty("bootstrap.servers"),
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints(run.dir).getProperty("bootstrap.servers"),
                 ProducerConfig.TRANSACTIONAL_ID_CONFIG, "vapo-generator-generator-0"),
                 new ByteArraySerializer(), new ByteArraySerializer())) {
                 usurper.initTransactions();
             }
 
             // Then vapo train stops soon, with exit code 1 and a message naming the stage that failed
-            assertTrue(train.waitFor(STOPPED_WITHIN.toSeconds(), TimeUnit.SECONDS),
-                "vapo train still running " + STOPPED_WITHIN + " after a stage died; log tail:\n" + tail(log)
-                    + "\ngenerator:\n" + tail(runDir.resolve("logs").resolve("generator.log")));
-            assertEquals(1, train.exitValue(), tail(log));
-            String output = Files.readString(log, StandardCharsets.UTF_8);
+            run.awaitExit("a stage died");
+            assertEquals(1, run.process.exitValue(), tail(run.log));
+            String output = Files.readString(run.log, StandardCharsets.UTF_8);
             assertTrue(output.contains("vapo train: stopped because the generator-0 stage failed")
-                && output.contains("ProducerFencedException"), tail(log));
+                && output.contains("ProducerFencedException"), tail(run.log));
         } finally {
-            train.descendants().forEach(ProcessHandle::destroyForcibly);
-            train.destroyForcibly();
-            train.waitFor(30, TimeUnit.SECONDS);
+            run.kill();
+        }
+    }
+
+    @Test
+    void sigtermStopsTheRunAfterItsStepWritesTheReportAndExitsWithTheSignalsStatus(@TempDir Path dir) throws Exception {
+        // Given a vapo train run far from done that has taken a step
+        Run run = Run.start(dir);
+        try {
+            // When it gets SIGTERM, as from a process manager (Ctrl-C takes the same path)
+            run.process.destroy();
+
+            // Then it stops after the current step with SIGTERM's status, having written its report, and nothing thrown
+            run.awaitExit("SIGTERM");
+            String output = Files.readString(run.log, StandardCharsets.UTF_8);
+            assertEquals(143, run.process.exitValue(), tail(run.log));
+            assertTrue(output.contains("stopping after the current step") && output.contains("vapo train: report "),
+                tail(run.log));
+            assertFalse(output.contains("Exception in thread"), output);
+            Path report = run.dir.resolve("report");
+            assertTrue(Files.size(report.resolve("report.html")) > 0);
+            try (Stream<Path> files = Files.list(report)) {
+                assertTrue(files.filter(f -> f.toString().endsWith(".png")).count() >= 2, "charts in " + report);
+            }
+        } finally {
+            run.kill();
+        }
+    }
+
+    /** A {@code vapo train} child JVM on a small dataset and an untrained base policy, far from done. */
+    private record Run(Process process, Path dir, Path log) {
+        static Run start(Path parent) throws Exception {
+            Path runDir = parent.resolve("run");
+            Path data = parent.resolve("data");
+            JsonlDataset.writeBuiltInSplits(data, BuiltInTask.DEFAULT, 5, 100, 20);
+            Path base = parent.resolve("base.weights");
+            try (PolicyModel policy = PolicyModel.initialise(BuiltInTask.DEFAULT.modelConfig(1, 32, 2), 9)) {
+                Files.write(base, policy.encodeWeights());
+            }
+            Path log = parent.resolve("train.log");
+            Process train = new ProcessBuilder(ChildJvm.vapoCommand("train", List.of("--run-dir", runDir.toString(),
+                "--data-dir", data.toString(), "--base-policy", base.toString(), "--max-steps", "1000",
+                "--prompts-per-step", "2", "--eval-every", "0", "--metrics-port", "0")))
+                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            Run run = new Run(train, runDir, log);
+            try {
+                Path metrics = runDir.resolve("metrics.jsonl");
+                Await.until(STARTUP, "the learner's first step", () -> lines(metrics) >= 1, () -> tail(log));
+            } catch (RuntimeException | Error e) {
+                run.kill();
+                throw e;
+            }
+            return run;
+        }
+
+        void awaitExit(String after) throws InterruptedException {
+            assertTrue(process.waitFor(STOPPED_WITHIN.toSeconds(), TimeUnit.SECONDS),
+                "vapo train still running " + STOPPED_WITHIN + " after " + after + "; log tail:\n" + tail(log)
+                    + "\ngenerator:\n" + tail(dir.resolve("logs").resolve("generator.log")));
+        }
+
+        void kill() throws InterruptedException {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            process.waitFor(30, TimeUnit.SECONDS);
         }
     }
 

@@ -9,7 +9,6 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.axis.AxisLocation;
 import org.jfree.chart.axis.CategoryAxis;
@@ -49,7 +48,7 @@ public final class AblationPlot {
     }
 
     public static void write(Path file, String title, List<Row> rows) throws IOException {
-        ChartUtils.saveChartAsPNG(file.toFile(), chart(title, rows), WIDTH, height(rows.size()));
+        PngFile.write(file, chart(title, rows), WIDTH, height(rows.size()));
     }
 
     static int height(int rows) {

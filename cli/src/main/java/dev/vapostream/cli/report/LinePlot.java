@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.List;
 
 import org.jfree.chart.ChartFactory;
-import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
 import org.jfree.chart.plot.PlotOrientation;
 import org.jfree.chart.plot.XYPlot;
@@ -33,7 +32,7 @@ final class LinePlot {
     }
 
     static void write(Path file, String title, String xLabel, String yLabel, List<Line> lines) throws IOException {
-        ChartUtils.saveChartAsPNG(file.toFile(), chart(title, xLabel, yLabel, lines), WIDTH, HEIGHT);
+        PngFile.write(file, chart(title, xLabel, yLabel, lines), WIDTH, HEIGHT);
     }
 
     /** The chart: one series per line, in the lines' order, named by their labels. */
