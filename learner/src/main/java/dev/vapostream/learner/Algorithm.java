@@ -89,6 +89,8 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
     public static final Setting<Integer> MINI_BATCHES = Setting.optionalInteger("mini.batches", "policy mini-batches per epoch; default: the preset's");
     public static final Setting<Integer> CRITIC_EPOCHS = Setting.optionalInteger("critic.epochs", "critic epochs per batch; default: the preset's");
     public static final Setting<Integer> CRITIC_MINI_BATCHES = Setting.optionalInteger("critic.mini.batches", "critic mini-batches per epoch; default: the preset's");
+    public static final Setting<Integer> CRITIC_REPLAY = Setting.optionalInteger("critic.replay",
+        "batches pooled for the critic's rows, each critic step drawn from all of them; 1: the newest batch only; default: the preset's");
     public static final Setting<String> WHITENING = Setting.optionalText("whitening",
         "on | scale | off: normalisation of a batch's advantages; default: the preset's");
 
@@ -108,7 +110,7 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         PROMPTS_PER_STEP, VALUE_PRETRAIN_MIN_STEPS, VALUE_PRETRAIN_STEPS, VALUE_PRETRAIN_WINDOW, VALUE_PRETRAIN_PATIENCE,
         VALUE_PRETRAIN_MIN_DELTA, VALUE_PRETRAIN, DECOUPLED_GAE, ADAPTIVE_GAE, CLIP_HIGHER, TOKEN_LEVEL_LOSS, LM_LOSS,
         GROUP_SAMPLING, DYNAMIC_SAMPLING, EPS_LOW, EPS_HIGH, LM_COEFFICIENT, VALUE_CLIP, ACTOR_LR, CRITIC_LR, WEIGHT_DECAY,
-        MAX_GRAD_NORM, EPOCHS, MINI_BATCHES, CRITIC_EPOCHS, CRITIC_MINI_BATCHES, WHITENING, GAMMA, LAMBDA_CRITIC,
+        MAX_GRAD_NORM, EPOCHS, MINI_BATCHES, CRITIC_EPOCHS, CRITIC_MINI_BATCHES, CRITIC_REPLAY, WHITENING, GAMMA, LAMBDA_CRITIC,
         LAMBDA_POLICY, ALPHA), List.of());
 
     private static Setting<Boolean> component(String key, String what) {
@@ -200,6 +202,7 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
             or(s.get(WEIGHT_DECAY), u.weightDecay()), or(s.get(MAX_GRAD_NORM), u.maxGradNorm()),
             or(s.get(EPOCHS), u.epochs()), or(s.get(MINI_BATCHES), u.miniBatches()),
             or(s.get(CRITIC_EPOCHS), u.criticEpochs()), or(s.get(CRITIC_MINI_BATCHES), u.criticMiniBatches()),
+            or(s.get(CRITIC_REPLAY), u.criticReplay()),
             s.get(WHITENING) == null ? u.whitening() : Whitening.Mode.of(s.get(WHITENING)), u.seed());
         return withUpdate(u);
     }
@@ -247,6 +250,7 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         d.put("mini.batches", Integer.toString(update.miniBatches()));
         d.put("critic.epochs", Integer.toString(update.criticEpochs()));
         d.put("critic.mini.batches", Integer.toString(update.criticMiniBatches()));
+        d.put("critic.replay", Integer.toString(update.criticReplay()));
         d.put("whitening", update.whitening().id());
         d.put("seed", Long.toString(update.seed()));
         return d;

@@ -39,15 +39,7 @@ public final class DjlCritic implements Critic {
         // A manager per group: the batch's arrays are freed together, nothing reaches the model's manager.
         // Grad mode is per thread and on by default: inference here must not build autograd graphs.
         try (NoGradient ignored = NoGradient.enter(); NDManager batch = scratch.newSubManager()) {
-            ValueScores scores = model.score(batch, prompts, tokens);
-            long width = scores.values().getShape().get(1);
-            float[] flat = scores.values().toFloatArray();
-            List<float[]> out = new ArrayList<>(responses.size());
-            for (int i = 0; i < responses.size(); i++) {
-                int from = Math.toIntExact(i * width);
-                out.add(Arrays.copyOfRange(flat, from, from + tokens.get(i).length));
-            }
-            return out;
+            return model.score(batch, prompts, tokens).perResponse(tokens);
         }
     }
 

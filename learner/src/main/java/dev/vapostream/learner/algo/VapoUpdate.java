@@ -13,6 +13,7 @@ import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.PolicyScores;
 import dev.vapostream.model.ValueModel;
 import dev.vapostream.model.ValueScores;
+import dev.vapostream.model.nn.NoGradient;
 import dev.vapostream.model.nn.Scalars;
 import dev.vapostream.model.training.AdamW;
 import dev.vapostream.model.training.GradientClipping;
@@ -29,6 +30,7 @@ public final class VapoUpdate implements AutoCloseable {
     private final UpdateSettings settings;
     private final AdamW actorOptimizer;
     private final AdamW criticOptimizer;
+    private final CriticReplay replay;
 
     /** {@code critic} may be null for critic-free estimators (GRPO, DAPO). */
     public VapoUpdate(PolicyModel policy, ValueModel critic, UpdateSettings settings) {
@@ -38,6 +40,7 @@ public final class VapoUpdate implements AutoCloseable {
         // Optimizer state lives outside any NDScope (docs/model.md, "Engine settings").
         this.actorOptimizer = new AdamW(policy.parameters(), settings.weightDecay());
         this.criticOptimizer = critic == null ? null : new AdamW(critic.parameters(), settings.weightDecay());
+        this.replay = new CriticReplay(settings.criticReplay());
     }
 
     public UpdateSettings settings() {
@@ -77,9 +80,10 @@ public final class VapoUpdate implements AutoCloseable {
         }
         Accumulator criticSums = new Accumulator();
         if (critic != null) {
+            TrainingBatch criticRows = criticRows(batch, shuffle);
             for (int epoch = 0; epoch < settings.criticEpochs(); epoch++) {
-                for (int[] rows : miniBatches(batch.size(), settings.criticMiniBatches(), shuffle)) {
-                    criticSums.add(criticMiniBatch(batch, rows));
+                for (int[] rows : miniBatches(criticRows.size(), settings.criticMiniBatches(), shuffle)) {
+                    criticSums.add(criticMiniBatch(criticRows, rows));
                 }
             }
         }
@@ -117,6 +121,25 @@ public final class VapoUpdate implements AutoCloseable {
             return new StepStats(clip.loss().getFloat(), lmLoss, 0, entropy, clip.clipFractionLow(), clip.clipFractionHigh(),
                 clip.approxKl(), norm, 0);
         }
+    }
+
+    /**
+     * The rows the critic trains on this step: the batch itself, or with a replay pool rows drawn
+     * from it, whose value clip is then taken around the critic's current values (the values
+     * recorded with an older batch are those of a critic several versions back).
+     */
+    private TrainingBatch criticRows(TrainingBatch batch, SplittableRandom shuffle) {
+        if (settings.criticReplay() == 1) {
+            return batch;
+        }
+        TrainingBatch drawn = replay.add(batch, shuffle);
+        float[][] current;
+        try (NoGradient ignored = NoGradient.enter(); NDManager manager = NDManager.newBaseManager()) {
+            current = critic.score(manager, drawn.prompts(), drawn.responses()).perResponse(drawn.responses())
+                .toArray(new float[0][]);
+        }
+        return new TrainingBatch(drawn.prompts(), drawn.responses(), drawn.behaviour(), drawn.advantages(), drawn.returns(),
+            current, drawn.weights(), drawn.rewards(), drawn.positive());
     }
 
     private StepStats criticMiniBatch(TrainingBatch batch, int[] rows) {

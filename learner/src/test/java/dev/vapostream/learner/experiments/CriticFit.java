@@ -34,7 +34,8 @@ import dev.vapostream.model.tokenizer.CharTokenizer;
  * training batches in order, batch after batch as value pretraining would, for {@code passes}
  * passes, and reports the explained variance on the test batches after every {@code every}
  * batches. Not a test: a main, run by hand. Keys: task, weights, data, train, test, passes,
- * every, clr, cepochs, cmb, vclip, seed.
+ * every, clr, cepochs, cmb, vclip, seed, bayes, init, layers, width, trunk, replay, and critic (a
+ * critic's weights file to start from, e.g. a run's checkpoint; with train=0 it only measures it).
  */
 public final class CriticFit {
     private CriticFit() {
@@ -58,7 +59,7 @@ public final class CriticFit {
         settings = new UpdateSettings(settings.aggregation(), settings.epsLow(), settings.epsHigh(), settings.lmCoefficient(),
             Float.parseFloat(a.getOrDefault("vclip", "0.2")), settings.actorLr(), settings.criticLr(), settings.weightDecay(),
             settings.maxGradNorm(), settings.epochs(), settings.miniBatches(), settings.criticEpochs(),
-            settings.criticMiniBatches(), settings.whitening(), seed);
+            settings.criticMiniBatches(), settings.criticReplay(), settings.whitening(), seed);
         Path data = Path.of(a.getOrDefault("data", "data/" + task.id()));
         List<TaskExample> train = JsonlDataset.read(data.resolve(JsonlDataset.TRAIN_FILE));
         Path weights = Path.of(a.getOrDefault("weights", "runs/base/" + task.id() + "/policy.weights"));
@@ -67,7 +68,9 @@ public final class CriticFit {
              ValueModel critic = a.getOrDefault("init", "policy").equals("fresh")
                  ? ValueModel.initialise(task.modelConfig(Integer.parseInt(a.getOrDefault("layers", "2")),
                      Integer.parseInt(a.getOrDefault("width", "64")), 4), seed)
-                 : a.containsKey("trunk") ? trunkFrom(Path.of(a.get("trunk")), seed) : policy.newValueModel(seed);
+                 : a.containsKey("trunk") ? trunkFrom(Path.of(a.get("trunk")), seed)
+                 : a.containsKey("critic") ? ValueModel.fromWeights(Files.readAllBytes(Path.of(a.get("critic"))))
+                 : policy.newValueModel(seed);
              VapoUpdate update = new VapoUpdate(policy, critic, settings)) {
             SplittableRandom random = new SplittableRandom(seed);
             Sampler sampler = new Sampler(policy);
@@ -227,16 +230,9 @@ public final class CriticFit {
     }
 
     private static float[][] values(ValueModel critic, TrainingBatch b) {
-        float[][] values = new float[b.size()][];
         try (NoGradient ignored = NoGradient.enter(); NDManager m = NDManager.newBaseManager()) {
-            ValueScores scores = critic.score(m, b.prompts(), b.responses());
-            float[] flat = scores.values().toFloatArray();
-            int width = (int) scores.values().getShape().get(1);
-            for (int i = 0; i < b.size(); i++) {
-                values[i] = Arrays.copyOfRange(flat, i * width, i * width + b.responses().get(i).length);
-            }
+            return critic.score(m, b.prompts(), b.responses()).perResponse(b.responses()).toArray(new float[0][]);
         }
-        return values;
     }
 
     /** The batch with the critic's current values as the old values the value clip is taken around. */
