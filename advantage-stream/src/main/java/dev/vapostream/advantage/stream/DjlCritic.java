@@ -1,13 +1,11 @@
 package dev.vapostream.advantage.stream;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import ai.djl.ndarray.NDManager;
 import dev.vapostream.model.ModelConfig;
 import dev.vapostream.model.ValueModel;
-import dev.vapostream.model.ValueScores;
 import dev.vapostream.model.nn.NoGradient;
 import dev.vapostream.model.nn.PromptLayout;
 

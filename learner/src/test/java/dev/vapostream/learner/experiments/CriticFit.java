@@ -17,7 +17,6 @@ import dev.vapostream.learner.algo.VapoUpdate;
 import dev.vapostream.learner.algo.Whitening;
 import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.ValueModel;
-import dev.vapostream.model.ValueScores;
 import dev.vapostream.model.nn.NoGradient;
 import dev.vapostream.model.sampling.SampledResponse;
 import dev.vapostream.model.sampling.Sampler;
