@@ -77,13 +77,20 @@ public final class AdamW implements AutoCloseable {
             if (decayed[i] && weightDecay > 0f) {
                 parameter.muli(decayFactor);
             }
-            parameter.subi(m.mul(stepSize).div(v.mul(secondScale).sqrt().add(epsilon)));
+            // An operation's result belongs to its first operand's manager: the step's scalars come
+            // first so that the temporaries are freed with the step, not kept with the moments.
+            parameter.subi(stepSize.mul(m).div(secondScale.mul(v).sqrt().add(epsilon)));
             gradient.muli(zero);
         }
     }
 
     public int steps() {
         return steps;
+    }
+
+    /** Arrays held by the optimizer's own manager: the two moments per parameter, however many steps it takes. */
+    int heldArrays() {
+        return stateManager.getManagedArrays().size();
     }
 
     /** Step count and moment estimates, copied out for a checkpoint. */

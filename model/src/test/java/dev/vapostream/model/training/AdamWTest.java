@@ -70,6 +70,29 @@ class AdamWTest {
     }
 
     @Test
+    void stepsKeepNothingButTheMoments() {
+        // Given an optimizer over a matrix and a vector
+        try (NDManager manager = NDManager.newBaseManager();
+                NDArray w = parameter(manager, new float[] {1f, -2f, 4f, 8f}, new Shape(2, 2));
+                NDArray b = parameter(manager, new float[] {1f, 2f}, new Shape(2));
+                AdamW adam = new AdamW(List.of(w, b), 0.1f)) {
+            int atStart = adam.heldArrays();
+            // When it takes 50 steps, each with its own step manager
+            for (int i = 0; i < 50; i++) {
+                try (NDManager step = NDManager.newBaseManager()) {
+                    try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                        collector.backward(w.square().sum().add(b.square().sum()));
+                    }
+                    adam.step(step, 0.01f);
+                }
+            }
+            // Then it holds its two moments per parameter and no temporaries of the steps
+            assertEquals(4, atStart);
+            assertEquals(atStart, adam.heldArrays());
+        }
+    }
+
+    @Test
     void aStepWorksWhileTheThreadRecordsAutograd() {
         // Given a parameter with a gradient, on a thread whose gradient mode is on (a new thread's default)
         try (NDManager manager = NDManager.newBaseManager();
