@@ -58,7 +58,8 @@ public final class VapoUpdate implements AutoCloseable {
     /**
      * Runs the policy's epochs of mini-batches over {@code batch}, then the critic's own.
      * {@code trainPolicy} false: value pretraining (critic only). The mini-batch order depends
-     * only on the seed and {@code stepIndex}, so a resumed learner repeats a step exactly.
+     * only on the seed and {@code stepIndex}, so a resumed learner repeats a step exactly; with a
+     * critic replay pool the critic's rows also depend on the pool, which a resume empties.
      */
     public StepStats step(TrainingBatch batch, boolean trainPolicy, long stepIndex) {
         return step(batch, trainPolicy, stepIndex, 1.0);
