@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.SplittableRandom;
 
 import ai.djl.ndarray.NDManager;
+import dev.vapostream.learner.algo.CriticReplay;
 import dev.vapostream.learner.algo.TrainingBatch;
 import dev.vapostream.learner.algo.UpdateSettings;
 import dev.vapostream.learner.algo.VapoUpdate;
@@ -85,11 +86,11 @@ public final class CriticFit {
             }
             System.out.printf(Locale.ROOT, "settings %s%nbatches 0 test ev %.3f%n", a, testEv(critic, test));
             int done = 0;
-            int replay = Integer.parseInt(a.getOrDefault("replay", "1"));
+            // The learner's own pool (--critic-replay), drawn from before the critic's update.
+            CriticReplay pool = new CriticReplay(Integer.parseInt(a.getOrDefault("replay", "1")));
             for (int pass = 0; pass < passes; pass++) {
                 for (int index = 0; index < fit.size(); index++) {
-                    TrainingBatch b = replay <= 1 ? fit.get(index)
-                        : mixed(fit.subList(Math.max(0, index - replay + 1), index + 1), random);
+                    TrainingBatch b = pool.add(fit.get(index), random);
                     update.step(withValues(critic, b), false, done);
                     done++;
                     if (done % every == 0) {
@@ -106,56 +107,6 @@ public final class CriticFit {
         try (PolicyModel other = PolicyModel.fromWeights(Files.readAllBytes(weights))) {
             return other.newValueModel(seed);
         }
-    }
-
-    /** 128 rows drawn without replacement from the given batches. */
-    private static TrainingBatch mixed(List<TrainingBatch> batches, SplittableRandom random) {
-        List<int[]> prompts = new ArrayList<>();
-        List<int[]> responses = new ArrayList<>();
-        List<float[]> behaviour = new ArrayList<>();
-        List<float[]> advantages = new ArrayList<>();
-        List<float[]> returns = new ArrayList<>();
-        List<float[]> old = new ArrayList<>();
-        List<float[]> weights = new ArrayList<>();
-        List<Double> rewards = new ArrayList<>();
-        List<Boolean> positive = new ArrayList<>();
-        for (TrainingBatch b : batches) {
-            for (int i = 0; i < b.size(); i++) {
-                prompts.add(b.prompts().get(i));
-                responses.add(b.responses().get(i));
-                behaviour.add(b.behaviour()[i]);
-                advantages.add(b.advantages()[i]);
-                returns.add(b.returns()[i]);
-                old.add(b.oldValues()[i]);
-                weights.add(b.weights()[i]);
-                rewards.add(b.rewards()[i]);
-                positive.add(b.positive()[i]);
-            }
-        }
-        int[] order = dev.vapostream.learner.algo.Permutations.of(prompts.size(), random);
-        int n = Math.min(128, order.length);
-        List<int[]> p2 = new ArrayList<>();
-        List<int[]> r2 = new ArrayList<>();
-        float[][] bh = new float[n][];
-        float[][] ad = new float[n][];
-        float[][] rt = new float[n][];
-        float[][] ol = new float[n][];
-        float[][] wt = new float[n][];
-        double[] rw = new double[n];
-        boolean[] ps = new boolean[n];
-        for (int k = 0; k < n; k++) {
-            int i = order[k];
-            p2.add(prompts.get(i));
-            r2.add(responses.get(i));
-            bh[k] = behaviour.get(i);
-            ad[k] = advantages.get(i);
-            rt[k] = returns.get(i);
-            ol[k] = old.get(i);
-            wt[k] = weights.get(i);
-            rw[k] = rewards.get(i);
-            ps[k] = positive.get(i);
-        }
-        return new TrainingBatch(p2, r2, bh, ad, rt, ol, wt, rw, ps);
     }
 
     static TrainingBatch sample(Sampler sampler, List<TaskExample> train, CharTokenizer tokenizer, BuiltInTask task,
