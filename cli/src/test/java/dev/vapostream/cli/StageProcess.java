@@ -70,8 +70,19 @@ final class StageProcess implements AutoCloseable {
     }
 
     String logTail(int lines) {
+        return logTail(lines, null);
+    }
+
+    /**
+     * The last {@code lines} lines of the log that do not contain {@code noise} (if not null): a client's
+     * once-a-second warning can otherwise fill a failure message and hide what the stage did.
+     */
+    String logTail(int lines, String noise) {
         try {
             List<String> all = new ArrayList<>(Files.readAllLines(log, StandardCharsets.UTF_8));
+            if (noise != null) {
+                all.removeIf(line -> line.contains(noise));
+            }
             return String.join("\n", all.subList(Math.max(0, all.size() - lines), all.size()));
         } catch (IOException e) {
             return "(no log: " + e + ")";

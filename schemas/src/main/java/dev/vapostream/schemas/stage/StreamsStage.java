@@ -7,6 +7,8 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.vapostream.schemas.metrics.StageMeters;
+import io.micrometer.core.instrument.Counter;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse;
@@ -18,17 +20,21 @@ import org.slf4j.LoggerFactory;
  * reaches the uncaught-exception handler (one that is not a poison record, which the topology
  * dead-letters) shuts the client down and is the stage's failure; so is the client leaving
  * RUNNING for PENDING_SHUTDOWN, NOT_RUNNING or ERROR before {@link #close()}, e.g. closed by
- * something other than its owner.
+ * something other than its owner. One error replaces the stream thread instead, a few times at
+ * most: a transaction commit the broker refused after aborting the transaction itself ({@link
+ * StreamThreadFailures}).
  */
 public final class StreamsStage implements Stage {
     private static final Logger LOG = LoggerFactory.getLogger(StreamsStage.class);
     private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(30);
+    private static final int MAX_THREAD_REPLACEMENTS = 5;
 
     private final String name;
     private final KafkaStreams streams;
     private final List<AutoCloseable> resources;
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private final AtomicBoolean closed = new AtomicBoolean();
+    private final StreamThreadFailures threadFailures = new StreamThreadFailures(MAX_THREAD_REPLACEMENTS);
     private volatile boolean closing;
 
     /**
@@ -39,9 +45,21 @@ public final class StreamsStage implements Stage {
         this.name = name;
         this.resources = List.of(resources);
         this.streams = new KafkaStreams(topology, streamsProperties);
+        Counter replacements = Counter.builder("vapo.streams.thread.replacements").tag("stage", name)
+            .description("stream threads replaced after a transaction commit the broker refused (KAFKA-20785)")
+            .register(StageMeters.registry());
         streams.setUncaughtExceptionHandler(error -> {
+            StreamThreadExceptionResponse response = threadFailures.respond(error);
+            if (response == StreamThreadExceptionResponse.REPLACE_THREAD) {
+                replacements.increment();
+                LOG.warn("{}: the broker refused a transaction commit after aborting the transaction itself (it was away"
+                    + " longer than transaction.timeout.ms; KAFKA-20785); nothing of it was committed, so a new stream"
+                    + " thread resumes from the last committed offsets ({} of at most {} replacements)", name,
+                    threadFailures.replaced(), threadFailures.maxReplacements(), error);
+                return response;
+            }
             fail(error);
-            return StreamThreadExceptionResponse.SHUTDOWN_CLIENT;
+            return response;
         });
         streams.setStateListener((now, before) -> {
             if (!closing && (now == KafkaStreams.State.ERROR || now == KafkaStreams.State.NOT_RUNNING

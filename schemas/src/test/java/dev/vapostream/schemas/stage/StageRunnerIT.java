@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -18,11 +19,13 @@ import dev.vapostream.infra.ClusterEndpoints;
 import dev.vapostream.infra.testing.Await;
 import dev.vapostream.infra.testing.SharedCluster;
 import dev.vapostream.infra.testing.TestTopics;
+import dev.vapostream.schemas.metrics.StageMeters;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.InvalidTxnStateException;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KafkaStreams;
@@ -30,6 +33,7 @@ import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.Topology;
 import org.apache.kafka.streams.kstream.Consumed;
+import org.apache.kafka.streams.kstream.ForeachAction;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -41,21 +45,28 @@ class StageRunnerIT {
     /** A one-node Streams stage on a topic of its own; a record whose value is "poison" makes it throw. */
     private static StreamsStage streamsStage(String name, ClusterEndpoints cluster, String topic, Path stateDir)
         throws Exception {
+        return streamsStage(name, cluster, topic, stateDir, (key, value) -> {
+            if (value.equals("poison")) {
+                throw new IllegalStateException("a record this stage cannot survive");
+            }
+        });
+    }
+
+    /** A one-node, exactly-once Streams stage on a topic of its own that runs {@code action} on each record. */
+    private static StreamsStage streamsStage(String name, ClusterEndpoints cluster, String topic, Path stateDir,
+                                             ForeachAction<String, String> action) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", cluster.bootstrapServers()))) {
             admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
         }
         StreamsBuilder builder = new StreamsBuilder();
         builder.stream(topic, Consumed.with(Serdes.String(), Serdes.String()).withName("supervised-source"))
-            .foreach((key, value) -> {
-                if (value.equals("poison")) {
-                    throw new IllegalStateException("a record this stage cannot survive");
-                }
-            });
+            .foreach(action);
         Topology topology = builder.build();
         Properties props = new Properties();
         props.put(StreamsConfig.APPLICATION_ID_CONFIG, topic + "-app");
         props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.toString());
+        props.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         return new StreamsStage(name, topology, props);
     }
 
@@ -102,6 +113,38 @@ class StageRunnerIT {
         assertEquals(1, outcome.exitCode());
         assertTrue(generator.closed.get(), "the generator stage was closed");
         assertEquals(KafkaStreams.State.ERROR, scorer.state());
+    }
+
+    @Test
+    void aStreamThreadThatDiesOnACommitTheBrokerRefusedIsReplacedAndTheStageRunsOn(ClusterEndpoints cluster,
+                                                                                  @TempDir Path dir) throws Exception {
+        // Given a running exactly-once Streams stage whose thread dies, once, as on a commit refused with
+        // INVALID_TXN_STATE after a long broker outage
+        String topic = TestTopics.unique("supervised.refused");
+        String name = "advantage-" + topic;
+        AtomicBoolean refused = new AtomicBoolean();
+        List<String> processed = new CopyOnWriteArrayList<>();
+        StreamsStage advantage = streamsStage(name, cluster, topic, dir, (key, value) -> {
+            if (value.equals("first") && refused.compareAndSet(false, true)) {
+                throw new InvalidTxnStateException("The producer attempted a transactional operation in an invalid state.");
+            }
+            processed.add(value);
+        });
+        StageRunner runner = new StageRunner(List.of(advantage));
+        CompletableFuture<StageRunner.Outcome> run = runInBackground(runner);
+        Await.until(DEADLINE, "the stage to run", () -> advantage.state() == KafkaStreams.State.RUNNING);
+        // When that record and another arrive
+        send(cluster, topic, "first");
+        send(cluster, topic, "second");
+        // Then a new stream thread processes both (the first again, as its transaction was never committed),
+        // the replacement is counted, and the stage has not failed
+        Await.until(DEADLINE, "both records processed after the thread was replaced",
+            () -> processed.containsAll(List.of("first", "second")), processed::toString);
+        assertTrue(refused.get(), "the thread died once");
+        assertEquals(Optional.empty(), advantage.failure());
+        assertEquals(1.0, StageMeters.registry().counter("vapo.streams.thread.replacements", "stage", name).count());
+        runner.stop();
+        assertEquals(0, run.get(DEADLINE.toSeconds(), TimeUnit.SECONDS).exitCode());
     }
 
     @Test
