@@ -8,12 +8,15 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 
 import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.avro.Prompt;
+import dev.vapostream.schemas.avro.ResponseAdvantage;
 import dev.vapostream.schemas.avro.ResponseGroup;
 import dev.vapostream.schemas.avro.ScoredGroup;
+import dev.vapostream.schemas.packed.ResponseArrays;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serializer;
 
@@ -116,42 +119,56 @@ final class BadInputCorpus {
         semantic("NaN reward", topic, "bad/scored/reward", dlq, "reward NaN is not finite", nanReward, serializer);
     }
 
-    /** Advantage groups of the learner's run that it must dead-letter rather than train on. */
+    /**
+     * Advantage groups of the learner's run that it must dead-letter rather than train on. The
+     * sample is in wire format 2 (packed arrays); one kind is written in format 1, which readers
+     * still take and check.
+     */
     void advantageKinds(String topic, String runId, AdvantageGroup sample, Serializer<AdvantageGroup> serializer) {
         String dlq = TopicDescriptor.deadLetterTopicOf(topic);
-        advantage("advantages shorter than tokens", topic, runId, 1, dlq, "advantages has", sample, serializer, r ->
-            r.setAdvantages(r.getAdvantages().subList(1, r.getAdvantages().size())));
-        advantage("NaN advantage", topic, runId, 2, dlq, "advantages[0] = NaN is not finite", sample, serializer, r -> {
-            List<Float> a = new ArrayList<>(r.getAdvantages());
-            a.set(0, Float.NaN);
-            r.setAdvantages(a);
-        });
-        advantage("infinite value", topic, runId, 3, dlq, "values[0] = Infinity is not finite", sample, serializer, r -> {
-            List<Float> v = new ArrayList<>(r.getValues());
-            v.set(0, Float.POSITIVE_INFINITY);
-            r.setValues(v);
-        });
+        advantage("advantages shorter than tokens", topic, runId, 1, dlq, "advantages has", sample, serializer, repacked(a ->
+            new ResponseArrays(a.tokens(), a.behaviourLogProbs(), a.values(),
+                Arrays.copyOfRange(a.advantages(), 1, a.advantages().length), a.returns())));
+        advantage("NaN advantage", topic, runId, 2, dlq, "advantages[0] = NaN is not finite", sample, serializer, repacked(a -> {
+            a.advantages()[0] = Float.NaN;
+            return a;
+        }));
+        advantage("infinite value", topic, runId, 3, dlq, "values[0] = Infinity is not finite", sample, serializer, repacked(a -> {
+            a.values()[0] = Float.POSITIVE_INFINITY;
+            return a;
+        }));
         advantage("token id outside the vocabulary", topic, runId, 4, dlq, "is outside the policy's vocabulary", sample,
-            serializer, r -> {
-                List<Integer> tokens = new ArrayList<>(r.getTokens());
-                tokens.set(0, -7);
-                r.setTokens(tokens);
-            });
-        advantage("response longer than the context", topic, runId, 5, dlq, "the policy's context is", sample, serializer, r -> {
-            int n = 5000;
-            r.setTokens(Collections.nCopies(n, r.getTokens().get(0)));
-            r.setBehaviourLogProbs(Collections.nCopies(n, -0.5f));
-            r.setValues(Collections.nCopies(n, 0f));
-            r.setAdvantages(Collections.nCopies(n, 0f));
-            r.setReturns(Collections.nCopies(n, 0f));
-        });
-        advantage("empty response", topic, runId, 6, dlq, "is empty (0 tokens)", sample, serializer, r -> {
+            serializer, repacked(a -> {
+                a.tokens()[0] = -7;
+                return a;
+            }));
+        advantage("response longer than the context", topic, runId, 5, dlq, "the policy's context is", sample, serializer,
+            repacked(a -> {
+                int n = 5000;
+                int[] tokens = new int[n];
+                Arrays.fill(tokens, a.tokens()[0]);
+                float[] logProbs = new float[n];
+                Arrays.fill(logProbs, -0.5f);
+                return new ResponseArrays(tokens, logProbs, new float[n], new float[n], new float[n]);
+            }));
+        advantage("empty response, in wire format 1", topic, runId, 6, dlq, "is empty (0 tokens)", sample, serializer, r -> {
+            r.setPacked(null);
             r.setTokens(List.of());
             r.setBehaviourLogProbs(List.of());
             r.setValues(List.of());
             r.setAdvantages(List.of());
             r.setReturns(List.of());
         });
+        advantage("packed returns not a whole number of values", topic, runId, 7, dlq,
+            "packed.returns: 6 bytes is not a whole number of 4-byte values", sample, serializer,
+            r -> r.getPacked().setReturns(ByteBuffer.wrap(new byte[6])));
+        advantage("both wire formats filled in", topic, runId, 8, dlq, "has both packed arrays and array fields", sample,
+            serializer, r -> r.setValues(List.of(0f)));
+    }
+
+    /** A defect made on the unpacked arrays of a format-2 response, packed again. */
+    private static Consumer<ResponseAdvantage> repacked(UnaryOperator<ResponseArrays> defect) {
+        return r -> r.setPacked(defect.apply(ResponseArrays.of(r)).packed());
     }
 
     private void rollout(String kind, String topic, String dlq, String reason, ResponseGroup sample,
@@ -164,7 +181,7 @@ final class BadInputCorpus {
 
     private void advantage(String kind, String topic, String runId, int index, String dlq, String reason,
                            AdvantageGroup sample, Serializer<AdvantageGroup> serializer,
-                           Consumer<dev.vapostream.schemas.avro.ResponseAdvantage> defect) {
+                           Consumer<ResponseAdvantage> defect) {
         // Keyed as a prompt of the learner's run (index far beyond what it admits), so that the learner takes it.
         String key = runId + "/" + (900_000 + index);
         AdvantageGroup g = AdvantageGroup.newBuilder(sample).setPromptId(key).build();

@@ -6,6 +6,7 @@ import dev.vapostream.model.ModelConfig;
 import dev.vapostream.model.nn.PromptLayout;
 import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.avro.ResponseAdvantage;
+import dev.vapostream.schemas.packed.ResponseArrays;
 
 /**
  * Checks an advantage group against the policy being trained before it can reach a batch: one
@@ -49,28 +50,34 @@ final class AdvantageGroupCheck {
 
     private void checkResponse(String id, int i, int promptLength, ResponseAdvantage r) {
         String where = "response " + i;
-        int length = r.getTokens().size();
+        ResponseArrays arrays;
+        try {
+            arrays = ResponseArrays.of(r);
+        } catch (IllegalArgumentException e) {
+            throw invalid(id, where + ": " + e.getMessage());
+        }
+        int length = arrays.tokens().length;
         if (length == 0) {
             throw invalid(id, where + " is empty (0 tokens)");
         }
-        checkTokens(id, where + " tokens", r.getTokens());
+        checkTokens(id, where + " tokens", arrays.tokens());
         int needed = positionsNeeded(promptLength, length);
         if (needed > model.contextLength()) {
             throw invalid(id, where + ": " + promptLength + " prompt and " + length + " response tokens need " + needed
                 + " positions, the policy's context is " + model.contextLength());
         }
-        checkLength(id, where, "behaviourLogProbs", r.getBehaviourLogProbs(), length);
-        checkLength(id, where, "values", r.getValues(), length);
-        checkLength(id, where, "advantages", r.getAdvantages(), length);
-        checkLength(id, where, "returns", r.getReturns(), length);
+        checkLength(id, where, "behaviourLogProbs", arrays.behaviourLogProbs(), length);
+        checkLength(id, where, "values", arrays.values(), length);
+        checkLength(id, where, "advantages", arrays.advantages(), length);
+        checkLength(id, where, "returns", arrays.returns(), length);
         for (int t = 0; t < length; t++) {
-            float logProb = r.getBehaviourLogProbs().get(t);
+            float logProb = arrays.behaviourLogProbs()[t];
             if (!Float.isFinite(logProb) || logProb > 0f) {
                 throw invalid(id, where + ": behaviourLogProbs[" + t + "] = " + logProb + " is not a finite value <= 0");
             }
-            checkFinite(id, where, "values", t, r.getValues().get(t));
-            checkFinite(id, where, "advantages", t, r.getAdvantages().get(t));
-            checkFinite(id, where, "returns", t, r.getReturns().get(t));
+            checkFinite(id, where, "values", t, arrays.values()[t]);
+            checkFinite(id, where, "advantages", t, arrays.advantages()[t]);
+            checkFinite(id, where, "returns", t, arrays.returns()[t]);
         }
         if (!Double.isFinite(r.getReward())) {
             throw invalid(id, where + ": reward = " + r.getReward() + " is not finite");
@@ -83,8 +90,12 @@ final class AdvantageGroupCheck {
     }
 
     private void checkTokens(String id, String field, List<Integer> tokens) {
-        for (int t = 0; t < tokens.size(); t++) {
-            int token = tokens.get(t);
+        checkTokens(id, field, tokens.stream().mapToInt(Integer::intValue).toArray());
+    }
+
+    private void checkTokens(String id, String field, int[] tokens) {
+        for (int t = 0; t < tokens.length; t++) {
+            int token = tokens[t];
             if (token < 0 || token >= model.vocabSize()) {
                 throw invalid(id, field + "[" + t + "] = " + token + " is outside the policy's vocabulary (0.."
                     + (model.vocabSize() - 1) + ")");
@@ -92,9 +103,9 @@ final class AdvantageGroupCheck {
         }
     }
 
-    private static void checkLength(String id, String where, String field, List<?> values, int tokens) {
-        if (values.size() != tokens) {
-            throw invalid(id, where + ": " + field + " has " + values.size() + " entries for " + tokens + " tokens");
+    private static void checkLength(String id, String where, String field, float[] values, int tokens) {
+        if (values.length != tokens) {
+            throw invalid(id, where + ": " + field + " has " + values.length + " entries for " + tokens + " tokens");
         }
     }
 

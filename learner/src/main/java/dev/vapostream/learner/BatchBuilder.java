@@ -12,6 +12,7 @@ import dev.vapostream.model.PolicyScores;
 import dev.vapostream.model.nn.NoGradient;
 import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.avro.ResponseAdvantage;
+import dev.vapostream.schemas.packed.ResponseArrays;
 
 /** Turns advantage groups into a {@link TrainingBatch}, correcting stale groups and normalising advantages. */
 final class BatchBuilder {
@@ -75,12 +76,13 @@ final class BatchBuilder {
                     staleRows.add(responses.size());
                 }
                 prompts.add(prompt);
-                responses.add(ints(r.getTokens()));
-                behaviour.add(floats(r.getBehaviourLogProbs()));
-                advantages.add(floats(r.getAdvantages()));
-                returns.add(floats(r.getReturns()));
-                values.add(floats(r.getValues()));
-                float[] w = new float[r.getTokens().size()];
+                ResponseArrays arrays = ResponseArrays.of(r);
+                responses.add(arrays.tokens());
+                behaviour.add(arrays.behaviourLogProbs());
+                advantages.add(arrays.advantages());
+                returns.add(arrays.returns());
+                values.add(arrays.values());
+                float[] w = new float[arrays.tokens().length];
                 Arrays.fill(w, 1f);
                 weights.add(w);
                 rewards.add(r.getReward());
@@ -144,14 +146,6 @@ final class BatchBuilder {
 
     private static int[] ints(List<Integer> xs) {
         int[] a = new int[xs.size()];
-        for (int i = 0; i < a.length; i++) {
-            a[i] = xs.get(i);
-        }
-        return a;
-    }
-
-    private static float[] floats(List<Float> xs) {
-        float[] a = new float[xs.size()];
         for (int i = 0; i < a.length; i++) {
             a[i] = xs.get(i);
         }

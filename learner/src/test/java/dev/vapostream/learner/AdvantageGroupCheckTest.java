@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,6 +17,7 @@ import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.avro.AdvantageSettings;
 import dev.vapostream.schemas.avro.FinishReason;
 import dev.vapostream.schemas.avro.ResponseAdvantage;
+import dev.vapostream.schemas.packed.ResponseArrays;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -26,8 +28,9 @@ class AdvantageGroupCheckTest {
     private static final AdvantageGroupCheck CHECK = new AdvantageGroupCheck(ModelConfig.of(20, 8, 1, 8, 1));
 
     @Test
-    void aWellFormedGroupPasses() {
+    void aWellFormedGroupPassesInEitherWireFormat() {
         assertDoesNotThrow(() -> CHECK.validate(group(g -> { })));
+        assertDoesNotThrow(() -> CHECK.validate(packed(group(g -> { }))));
     }
 
     static Stream<Arguments> defects() {
@@ -72,6 +75,48 @@ class AdvantageGroupCheckTest {
         AdvantageGroupCheck.InvalidAdvantageGroupException e =
             assertThrows(AdvantageGroupCheck.InvalidAdvantageGroupException.class, () -> CHECK.validate(group));
         assertEquals(message, e.getMessage());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("defects")
+    void theSameDefectInWireFormat2IsRefusedWithTheSameMessage(String defect, Consumer<AdvantageGroup> breaking,
+                                                               String message) {
+        // Given the same defective group with its arrays packed, as the advantage stage writes them
+        AdvantageGroup group = packed(group(breaking));
+        // When it is checked, then the message is the same as for the array fields
+        AdvantageGroupCheck.InvalidAdvantageGroupException e =
+            assertThrows(AdvantageGroupCheck.InvalidAdvantageGroupException.class, () -> CHECK.validate(group));
+        assertEquals(message, e.getMessage());
+    }
+
+    @Test
+    void aPackedFieldThatIsNotAWholeNumberOfValuesIsRefused() {
+        AdvantageGroup group = packed(group(g -> { }));
+        response(group).getPacked().setReturns(ByteBuffer.wrap(new byte[6]));
+        assertEquals("advantage group run/1: response 0: packed.returns: 6 bytes is not a whole number of 4-byte values",
+            assertThrows(AdvantageGroupCheck.InvalidAdvantageGroupException.class, () -> CHECK.validate(group)).getMessage());
+    }
+
+    @Test
+    void aResponseWithBothWireFormatsFilledInIsRefused() {
+        AdvantageGroup group = packed(group(g -> { }));
+        response(group).setValues(List.of(0.1f, 0.2f, 0.3f));
+        assertEquals("advantage group run/1: response 0: has both packed arrays and array fields (a writer of format 2"
+                + " leaves the array fields empty)",
+            assertThrows(AdvantageGroupCheck.InvalidAdvantageGroupException.class, () -> CHECK.validate(group)).getMessage());
+    }
+
+    /** {@code g} with every response's arrays moved to {@code packed} (wire format 2). */
+    private static AdvantageGroup packed(AdvantageGroup g) {
+        for (ResponseAdvantage r : g.getResponses()) {
+            r.setPacked(ResponseArrays.of(r).packed());
+            r.setTokens(List.of());
+            r.setBehaviourLogProbs(List.of());
+            r.setValues(List.of());
+            r.setAdvantages(List.of());
+            r.setReturns(List.of());
+        }
+        return g;
     }
 
     private static ResponseAdvantage response(AdvantageGroup g) {

@@ -7,6 +7,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -19,6 +20,7 @@ import dev.vapostream.model.sampling.SamplingSettings;
 import dev.vapostream.model.tokenizer.CharTokenizer;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.packed.ResponseArrays;
 import dev.vapostream.schemas.avro.AdvantageEstimator;
 import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.avro.AdvantageSettings;
@@ -145,21 +147,14 @@ final class StandInUpstream implements AutoCloseable {
         List<ResponseAdvantage> responses = new ArrayList<>();
         for (int i = 0; i < rewards.length; i++) {
             SampledResponse s = sampled.get(i);
-            List<Integer> ids = new ArrayList<>();
-            List<Float> logProbs = new ArrayList<>();
-            List<Float> zeros = new ArrayList<>();
-            List<Float> advantages = new ArrayList<>();
-            List<Float> returns = new ArrayList<>();
-            for (int t = 0; t < s.tokens().length; t++) {
-                ids.add(s.tokens()[t]);
-                logProbs.add(s.logProbs()[t]);
-                zeros.add(0f);
-                advantages.add((float) (rewards[i] - mean));
-                returns.add((float) rewards[i]);
-            }
-            responses.add(ResponseAdvantage.newBuilder().setTokens(ids).setBehaviourLogProbs(logProbs)
-                .setFinishReason(FinishReason.EOS).setReward(rewards[i]).setCorrect(rewards[i] == 1).setLambdaPolicy(1.0)
-                .setValues(zeros).setAdvantages(advantages).setReturns(returns).build());
+            int n = s.tokens().length;
+            float[] advantages = new float[n];
+            float[] returns = new float[n];
+            Arrays.fill(advantages, (float) (rewards[i] - mean));
+            Arrays.fill(returns, (float) rewards[i]);
+            ResponseArrays arrays = new ResponseArrays(s.tokens(), s.logProbs(), new float[n], advantages, returns);
+            responses.add(ResponseAdvantage.newBuilder().setPacked(arrays.packed()).setFinishReason(FinishReason.EOS)
+                .setReward(rewards[i]).setCorrect(rewards[i] == 1).setLambdaPolicy(1.0).build());
         }
         List<Integer> promptIds = new ArrayList<>();
         for (int t : promptTokens) {

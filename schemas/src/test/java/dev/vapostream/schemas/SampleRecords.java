@@ -6,6 +6,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
+import dev.vapostream.schemas.packed.ResponseArrays;
 import dev.vapostream.schemas.avro.AdvantageEstimator;
 import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.avro.AdvantageSettings;
@@ -62,9 +63,9 @@ final class SampleRecords {
     }
 
     static AdvantageGroup advantageGroup() {
-        ResponseAdvantage r = ResponseAdvantage.newBuilder().setTokens(List.of(4, 7)).setBehaviourLogProbs(List.of(-0.1f, -0.2f))
-            .setFinishReason(FinishReason.EOS).setReward(1.0).setCorrect(true).setLambdaPolicy(0.0)
-            .setValues(List.of(0.4f, 0.6f)).setAdvantages(List.of(0.2f, 0.4f)).setReturns(List.of(1.0f, 1.0f)).build();
+        ResponseAdvantage r = ResponseAdvantage.newBuilder().setFinishReason(FinishReason.EOS).setReward(1.0).setCorrect(true)
+            .setLambdaPolicy(0.0).setPacked(new ResponseArrays(new int[] {4, 7}, new float[] {-0.1f, -0.2f},
+                new float[] {0.4f, 0.6f}, new float[] {0.2f, 0.4f}, new float[] {1.0f, 1.0f}).packed()).build();
         return AdvantageGroup.newBuilder().setPromptId("p-1").setPromptTokens(List.of(0, 11)).setPolicyVersion(7)
             .setCriticVersion(5L)
             .setSettings(AdvantageSettings.newBuilder().setEstimator(AdvantageEstimator.VAPO).setGamma(1.0)

@@ -17,7 +17,6 @@ import dev.vapostream.advantage.EstimatorSettings;
 import dev.vapostream.advantage.ResponseSignals;
 import dev.vapostream.advantage.stream.AdvantageRecords;
 import dev.vapostream.advantage.stream.DjlCritic;
-import dev.vapostream.advantage.stream.FloatLists;
 import dev.vapostream.advantage.stream.GroupAdvantages;
 import dev.vapostream.advantage.stream.CriticFollower;
 import dev.vapostream.advantage.stream.InvalidGroupException;
@@ -25,6 +24,7 @@ import dev.vapostream.schemas.TopicDescriptor;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.avro.ResponseAdvantage;
+import dev.vapostream.schemas.packed.ResponseArrays;
 import dev.vapostream.schemas.avro.ScoredGroup;
 import dev.vapostream.schemas.avro.WeightChunk;
 import dev.vapostream.schemas.weights.AssembledWeights;
@@ -66,16 +66,15 @@ public final class Replayer {
         Tally tally = new Tally();
         try (AdvantageSink sink = AdvantageSink.open(o)) {
             forEachInput(o, Topics.ADVANTAGES, AdvantageGroup.class, tally, group -> {
-                float[][] values = storedValues(group);
-                double[] rewards = new double[values.length];
-                int[] lengths = new int[values.length];
+                List<ResponseArrays> arrays = checkedArrays(group);
+                double[] rewards = new double[arrays.size()];
+                int[] lengths = new int[arrays.size()];
                 List<float[]> valueList = new ArrayList<>();
-                for (int i = 0; i < values.length; i++) {
-                    ResponseAdvantage r = group.getResponses().get(i);
-                    rewards[i] = r.getReward();
-                    lengths[i] = values[i].length;
-                    valueList.add(values[i]);
-                    recorded.add(FloatLists.toArray(r.getAdvantages()), r.getReward());
+                for (int i = 0; i < arrays.size(); i++) {
+                    rewards[i] = group.getResponses().get(i).getReward();
+                    lengths[i] = arrays.get(i).tokens().length;
+                    valueList.add(arrays.get(i).values());
+                    recorded.add(arrays.get(i).advantages(), rewards[i]);
                 }
                 List<ResponseSignals> signals = AdvantageComputer.compute(o.settings(), rewards, lengths, valueList);
                 addAll(replayed, signals, rewards);
@@ -126,36 +125,46 @@ public final class Replayer {
     }
 
     /**
-     * The values stored with a recorded group, after checking what the replay reads and copies: one
-     * finite log-prob (at most 0) and value per token, a finite reward, no empty response. The
-     * vocabulary and context are not checked here (the replay has no model); the learner does.
+     * The per-token arrays of a recorded group (either wire format), after checking what the replay
+     * reads and copies: one finite log-prob (at most 0) and value per token, a finite reward, no
+     * empty response. The vocabulary and context are not checked here (the replay has no model);
+     * the learner does.
      */
-    private static float[][] storedValues(AdvantageGroup group) {
-        float[][] values = new float[group.getResponses().size()][];
-        for (int i = 0; i < values.length; i++) {
+    private static List<ResponseArrays> checkedArrays(AdvantageGroup group) {
+        List<ResponseArrays> out = new ArrayList<>(group.getResponses().size());
+        for (int i = 0; i < group.getResponses().size(); i++) {
             ResponseAdvantage r = group.getResponses().get(i);
             String where = "group " + group.getPromptId() + ", response " + i;
-            int tokens = r.getTokens().size();
+            ResponseArrays arrays;
+            try {
+                arrays = ResponseArrays.of(r);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + ": " + e.getMessage(), e);
+            }
+            int tokens = arrays.tokens().length;
             if (tokens == 0) {
                 throw new IllegalArgumentException(where + " is empty (0 tokens)");
             }
-            if (r.getValues().size() != tokens || r.getBehaviourLogProbs().size() != tokens) {
-                throw new IllegalArgumentException(where + " has " + tokens + " tokens but " + r.getValues().size()
-                    + " stored values and " + r.getBehaviourLogProbs().size() + " behaviour log-probs");
+            if (arrays.values().length != tokens || arrays.behaviourLogProbs().length != tokens
+                || arrays.advantages().length != tokens) {
+                throw new IllegalArgumentException(where + " has " + tokens + " tokens but " + arrays.values().length
+                    + " stored values, " + arrays.behaviourLogProbs().length + " behaviour log-probs and "
+                    + arrays.advantages().length + " advantages");
             }
             if (!Double.isFinite(r.getReward())) {
                 throw new IllegalArgumentException(where + " has a reward " + r.getReward());
             }
-            values[i] = FloatLists.toArray(r.getValues());
             for (int t = 0; t < tokens; t++) {
-                float logProb = r.getBehaviourLogProbs().get(t);
-                if (!Float.isFinite(values[i][t]) || !Float.isFinite(logProb) || logProb > 0f) {
-                    throw new IllegalArgumentException(where + " has, at token " + t + ", a stored value " + values[i][t]
+                float value = arrays.values()[t];
+                float logProb = arrays.behaviourLogProbs()[t];
+                if (!Float.isFinite(value) || !Float.isFinite(logProb) || logProb > 0f) {
+                    throw new IllegalArgumentException(where + " has, at token " + t + ", a stored value " + value
                         + " and a behaviour log-prob " + logProb + " (finite values and log-probs <= 0 expected)");
                 }
             }
+            out.add(arrays);
         }
-        return values;
+        return out;
     }
 
     /** The critic from --critic-weights (version -1: unknown), else the newest on the weights topic. */

@@ -29,6 +29,7 @@ import dev.vapostream.infra.testing.TestTopics;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.TopicAdmin;
 import dev.vapostream.schemas.Topics;
+import dev.vapostream.schemas.packed.ResponseArrays;
 import dev.vapostream.schemas.avro.AdvantageEstimator;
 import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.avro.ScoredGroup;
@@ -155,16 +156,16 @@ class AdvantageStreamIT {
         assertEquals(seen.size(), replayed.size());
         for (AdvantageGroup g : replayed) {
             AdvantageGroup original = seen.stream().filter(s -> s.getPromptId().equals(g.getPromptId())).findFirst().orElseThrow();
-            List<float[]> storedValues = original.getResponses().stream().map(r -> FloatLists.toArray(r.getValues())).toList();
+            List<float[]> storedValues = original.getResponses().stream().map(r -> ResponseArrays.of(r).values()).toList();
             List<ResponseSignals> expected = AdvantageComputer.compute(alphaHalf, new double[] {1, 1, 0},
                 new int[] {8, 40, 70}, storedValues);
             assertEquals(0.5, g.getSettings().getAlpha());
             for (int i = 0; i < 3; i++) {
-                float[] replayedAdvantages = FloatLists.toArray(g.getResponses().get(i).getAdvantages());
+                float[] replayedAdvantages = ResponseArrays.of(g.getResponses().get(i)).advantages();
                 assertArrayEquals(expected.get(i).advantages(), replayedAdvantages, 1e-6f);
                 if (i > 0) {
                     // 40 and 70 tokens: λ moves from 0.5 and 0.714 (α = 0.05) to 0.95 and 0.971 (α = 0.5)
-                    assertFalse(Arrays.equals(FloatLists.toArray(original.getResponses().get(i).getAdvantages()),
+                    assertFalse(Arrays.equals(ResponseArrays.of(original.getResponses().get(i)).advantages(),
                         replayedAdvantages), "response " + i + " of " + g.getPromptId() + " unchanged");
                 }
             }
@@ -185,7 +186,7 @@ class AdvantageStreamIT {
         AvroFiles.read(out, AdvantageGroup.class, fromFile::add);
         List<ResponseSignals> expectedV2 = AdvantageComputer.compute(alphaHalf, new double[] {1, 1, 0}, new int[] {8, 40, 70}, v2Values);
         for (AdvantageGroup g : fromFile) {
-            assertArrayEquals(expectedV2.get(2).advantages(), FloatLists.toArray(g.getResponses().get(2).getAdvantages()), 1e-6f);
+            assertArrayEquals(expectedV2.get(2).advantages(), ResponseArrays.of(g.getResponses().get(2)).advantages(), 1e-6f);
         }
     }
 
@@ -197,7 +198,7 @@ class AdvantageStreamIT {
 
     private static void assertValues(List<float[]> expected, AdvantageGroup group) {
         for (int i = 0; i < expected.size(); i++) {
-            assertArrayEquals(expected.get(i), FloatLists.toArray(group.getResponses().get(i).getValues()), 1e-6f);
+            assertArrayEquals(expected.get(i), ResponseArrays.of(group.getResponses().get(i)).values(), 1e-6f);
         }
     }
 

@@ -2,6 +2,7 @@ package dev.vapostream.advantage.stream;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,6 +18,7 @@ import dev.vapostream.advantage.ResponseSignals;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.testing.HermeticSerdes;
+import dev.vapostream.schemas.packed.ResponseArrays;
 import dev.vapostream.schemas.avro.AdvantageEstimator;
 import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.avro.ScoredGroup;
@@ -76,14 +78,18 @@ class AdvantageTopologyTest {
         List<ResponseSignals> expected = AdvantageComputer.compute(EstimatorSettings.vapo(), new double[] {1, 0},
             new int[] {5, 60}, expectedValues);
         for (int i = 0; i < 2; i++) {
-            assertArrayEquals(expectedValues.get(i), FloatLists.toArray(out.getResponses().get(i).getValues()), 0f);
-            assertArrayEquals(expected.get(i).advantages(), FloatLists.toArray(out.getResponses().get(i).getAdvantages()), 0f);
-            assertArrayEquals(expected.get(i).returns(), FloatLists.toArray(out.getResponses().get(i).getReturns()), 0f);
+            assertArrayEquals(expectedValues.get(i), ResponseArrays.of(out.getResponses().get(i)).values(), 0f);
+            assertArrayEquals(expected.get(i).advantages(), ResponseArrays.of(out.getResponses().get(i)).advantages(), 0f);
+            assertArrayEquals(expected.get(i).returns(), ResponseArrays.of(out.getResponses().get(i)).returns(), 0f);
         }
         assertEquals(0.0, out.getResponses().get(0).getLambdaPolicy());
         assertEquals(1 - 1 / (0.05 * 60), out.getResponses().get(1).getLambdaPolicy(), 1e-12);
         assertEquals(1.0, out.getResponses().get(0).getReward());
-        assertEquals(group.getRollout().getResponses().get(1).getTokens(), out.getResponses().get(1).getTokens());
+        assertArrayEquals(group.getRollout().getResponses().get(1).getTokens().stream().mapToInt(Integer::intValue).toArray(),
+            ResponseArrays.of(out.getResponses().get(1)).tokens());
+        // And it is written in wire format 2: the arrays packed, the array fields empty
+        assertNotNull(out.getResponses().get(1).getPacked());
+        assertTrue(out.getResponses().get(1).getTokens().isEmpty() && out.getResponses().get(1).getAdvantages().isEmpty());
     }
 
     @Test
@@ -92,8 +98,8 @@ class AdvantageTopologyTest {
         h.scored.pipeInput("p-2", Fixtures.group("p-2", new int[] {4, 4, 9}, 1));
         AdvantageGroup out = h.advantages.readValue();
         assertNull(out.getCriticVersion());
-        assertTrue(out.getResponses().get(0).getAdvantages().get(0) > 0);
-        assertTrue(out.getResponses().get(2).getAdvantages().get(8) < 0);
+        assertTrue(ResponseArrays.of(out.getResponses().get(0)).advantages()[0] > 0);
+        assertTrue(ResponseArrays.of(out.getResponses().get(2)).advantages()[8] < 0);
     }
 
     @Test
