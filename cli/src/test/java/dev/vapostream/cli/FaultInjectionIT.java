@@ -102,6 +102,7 @@ class FaultInjectionIT {
             PipelineIT.prepare(cluster, dir, topics, Map.of());
             Path metrics = dir.resolve("run").resolve("metrics.jsonl");
             Map<String, StageProcess> stages = new LinkedHashMap<>();
+            long replacedThreads;
             try {
                 start(cluster, dir, id, topics, BROKER_RUN_STEPS, stages);
                 // When the broker is SIGKILLed after the learner's step N and started again on its data after the outage
@@ -116,6 +117,7 @@ class FaultInjectionIT {
                 for (Map.Entry<String, StageProcess> stage : stages.entrySet()) {
                     assertEquals(1, stage.getValue().starts(), stage.getKey() + " was started again");
                 }
+                replacedThreads = stages.values().stream().mapToLong(p -> p.logLinesWith("KAFKA-20785")).sum();
             } finally {
                 for (StageProcess p : stages.values()) {
                     p.close();
@@ -124,7 +126,8 @@ class FaultInjectionIT {
             // And the same audit holds
             Audit audit = Audit.of(cluster, topics, dir.resolve("run"), BROKER_RUN_STEPS);
             System.out.printf("FaultInjectionIT: seed %d, broker SIGKILLed after learner step %d and back %d s later,"
-                + " no stage restarted; %s%n", SEED, crashAfter, outage.toSeconds(), audit);
+                + " no stage restarted, %d stream threads replaced after a refused commit; %s%n", SEED, crashAfter,
+                outage.toSeconds(), replacedThreads, audit);
         }
     }
 

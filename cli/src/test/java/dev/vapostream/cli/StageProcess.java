@@ -1,6 +1,7 @@
 package dev.vapostream.cli;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,6 +72,15 @@ final class StageProcess implements AutoCloseable {
 
     String logTail(int lines) {
         return logTail(lines, null);
+    }
+
+    /** How many lines of the log contain {@code text}. */
+    long logLinesWith(String text) {
+        try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+            return lines.filter(line -> line.contains(text)).count();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + log, e);
+        }
     }
 
     /**

@@ -36,7 +36,8 @@ public final class AdvantageApp {
      * stage, which owns the critic, ready to start.
      */
     public static StreamsStage open(AdvantageConfig config) {
-        CriticFollower critic = new CriticFollower(config.criticModelName(), DjlCritic::fromWeights);
+        CriticFollower critic = new CriticFollower(config.criticModelName(), DjlCritic::fromWeights,
+            config.criticLookInterval(), System::nanoTime);
         try {
             Topology topology = AdvantageTopology.build(config, critic);
             LOG.info("advantage-stream {} → {}; groups are valued with their run contract's estimator, or without one"

@@ -1,6 +1,7 @@
 package dev.vapostream.advantage.stream;
 
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -27,6 +28,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * application.id      vapo-advantage      state.dir    a temporary folder
  * input.topic         vapo.scored         output.topic vapo.advantages
  * weights.topic       vapo.weights        critic.model critic
+ * critic.look.interval.ms  100            at most how often a newer critic is looked for
  * estimator           vapo | ppo | decoupled | grpo | dr-grpo
  * gamma, lambda.critic, lambda.policy, alpha   override the estimator preset
  * kafka.*             any Kafka Streams/client setting, prefix removed, applied last
@@ -35,8 +37,8 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 public record AdvantageConfig(String applicationId, String bootstrapServers, SerdeSettings serdes, String inputTopic,
                               String outputTopic, String weightsTopic, String criticModelName,
-                              EstimatorSettings estimator, boolean overrideRunContract, Path stateDir,
-                              boolean createTopics, short topicReplication, Map<String, String> kafka) {
+                              Duration criticLookInterval, EstimatorSettings estimator, boolean overrideRunContract,
+                              Path stateDir, boolean createTopics, short topicReplication, Map<String, String> kafka) {
 
     public static final String STAGE = "advantage-stream";
 
@@ -54,6 +56,9 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
         "where the critic's weight versions are read");
     public static final Setting<String> CRITIC_MODEL = Setting.text("critic.model", "critic",
         "the critic's model name on the weights topic");
+    public static final Setting<Long> CRITIC_LOOK_INTERVAL_MS = Setting.longInteger("critic.look.interval.ms", 100,
+        "at most how often the stage looks for a newer critic version on the weights store, in ms; each look decodes"
+            + " the newest version's first chunk (up to 512 KiB); 0 looks before every group");
     public static final Setting<String> ESTIMATOR = Setting.text("estimator", "vapo",
         "vapo | ppo | decoupled | grpo | dr-grpo: the estimator preset");
     public static final Setting<Double> GAMMA = CommonSettings.GAMMA;
@@ -74,7 +79,7 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
 
     /** Every key the advantage stage reads, and the prefixes it passes on. */
     public static final SettingsSpec SPEC = SettingsSpec.of("advantage", List.of(BOOTSTRAP_SERVERS, REGISTRY_URL,
-            APPLICATION_ID, STATE_DIR, INPUT_TOPIC, OUTPUT_TOPIC, WEIGHTS_TOPIC, CRITIC_MODEL, TOPICS_CREATE,
+            APPLICATION_ID, STATE_DIR, INPUT_TOPIC, OUTPUT_TOPIC, WEIGHTS_TOPIC, CRITIC_MODEL, CRITIC_LOOK_INTERVAL_MS, TOPICS_CREATE,
             TOPICS_REPLICATION, OVERRIDE_RUN_CONTRACT),
         List.of(ClientSettings.PREFIX, SerdeSettings.PREFIX)).plus(ESTIMATOR_SPEC).plus(CommonSettings.PROCESS_SPEC);
 
@@ -86,6 +91,9 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
         requireText("output.topic", outputTopic);
         requireText("weights.topic", weightsTopic);
         requireText("critic.model", criticModelName);
+        if (criticLookInterval.isNegative()) {
+            throw new IllegalArgumentException("critic.look.interval.ms is negative: " + criticLookInterval.toMillis());
+        }
         Objects.requireNonNull(estimator, "estimator");
         Objects.requireNonNull(stateDir, "state.dir");
         kafka = Map.copyOf(kafka);
@@ -105,6 +113,7 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
             s.get(OUTPUT_TOPIC),
             s.get(WEIGHTS_TOPIC),
             s.get(CRITIC_MODEL),
+            Duration.ofMillis(s.get(CRITIC_LOOK_INTERVAL_MS)),
             estimator(s),
             s.get(OVERRIDE_RUN_CONTRACT),
             Path.of(s.get(STATE_DIR)),

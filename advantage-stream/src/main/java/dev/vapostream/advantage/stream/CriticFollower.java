@@ -1,7 +1,9 @@
 package dev.vapostream.advantage.stream;
 
+import java.time.Duration;
 import java.util.Optional;
 import java.util.function.IntFunction;
+import java.util.function.LongSupplier;
 
 import dev.vapostream.schemas.avro.WeightChunk;
 import dev.vapostream.schemas.weights.AssembledWeights;
@@ -14,7 +16,9 @@ import org.slf4j.LoggerFactory;
  * Keeps the newest complete, verified critic version loaded. Versions are switched between
  * groups only; a version whose chunks fail the SHA-256 or do not load, or that is older than the one
  * in use (in {@link PublishedVersion} order), is refused once, reported, and the previous critic
- * stays in use.
+ * stays in use. Once a critic is loaded, the store is looked at most once per look interval:
+ * a look decodes the newest version's first chunk (up to 512 KiB), which before every group was
+ * the advantage stage's largest cost (docs/benchmarks.md).
  */
 public final class CriticFollower implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CriticFollower.class);
@@ -25,15 +29,29 @@ public final class CriticFollower implements AutoCloseable {
 
     private final String modelName;
     private final CriticLoader loader;
+    private final long lookIntervalNanos;
+    private final LongSupplier nanoClock;
+    private long lastLook;
     private Critic critic;
     private long version = -1;
     private PublishedVersion held;
     private PublishedVersion refused;
     private String refusal = "";
 
+    /** A follower that looks for a newer version before every group. */
     public CriticFollower(String modelName, CriticLoader loader) {
+        this(modelName, loader, Duration.ZERO, System::nanoTime);
+    }
+
+    /** A follower that looks for a newer version at most once per {@code lookInterval} of {@code nanoClock}. */
+    public CriticFollower(String modelName, CriticLoader loader, Duration lookInterval, LongSupplier nanoClock) {
+        if (lookInterval.isNegative()) {
+            throw new IllegalArgumentException("look interval " + lookInterval + " is negative");
+        }
         this.modelName = modelName;
         this.loader = loader;
+        this.lookIntervalNanos = lookInterval.toNanos();
+        this.nanoClock = nanoClock;
     }
 
     /**
@@ -43,6 +61,11 @@ public final class CriticFollower implements AutoCloseable {
      * @throws InvalidGroupException if no critic version has been loaded at all
      */
     synchronized Loaded current(IntFunction<WeightChunk> chunkAt) {
+        long now = nanoClock.getAsLong();
+        if (critic != null && now - lastLook < lookIntervalNanos) {
+            return new Loaded(critic, version);
+        }
+        lastLook = now;
         WeightChunk first = chunkAt.apply(0);
         if (first != null) {
             PublishedVersion announced = PublishedVersion.of(first);

@@ -107,7 +107,8 @@ public final class AdvantageThroughput {
         publishInputs(cluster, config, input);
         CriticLoader loader = mode.equals("djl-critic") ? DjlCritic::fromWeights : payload -> new ZeroCritic();
         long start = System.nanoTime();
-        try (CriticFollower critic = new CriticFollower(config.criticModelName(), loader);
+        try (CriticFollower critic = new CriticFollower(config.criticModelName(), loader, config.criticLookInterval(),
+            System::nanoTime);
              KafkaStreams streams = new KafkaStreams(AdvantageTopology.build(config, critic), config.streamsProperties())) {
             streams.start();
             awaitCount(cluster, config.outputTopic(), input.size());
