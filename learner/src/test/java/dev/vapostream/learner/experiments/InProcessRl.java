@@ -111,9 +111,12 @@ public final class InProcessRl {
             int policySteps = 0;
             for (int step = 1; policySteps < steps; step++) {
                 boolean trainPolicy = gate.done();
+                long t0 = System.nanoTime();
                 Rollouts r = sample(sampler, train, random);
+                long t1 = System.nanoTime();
                 samples += r.n();
                 float[][] values = values(critic, r);
+                long t2 = System.nanoTime();
                 Signals sig = signals(r, values);
                 double ev = Whitening.explainedVariance(sig.returns, values, r.lengths);
                 double evHard = Whitening.explainedVariance(sig.returns, values, r.lengths, r.hard);
@@ -124,7 +127,9 @@ public final class InProcessRl {
                 }
                 filtered += (r.n() - batch.size()) / algorithm.groupSize();
                 Whitening.apply(algorithm.update().whitening(), batch.advantages(), batch.lengths());
+                long t3 = System.nanoTime();
                 StepStats s = update.step(batch, trainPolicy, step);
+                long t4 = System.nanoTime();
                 String phase = trainPolicy ? "policy" : "value";
                 if (trainPolicy) {
                     policySteps++;
@@ -139,11 +144,13 @@ public final class InProcessRl {
                     eval = " held-out " + report.summary();
                 }
                 System.out.printf(Locale.ROOT, "step %d %s %d reward %.3f length %.1f entropy %.3f kl %.4f clip %.3f/%.3f"
-                        + " lm %.3f vloss %.4f ev %.3f hard %.3f samples %d filtered %d %.2f min%s%n",
+                        + " lm %.3f vloss %.4f ev %.3f hard %.3f samples %d filtered %d %.2f min"
+                        + " (sample %.3f s, critic %.3f s, advantages %.3f s, update %.3f s)%s%n",
                     step, phase, policySteps, Arrays.stream(r.rewards).average().orElse(0),
                     Arrays.stream(r.lengths).average().orElse(0), s.entropy(), s.approxKl(), s.clipFractionLow(),
                     s.clipFractionHigh(), s.lmLoss(), s.valueLoss(), ev, evHard, samples, filtered,
-                    (System.nanoTime() - started) / 60e9, eval);
+                    (System.nanoTime() - started) / 60e9, (t1 - t0) / 1e9, (t2 - t1) / 1e9, (t3 - t2) / 1e9,
+                    (t4 - t3) / 1e9, eval);
             }
             if (args.containsKey("save")) {
                 Files.write(Path.of(args.get("save")), policy.encodeWeights());
