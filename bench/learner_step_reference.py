@@ -48,6 +48,7 @@ import torch.nn as nn  # noqa: E402
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sampling_benchmark import Block, Policy, BOS, EOS, VOCAB  # noqa: E402
+from sft_reference import init_like_java  # noqa: E402  (TransformerTrunk.initialise)
 
 PAD = 0
 MASKED = -1e9
@@ -126,20 +127,6 @@ class Critic(nn.Module):
         self.blocks = nn.ModuleList(Block(width, heads) for _ in range(layers))
         self.final_ln = nn.LayerNorm(width)
         self.value_head = nn.Linear(width, 1)
-
-
-def init_like_java(model, layers):
-    """TransformerTrunk.initialise: N(0, 0.02), residual projections N(0, 0.02 / sqrt(2 layers)), zero biases, LN 1/0."""
-    residual_std = 0.02 / math.sqrt(2.0 * layers)
-    with torch.no_grad():
-        for name, p in model.named_parameters():
-            if p.dim() > 1:
-                std = residual_std if (name.endswith("out.weight") and "blocks" in name) else 0.02
-                p.normal_(0.0, std)
-            elif "ln" in name and name.endswith("weight"):
-                p.fill_(1.0)
-            else:
-                p.zero_()
 
 
 def java_name(name):
