@@ -211,12 +211,18 @@ public final class InProcessRl {
             }
             return values;
         }
-        try (NoGradient ignored = NoGradient.enter(); NDManager m = NDManager.newBaseManager()) {
-            ValueScores scores = critic.score(m, r.prompts, r.responses);
-            float[] flat = scores.values().toFloatArray();
-            int width = (int) scores.values().getShape().get(1);
-            for (int i = 0; i < r.n(); i++) {
-                values[i] = Arrays.copyOfRange(flat, i * width, i * width + r.lengths[i]);
+        // One group per pass, as the advantage stage values them: one pass over all P x G rows ran up to
+        // ten times slower per row (docs/benchmarks.md, "Async pipeline vs a synchronous loop").
+        int group = algorithm.groupSize();
+        for (int from = 0; from < r.n(); from += group) {
+            int to = Math.min(r.n(), from + group);
+            try (NoGradient ignored = NoGradient.enter(); NDManager m = NDManager.newBaseManager()) {
+                ValueScores scores = critic.score(m, r.prompts.subList(from, to), r.responses.subList(from, to));
+                float[] flat = scores.values().toFloatArray();
+                int width = (int) scores.values().getShape().get(1);
+                for (int i = from; i < to; i++) {
+                    values[i] = Arrays.copyOfRange(flat, (i - from) * width, (i - from) * width + r.lengths[i]);
+                }
             }
         }
         return values;
