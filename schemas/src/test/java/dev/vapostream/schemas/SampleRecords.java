@@ -6,7 +6,6 @@ import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 
-import dev.vapostream.schemas.packed.ResponseArrays;
 import dev.vapostream.schemas.avro.AdvantageEstimator;
 import dev.vapostream.schemas.avro.AdvantageGroup;
 import dev.vapostream.schemas.avro.AdvantageSettings;
@@ -24,6 +23,7 @@ import dev.vapostream.schemas.avro.ScorerId;
 import dev.vapostream.schemas.avro.TrainMetrics;
 import dev.vapostream.schemas.avro.TrainPhase;
 import dev.vapostream.schemas.avro.WeightChunk;
+import dev.vapostream.schemas.packed.ResponseArrays;
 import org.apache.avro.specific.SpecificRecord;
 
 /** One filled-in record of every wire type, with every optional part present. */

@@ -79,8 +79,8 @@ public record AdvantageConfig(String applicationId, String bootstrapServers, Ser
 
     /** Every key the advantage stage reads, and the prefixes it passes on. */
     public static final SettingsSpec SPEC = SettingsSpec.of("advantage", List.of(BOOTSTRAP_SERVERS, REGISTRY_URL,
-            APPLICATION_ID, STATE_DIR, INPUT_TOPIC, OUTPUT_TOPIC, WEIGHTS_TOPIC, CRITIC_MODEL, CRITIC_LOOK_INTERVAL_MS, TOPICS_CREATE,
-            TOPICS_REPLICATION, OVERRIDE_RUN_CONTRACT),
+            APPLICATION_ID, STATE_DIR, INPUT_TOPIC, OUTPUT_TOPIC, WEIGHTS_TOPIC, CRITIC_MODEL, CRITIC_LOOK_INTERVAL_MS,
+            TOPICS_CREATE, TOPICS_REPLICATION, OVERRIDE_RUN_CONTRACT),
         List.of(ClientSettings.PREFIX, SerdeSettings.PREFIX)).plus(ESTIMATOR_SPEC).plus(CommonSettings.PROCESS_SPEC);
 
     public AdvantageConfig {
