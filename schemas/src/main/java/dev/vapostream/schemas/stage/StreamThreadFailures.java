@@ -11,8 +11,9 @@ import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler.StreamThr
  * transactions v2, when the broker is away longer than the producer's {@code
  * transaction.timeout.ms} (10 s under exactly-once), the coordinator aborts the open transaction
  * on its own once it is back, and the commit that was waiting for it is answered
- * INVALID_TXN_STATE, which the producer treats as fatal (KAFKA-20785; brokers up to 4.3 answer
- * so, later ones PRODUCER_FENCED, which Streams already recovers from). Nothing of that transaction
+ * INVALID_TXN_STATE, which the producer treats as fatal (KAFKA-20785: the 4.3.1 broker this
+ * project runs answers so; the fix on Kafka's trunk answers PRODUCER_FENCED, which Streams already
+ * recovers from). Nothing of that transaction
  * was committed, so a new stream thread, with a new producer, resumes from the last committed
  * offsets and exactly-once holds. Anything else, and this error more than {@code maxReplacements}
  * times in one process (so a persistent fault still stops the stage), shuts the client down.
