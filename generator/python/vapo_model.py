@@ -107,10 +107,11 @@ class Block(nn.Module):
         b, t, d = x.shape
         q, k, v = (part.view(b, t, self.heads, self.head_width).transpose(1, 2)
                    for part in self.qkv(self.ln1(x)).split(d, dim=2))
-        keys, values = cache
-        keys[:, :, start:start + t] = k
-        values[:, :, start:start + t] = v
-        k, v = keys[:, :, :start + t], values[:, :, :start + t]
+        if cache is not None:  # None: a teacher-forced pass over the whole sequence (training)
+            keys, values = cache
+            keys[:, :, start:start + t] = k
+            values[:, :, start:start + t] = v
+            k, v = keys[:, :, :start + t], values[:, :, :start + t]
         if t == 1:
             # One new query per row: broadcast products beat B x H tiny batched matmuls on a CPU.
             scores = (q * k).sum(-1).unsqueeze(2) / math.sqrt(self.head_width) + bias

@@ -90,9 +90,8 @@ final class TrainCommand {
         Settings own = OWN.read(OWN.select(p));
         Path runDir = Path.of(own.get(RUN_DIR)).toAbsolutePath();
         BuiltInTask task = TaskCommands.task(p);
-        Path dataDir = Path.of(orElse(own.get(DATA_DIR), TaskCommands.defaultDataDir(task).toString())).toAbsolutePath();
-        Path basePolicy = Path.of(orElse(own.get(BASE_POLICY), TaskCommands.defaultBasePolicy(task).toString()))
-            .toAbsolutePath();
+        Path dataDir = dataDir(own.get(DATA_DIR), task);
+        Path basePolicy = basePolicy(own.get(BASE_POLICY), task);
         Files.createDirectories(runDir.resolve("logs"));
         StageLogs.routeTo(runDir.resolve("logs"));
         prepare(task, dataDir, basePolicy);
@@ -146,7 +145,17 @@ final class TrainCommand {
      * Writes the task's dataset and pretrains its base policy when they are missing. Both use seed
      * 1 whatever {@code --seed} says, so that runs of different seeds share data and base.
      */
-    private static void prepare(BuiltInTask task, Path dataDir, Path basePolicy) throws Exception {
+    /** The data folder given, or the task's default. */
+    static Path dataDir(String given, BuiltInTask task) {
+        return Path.of(orElse(given, TaskCommands.defaultDataDir(task).toString())).toAbsolutePath();
+    }
+
+    /** The base policy given, or the task's default. */
+    static Path basePolicy(String given, BuiltInTask task) {
+        return Path.of(orElse(given, TaskCommands.defaultBasePolicy(task).toString())).toAbsolutePath();
+    }
+
+    static void prepare(BuiltInTask task, Path dataDir, Path basePolicy) throws Exception {
         if (!Files.exists(dataDir.resolve(JsonlDataset.TRAIN_FILE))) {
             System.out.println("vapo train: writing the " + task.id() + " dataset to " + dataDir);
             JsonlDataset.writeBuiltInSplits(dataDir, task, PREPARE_SEED, TaskCommands.TRAIN_PROBLEMS,

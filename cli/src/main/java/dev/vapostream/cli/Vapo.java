@@ -27,6 +27,9 @@ public final class Vapo {
     static final List<SettingsCommand> COMMANDS = List.of(
         SettingsCommand.stage("train", "The whole pipeline in one JVM on an embedded broker and registry kept in the run"
             + " folder (Ctrl-C stops, re-running resumes).", TrainCommand.SPEC, (p, a) -> TrainCommand.run(p)),
+        SettingsCommand.stage("train-sync", "The same training without Kafka: sample, score, value, update in turn in one"
+            + " thread (the baseline vapo train is measured against).", TrainSyncCommand.SPEC,
+            (p, a) -> TrainSyncCommand.run(p)),
         SettingsCommand.stage("ablate", "VAPO, each VAPO-without-X, PPO and DAPO over seeds at equal samples, each run a"
             + " vapo train; resumable.", AblateCommand.SPEC, (p, a) -> AblateCommand.run(p)),
         SettingsCommand.withPositionals("report", "Plots and an HTML page of a run folder; several folders overlay.",
