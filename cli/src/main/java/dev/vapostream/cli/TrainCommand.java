@@ -118,6 +118,8 @@ final class TrainCommand {
 
     /** Where a running {@code vapo train}'s cluster can be reached, e.g. to export its topics while it runs. */
     static final String ENDPOINTS_FILE = "endpoints.properties";
+    /** Per learner step, the stages' busy seconds and the threads' CPU seconds ({@link StageTimes}). */
+    static final String STAGE_TIMES_FILE = "stage-times.jsonl";
 
     private static void writeEndpoints(Path runDir, ClusterEndpoints endpoints) throws IOException {
         Files.writeString(runDir.resolve("cluster").resolve(ENDPOINTS_FILE), String.format(Locale.ROOT,
@@ -189,14 +191,20 @@ final class TrainCommand {
         long minutes = own.get(MAX_MINUTES);
         long deadline = System.nanoTime() + Duration.ofMinutes(minutes).toNanos();
         Learner learner;
+        StageTimes stageTimes;
         List<Stage> stages = new ArrayList<>();
         // Whatever was opened before a stage failed to open is closed again.
         OpenedResources opened = new OpenedResources();
         try {
             learner = Learner.open(learnerConfig);
             Progress progress = new Progress(learner.maxSteps(), learner.step(), learner.policyVersion());
+            stageTimes = opened.track(new StageTimes(runDir.resolve(STAGE_TIMES_FILE)));
+            StageTimes times = stageTimes;
             Stage learnerStage = opened.track(LearnerApp.stage(learner,
-                () -> minutes > 0 && System.nanoTime() > deadline, progress::print));
+                () -> minutes > 0 && System.nanoTime() > deadline, m -> {
+                    progress.print(m);
+                    times.record(m);
+                }));
             for (int i = 0; i < own.get(WORKERS); i++) {
                 stages.add(opened.track(GeneratorApp.open(GeneratorConfig.fromProperties(generatorSettings(p, i)))));
             }
@@ -210,8 +218,11 @@ final class TrainCommand {
             opened.closeAfter(e);
             throw e;
         }
-        StageRunner.Outcome outcome = new StageRunner(stages).runUntilShutdown(gate, () ->
-            System.out.println("\nvapo train: stopping after the current step (run the same command to resume)"));
+        StageRunner.Outcome outcome;
+        try (stageTimes) {
+            outcome = new StageRunner(stages).runUntilShutdown(gate, () ->
+                System.out.println("\nvapo train: stopping after the current step (run the same command to resume)"));
+        }
         System.out.printf("vapo train: %s at step %d (%d value-pretraining steps, %s), policy v%d; run folder %s%n",
             learner.policyVersion() >= learner.maxSteps() ? "done" : "stopped", learner.step(),
             learner.valuePretraining().steps(), valuePretrainingOutcome(learner), learner.policyVersion(), runDir);

@@ -47,6 +47,9 @@ public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
     private final Sensor newest;
     private final Sensor lag;
     private final Sensor broadcast;
+    private final Sensor samplingSeconds;
+    private final Sensor sendingSeconds;
+    private final Sensor commitSeconds;
     /** Every version's time from publish to use, for the run's percentiles (bounded: a long run keeps its first ones). */
     private final List<Long> broadcastMillis = new ArrayList<>();
     private long versionInUse = -1;
@@ -65,6 +68,9 @@ public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
         version = gauge("policy-version", "policy version in use, -1 before the first");
         newest = gauge("newest-version", "newest policy version announced on the weights topic, -1 before the first");
         lag = gauge("version-lag", "newest announced version minus the version in use");
+        samplingSeconds = counter("sampling-seconds", "seconds spent sampling");
+        sendingSeconds = counter("sending-seconds", "seconds spent serialising groups and handing them to the producer");
+        commitSeconds = counter("commit-seconds", "seconds spent committing transactions (offsets and commit)");
         broadcast = sensor("broadcast-latency");
         broadcast.add(METRICS.metricName("broadcast-latency-avg", GROUP,
             "milliseconds from the learner's publish of a version to its use here, mean over the last minute", tags), new Avg());
@@ -77,6 +83,13 @@ public final class GeneratorMetrics implements VersionEvents, AutoCloseable {
     void committed(int groupCount, long tokenCount) {
         groups.record(groupCount);
         tokens.record(tokenCount);
+    }
+
+    /** Where a batch's time went: sampling, serialising and sending its groups, committing its transaction. */
+    void timed(double sampling, double sending, double commit) {
+        samplingSeconds.record(sampling);
+        sendingSeconds.record(sending);
+        commitSeconds.record(commit);
     }
 
     void deadLettered() {

@@ -190,9 +190,11 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
             if (halting) {
                 abandon(output.groups());
             }
+            long commitStarted = System.nanoTime();
             producer.sendOffsetsToTransaction(batch.nextOffsets(), prompts.groupMetadata());
             untilDone("commitTransaction", producer::commitTransaction);
             metrics.committed(output.groups(), output.tokens());
+            metrics.timed(output.samplingSeconds(), output.sendingSeconds(), (System.nanoTime() - commitStarted) / 1e9);
             for (int i = 0; i < output.deadLetters(); i++) {
                 metrics.deadLettered();
             }
@@ -233,19 +235,22 @@ public final class GeneratorWorker implements Runnable, AutoCloseable {
     }
 
     /** Counts of what one batch put into the open transaction. */
-    private record BatchOutput(int groups, long tokens, int deadLetters) {
+    private record BatchOutput(int groups, long tokens, int deadLetters, double samplingSeconds, double sendingSeconds) {
     }
 
     private BatchOutput sampleAndSend(PromptBatch batch, PolicyVersions.Current policy) {
         BatchSink sink = new BatchSink(batch, producer, deadLetters, groupSerializer, config.rolloutsTopic());
         List<PreparedPrompt> prepared = sink.prepare(promptDeserializer, p -> sampler.prepare(p, policy.policy().config()));
+        long started = System.nanoTime();
         List<GroupResult> results = sampler.sample(policy.policy(), prepared, seedFor(prepared));
+        long sampled = System.nanoTime();
         ResponseGroups.Provenance provenance = new ResponseGroups.Provenance(config.workerId(), config.modelName(),
             policy.version(), config.sampling(), config.seed());
         for (GroupResult result : results) {
             sink.send(result, provenance, tokenizer);
         }
-        return new BatchOutput(sink.groups(), sink.tokens(), sink.deadLetters());
+        return new BatchOutput(sink.groups(), sink.tokens(), sink.deadLetters(), (sampled - started) / 1e9,
+            (System.nanoTime() - sampled) / 1e9);
     }
 
     /** A fixed seed gives the same samples for the same prompts; otherwise every batch draws a fresh one. */

@@ -63,6 +63,8 @@ public final class Learner implements AutoCloseable {
     private long step;
     private long policyVersion;
     private long criticVersion;
+    /** Seconds the last checkpoint took to write, reported with the next step (it is written after its metrics). */
+    private double lastCheckpointSeconds;
 
     private Learner(LearnerConfig config, PolicyModel policy, ValueModel critic, Checkpoints.State resumed,
                     List<TaskExample> train, List<TaskExample> heldOut) {
@@ -199,9 +201,11 @@ public final class Learner implements AutoCloseable {
         }
         BatchBuilder.Built built = BatchBuilder.build(batch.groups(), batch.stale(), hard, policy, config.truncation(),
             config.algorithm().update().whitening(), policyVersion, criticVersion);
+        long builtAt = System.nanoTime();
         StepStats stats = update.step(built.batch(), policyPhase, step,
             LearningRateDecay.cosine(config.actorLrFinal(), policyVersion, config.maxSteps()));
-        double seconds = (System.nanoTime() - started) / 1e9;
+        long updated = System.nanoTime();
+        double seconds = (updated - started) / 1e9;
         step++;
         if (critic != null) {
             criticVersion++;
@@ -213,6 +217,8 @@ public final class Learner implements AutoCloseable {
         byte[] policyWeights = policy.encodeWeights();
         byte[] criticWeights = critic == null ? null : critic.encodeWeights();
         publishWeights(policyPhase ? policyWeights : null, criticWeights);
+        StepTimes times = new StepTimes((builtAt - started) / 1e9, (updated - builtAt) / 1e9,
+            (System.nanoTime() - updated) / 1e9, lastCheckpointSeconds);
         if (!policyPhase && gate.record(built.summary().explainedVariance())) {
             LOG.info("{}: value pretraining done after {} steps ({}): explained variance {} over the last {} steps, best {};"
                     + " policy updates start", config.runId(), gate.steps(),
@@ -221,14 +227,16 @@ public final class Learner implements AutoCloseable {
         }
         EvalReport evaluation = evaluateIfDue();
         Double heldOutAccuracy = evaluation == null ? null : evaluation.accuracy();
-        TrainMetrics stepMetrics = metricsOf(policyPhase, stats, built.summary(), seconds, evaluation);
+        TrainMetrics stepMetrics = metricsOf(policyPhase, stats, built.summary(), times, evaluation);
         metrics.write(stepMetrics);
         trainedGroups.record(step, batch.groups());
+        long checkpointStarted = System.nanoTime();
         Checkpoints.save(config.runDir(), new Checkpoints.State(step, policyVersion, criticVersion, admission.admitted(),
                 source.counts().consumed, source.counts().dropped, source.counts().corrected, source.counts().filtered,
                 source.counts().criticStale, gate.history(), new TreeMap<>(source.resumeOffsets())),
             policyWeights, criticWeights, update.actorOptimizer().state(),
             critic == null ? null : update.criticOptimizer().state());
+        lastCheckpointSeconds = (System.nanoTime() - checkpointStarted) / 1e9;
         LOG.info("{} step {} {} reward {} acc {}{} len {} lag {} critic lag {} ev {} (hard {}) {} tok/s", config.runId(), step,
             policyPhase ? "policy" : "value-pretrain", fmt(built.summary().rewardMean()), fmt(built.summary().accuracy()),
             heldOutAccuracy == null ? "" : " held-out " + fmt(heldOutAccuracy), fmt(built.summary().lengthMean()),
@@ -260,8 +268,20 @@ public final class Learner implements AutoCloseable {
             config.seed());
     }
 
-    private TrainMetrics metricsOf(boolean policyPhase, StepStats s, BatchBuilder.Summary b, double seconds,
+    /**
+     * Seconds of a step's parts: reading and checking its groups into a batch, the update, encoding
+     * and publishing the new weights, and the checkpoint of the step before (this one's is written
+     * after its metrics).
+     */
+    private record StepTimes(double build, double update, double publish, double previousCheckpoint) {
+        double buildAndUpdate() {
+            return build + update;
+        }
+    }
+
+    private TrainMetrics metricsOf(boolean policyPhase, StepStats s, BatchBuilder.Summary b, StepTimes times,
                                    EvalReport evaluation) {
+        double seconds = times.buildAndUpdate();
         Double heldOut = evaluation == null ? null : evaluation.accuracy();
         return TrainMetrics.newBuilder().setRunId(config.runId()).setStep(step)
             .setPhase(policyPhase ? TrainPhase.POLICY : TrainPhase.VALUE_PRETRAIN).setPolicyVersion(policyVersion)
@@ -272,11 +292,11 @@ public final class Learner implements AutoCloseable {
             .setExplainedVariance(b.explainedVariance()).setVersionLagMin(b.lagMin()).setVersionLagMean(b.lagMean())
             .setVersionLagMax(b.lagMax()).setTokensPerSecond(b.tokens() / seconds)
             .setDroppedGroups(source.counts().dropped).setCorrectedGroups(source.counts().corrected)
-            .setExtra(extraMetrics(s, b, seconds, evaluation))
+            .setExtra(extraMetrics(s, b, times, evaluation))
             .build();
     }
 
-    private Map<String, Double> extraMetrics(StepStats s, BatchBuilder.Summary b, double seconds, EvalReport evaluation) {
+    private Map<String, Double> extraMetrics(StepStats s, BatchBuilder.Summary b, StepTimes times, EvalReport evaluation) {
         Map<String, Double> extra = new TreeMap<>();
         if (evaluation != null && evaluation.hard().problems() > 0) {
             extra.put("heldOutHardAccuracy", evaluation.hard().accuracy());
@@ -288,7 +308,11 @@ public final class Learner implements AutoCloseable {
         extra.put("criticVersion", (double) criticVersion);
         extra.put("actorGradNorm", s.actorGradNorm());
         extra.put("criticGradNorm", s.criticGradNorm());
-        extra.put("stepSeconds", seconds);
+        extra.put("stepSeconds", times.buildAndUpdate());
+        extra.put("buildSeconds", times.build());
+        extra.put("updateSeconds", times.update());
+        extra.put("publishSeconds", times.publish());
+        extra.put("checkpointSeconds", times.previousCheckpoint());
         extra.put("hardGroups", (double) b.hardGroups());
         putIfDefined(extra, "explainedVarianceHard", b.explainedVarianceHard());
         putIfDefined(extra, "criticLagMean", b.criticLagMean());

@@ -24,6 +24,9 @@ public final class AdvantageMetrics {
         org.apache.kafka.common.utils.Time.SYSTEM, new KafkaMetricsContext("vapo"));
     private static final Sensor GROUPS = counter("groups", "scored groups turned into advantage groups");
     private static final Sensor TOKENS = counter("tokens", "response tokens given advantages");
+    private static final Sensor VALUING_SECONDS = counter("valuing-seconds",
+        "seconds spent checking groups and valuing them with the critic");
+    private static final Sensor GAE_SECONDS = counter("gae-seconds", "seconds spent on GAE and building advantage records");
     private static final Sensor CRITIC_LOADS = counter("critic-loads", "critic versions loaded");
     private static final Sensor CRITIC_REFUSALS = counter("critic-refusals", "critic versions refused (SHA-256, not loadable, older than the one in use) and unreadable critic chunks");
     private static final Sensor CRITIC_VERSION = gauge("critic-version", "critic version in use, -1 before the first");
@@ -35,9 +38,12 @@ public final class AdvantageMetrics {
     private AdvantageMetrics() {
     }
 
-    static void groupDone(int tokens) {
+    /** A group done: its tokens, the seconds spent valuing it and computing its advantages. */
+    static void groupDone(int tokens, double valuingSeconds, double gaeSeconds) {
         GROUPS.record();
         TOKENS.record(tokens);
+        VALUING_SECONDS.record(valuingSeconds);
+        GAE_SECONDS.record(gaeSeconds);
     }
 
     static void criticLoaded(long version) {

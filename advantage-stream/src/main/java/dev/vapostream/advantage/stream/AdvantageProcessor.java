@@ -45,11 +45,15 @@ final class AdvantageProcessor implements Processor<String, ScoredGroup, String,
         if (group == null) {
             throw new InvalidGroupException("record with key " + record.key() + " has no value (tombstone)");
         }
+        long started = System.nanoTime();
         EstimatorSettings settings = estimators.forGroup(group.getRollout());
         GroupAdvantages.Valued valued = GroupAdvantages.value(group,
             settings.needsCritic() ? critic.current(this::chunkAt) : null);
-        context.forward(record.withValue(valued.record(settings, valued.signals(settings))));
-        AdvantageMetrics.groupDone(valued.tokens());
+        long valuedAt = System.nanoTime();
+        AdvantageGroup advantages = valued.record(settings, valued.signals(settings));
+        long computedAt = System.nanoTime();
+        context.forward(record.withValue(advantages));
+        AdvantageMetrics.groupDone(valued.tokens(), (valuedAt - started) / 1e9, (computedAt - valuedAt) / 1e9);
     }
 
     @Override
