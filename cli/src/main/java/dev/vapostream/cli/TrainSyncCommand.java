@@ -55,8 +55,9 @@ final class TrainSyncCommand {
         Files.createDirectories(runDir);
         writeSettings(runDir, algorithm, run);
         SyncTraining.Result result = new SyncTraining(run).run();
-        System.out.printf(Locale.ROOT, "train-sync: %d policy updates (%d steps) in %.1f min; final held-out %s; %s%n",
-            result.policyUpdates(), result.steps(), result.seconds() / 60, result.finalEvaluation().summary(),
+        System.out.printf(Locale.ROOT, "train-sync: %d policy updates (%d steps) in %.1f min; held-out %s; %s%n",
+            result.policyUpdates(), result.steps(), result.seconds() / 60,
+            result.lastEvaluation() == null ? "not evaluated (eval.every 0)" : result.lastEvaluation().summary(),
             runDir.resolve("metrics.jsonl"));
         return 0;
     }

@@ -30,6 +30,8 @@ public final class Vapo {
         SettingsCommand.stage("train-sync", "The same training without Kafka: sample, score, value, update in turn in one"
             + " thread (the baseline vapo train is measured against).", TrainSyncCommand.SPEC,
             (p, a) -> TrainSyncCommand.run(p)),
+        SettingsCommand.of("bench", "Every benchmark of docs/benchmarks.md in one run, alternated, to JSON and rendered"
+            + " markdown.", BenchCommand.SPEC, (p, a) -> BenchCommand.run(p)),
         SettingsCommand.stage("ablate", "VAPO, each VAPO-without-X, PPO and DAPO over seeds at equal samples, each run a"
             + " vapo train; resumable.", AblateCommand.SPEC, (p, a) -> AblateCommand.run(p)),
         SettingsCommand.withPositionals("report", "Plots and an HTML page of a run folder; several folders overlay.",

@@ -51,7 +51,7 @@ public final class SyncTraining {
 
     /**
      * @param heldOut      held-out problems; the first {@code evalProblems} are evaluated after
-     *                     every {@code evalEvery} policy updates (0: only after the last)
+     *                     every {@code evalEvery} policy updates and after the last (0: never)
      * @param actorLrFinal the actor's rate at the last update, as a fraction ({@link LearningRateDecay})
      */
     public record Run(Path runDir, String runId, BuiltInTask task, List<TaskExample> train, List<TaskExample> heldOut,
@@ -59,8 +59,8 @@ public final class SyncTraining {
                       double actorLrFinal, int evalEvery, int evalProblems) {
     }
 
-    /** What a finished run reports. */
-    public record Result(int steps, int policyUpdates, double seconds, EvalReport finalEvaluation) {
+    /** What a finished run reports; {@code lastEvaluation} is null when it evaluated nothing. */
+    public record Result(int steps, int policyUpdates, double seconds, EvalReport lastEvaluation) {
     }
 
     public SyncTraining(Run run) {
@@ -93,6 +93,7 @@ public final class SyncTraining {
                 StepStats stats = update.step(built.batch(), policyPhase, counts.steps,
                     LearningRateDecay.cosine(run.actorLrFinal(), counts.policyUpdates, run.maxSteps()));
                 times.lap("update");
+                Instant updated = Instant.now();
                 counts.steps++;
                 if (policyPhase) {
                     counts.policyUpdates++;
@@ -106,7 +107,8 @@ public final class SyncTraining {
                     System.out.printf(Locale.ROOT, "policy update %d: held-out %s (%.1f min)%n", counts.policyUpdates,
                         evaluation.summary(), (System.nanoTime() - started) / 60e9);
                 }
-                metrics.write(TrainMetricsJson.line(metricsOf(counts, policyPhase, built, stats, times, gate, evaluation)));
+                metrics.write(TrainMetricsJson.line(metricsOf(counts, policyPhase, built, stats, times, gate, evaluation,
+                    updated)));
                 metrics.newLine();
                 metrics.flush();
             }
@@ -162,8 +164,9 @@ public final class SyncTraining {
         }
     }
 
+    /** Every {@code evalEvery} policy updates and after the last; never with {@code evalEvery} 0. */
     private boolean evaluationDue(int policyUpdates) {
-        return policyUpdates == run.maxSteps() || run.evalEvery() > 0 && policyUpdates % run.evalEvery() == 0;
+        return run.evalEvery() > 0 && (policyUpdates == run.maxSteps() || policyUpdates % run.evalEvery() == 0);
     }
 
     private EvalReport evaluate(PolicyModel policy) {
@@ -172,8 +175,9 @@ public final class SyncTraining {
             run.algorithm().update().seed());
     }
 
+    /** The step's metrics, stamped when its update ended (before any evaluation, which is not training time). */
     private TrainMetrics metricsOf(Counts counts, boolean policyPhase, SyncBatch.Built b, StepStats s, PhaseTimes times,
-                                   ValuePretrainGate gate, EvalReport evaluation) {
+                                   ValuePretrainGate gate, EvalReport evaluation, Instant updated) {
         Map<String, Double> extra = new TreeMap<>(times.seconds());
         extra.put("filteredGroups", (double) counts.filtered);
         extra.put("samplesDrawn", (double) counts.samples);
@@ -190,7 +194,7 @@ public final class SyncTraining {
         double stepSeconds = times.total();
         return TrainMetrics.newBuilder().setRunId(run.runId()).setStep(counts.steps)
             .setPhase(policyPhase ? TrainPhase.POLICY : TrainPhase.VALUE_PRETRAIN).setPolicyVersion(counts.policyUpdates)
-            .setTimestampMs(Instant.now()).setRewardMean(b.rewardMean()).setAccuracy(b.rewardMean())
+            .setTimestampMs(updated).setRewardMean(b.rewardMean()).setAccuracy(b.rewardMean())
             .setHeldOutAccuracy(evaluation == null ? null : evaluation.accuracy())
             .setResponseLengthMean(b.lengthMean()).setResponseLengthMax(b.lengthMax())
             .setEntropy(s.entropy()).setClipFractionLow(s.clipFractionLow()).setClipFractionHigh(s.clipFractionHigh())

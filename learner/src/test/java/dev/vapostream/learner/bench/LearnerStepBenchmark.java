@@ -49,7 +49,7 @@ import dev.vapostream.model.tokenizer.CharTokenizer;
  * {@code {"program":"java","median_ms":…,"runs_ms":[…],"batch":{…}}}.
  *
  * <pre>
- * LearnerStepBenchmark [--warmup 5] [--runs 20] [--value-only] [--lengths task|uniform]
+ * LearnerStepBenchmark [--warmup 5] [--runs 20] [--value-only] [--lengths task|uniform|L]
  *                      [--correct 0.18] [--task blind-spots] [--dump-batch FILE] [--no-stats]
  *                      [--ALGORITHM-KEY VALUE ...]
  * </pre>
@@ -60,7 +60,8 @@ import dev.vapostream.model.tokenizer.CharTokenizer;
  *   <li>{@code lengths}: {@code task} (default) gives every response of a group the length of the
  *       task's reference solution for its prompt ((terms − 1) · 6 + 3 tokens, 9–93 for
  *       blind-spots), which is what the base policy writes; {@code uniform} draws each response's
- *       length uniformly from [8, the task's response budget].</li>
+ *       length uniformly from [8, the task's response budget]; a number L gives every response L
+ *       tokens, with the context widened to hold them (how the step's cost grows with length).</li>
  *   <li>{@code correct}: probability that a response is positive (reward 1, in the LM loss); the
  *       base policy solves 18% of the default task (docs/task.md).</li>
  *   <li>{@code dump-batch}: write the batch, the initial weights of both networks, the settings and
@@ -96,8 +97,8 @@ public final class LearnerStepBenchmark {
         BuiltInTask task = BuiltInTask.of(take(options, "task", BuiltInTask.DEFAULT.id()));
         String dump = take(options, "dump.batch", null);
         boolean stats = !Boolean.parseBoolean(take(options, "no.stats", "false"));
-        if (!lengths.equals("task") && !lengths.equals("uniform")) {
-            throw new IllegalArgumentException("lengths must be task or uniform, got " + lengths);
+        if (!lengths.equals("task") && !lengths.equals("uniform") && !lengths.matches("[1-9][0-9]*")) {
+            throw new IllegalArgumentException("lengths must be task, uniform or a number of tokens, got " + lengths);
         }
         if (runs < 1 || warmup < 0) {
             throw new IllegalArgumentException("runs must be at least 1 and warmup at least 0");
@@ -115,6 +116,11 @@ public final class LearnerStepBenchmark {
         UpdateSettings settings = algorithm.update();
         long seed = settings.seed();
         ModelConfig config = task.defaultModelConfig();
+        if (fixedLength(lengths) > 0) {
+            // Every response L tokens: the context grows to hold them, the network stays the default one.
+            config = ModelConfig.of(config.vocabSize(), task.maxPromptTokens() + fixedLength(lengths) - 1, config.layers(),
+                config.width(), config.heads()).withResponseStart(task.maxPromptTokens());
+        }
 
         System.out.printf(Locale.ROOT, "engine %s %s, threads %s (interop %s)%n", Engine.getInstance().getEngineName(),
             Engine.getInstance().getVersion(), System.getProperty("ai.djl.pytorch.num_threads", "default"),
@@ -184,8 +190,11 @@ public final class LearnerStepBenchmark {
             }
             int[] prompt = tokenizer.encodePrompt(new RunningSumProblem(terms).prompt());
             for (int g = 0; g < groupSize; g++) {
-                int length = lengths.equals("task") ? RunningSumProblem.responseTokens(termCount)
-                    : random.nextInt(SHORTEST_UNIFORM_RESPONSE, task.maxResponseTokens() + 1);
+                int length = switch (lengths) {
+                    case "task" -> RunningSumProblem.responseTokens(termCount);
+                    case "uniform" -> random.nextInt(SHORTEST_UNIFORM_RESPONSE, task.maxResponseTokens() + 1);
+                    default -> fixedLength(lengths);
+                };
                 int[] response = new int[length];
                 for (int j = 0; j + 1 < length; j++) {
                     response[j] = firstChar + random.nextInt(alphabet);
@@ -219,6 +228,11 @@ public final class LearnerStepBenchmark {
             rewards[i] = positive[i] ? 1.0 : 0.0;
         }
         return new TrainingBatch(prompts, responses, behaviour, advantages, returns, oldValues, weights, rewards, positive);
+    }
+
+    /** The length every response has when {@code lengths} is a number, else 0. */
+    private static int fixedLength(String lengths) {
+        return lengths.matches("[0-9]+") ? Integer.parseInt(lengths) : 0;
     }
 
     /** log π(token) of every response token under {@code policy}, as the generator would have recorded them. */

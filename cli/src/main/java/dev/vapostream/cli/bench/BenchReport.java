@@ -1,0 +1,320 @@
+package dev.vapostream.cli.bench;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.function.DoublePredicate;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The markdown of a {@code vapo bench} results file: the targets with their status, then one
+ * section per case with medians and ranges over its rounds. Every number comes from the file;
+ * a case that was never run is said to be missing.
+ */
+final class BenchReport {
+    private final JsonNode doc;
+    private final StringBuilder md = new StringBuilder();
+
+    private BenchReport(JsonNode doc) {
+        this.doc = doc;
+    }
+
+    static String render(JsonNode doc) {
+        return new BenchReport(doc).all();
+    }
+
+    private String all() {
+        JsonNode m = doc.get("machine");
+        line("Rendered by `./vapo bench` from `runs/bench/bench.json` (" + m.get("cores").asInt() + " cores, "
+            + m.get("memoryGiB").asText() + " GiB, Java " + m.get("java").asText() + "; cases run "
+            + doc.get("cases").findValues("finished").stream().map(JsonNode::asText).sorted().findFirst().orElse("?")
+            + " to " + doc.get("cases").findValues("finished").stream().map(JsonNode::asText).sorted()
+            .reduce((a, b) -> b).orElse("?") + " UTC). Medians over the rounds, ranges in brackets; the load average"
+            + " (1 min) before and after each run is in the JSON.");
+        line("");
+        targets();
+        pipeline();
+        gae();
+        sampling();
+        advantage();
+        learnerStep();
+        lengthScaling();
+        groupScaling();
+        workerScaling();
+        return md.toString();
+    }
+
+    // --- targets -------------------------------------------------------------------------------
+
+    private void targets() {
+        line("| target | measured | status | case |");
+        line("| --- | --- | --- | --- |");
+        target("GAE kernel ≥ 200 M tokens/s on one core", "gae", "jmh", "terminalRewardKernelTokensPerSecond", 1e-6, " M",
+            v -> v >= 200e6);
+        ratioTarget("generator sampling ≥ the same model in PyTorch", "sampling", "java", "pytorch", "tokensPerSecond",
+            v -> v >= 1.0, "× PyTorch");
+        target("advantage stage ≥ 1 M tokens/s, values excluded", "advantage", "stage", "warmTokensPerSecond", 1e-6, " M",
+            v -> v >= 1e6);
+        ratioTarget("learner step ≤ 1.1× the same step in PyTorch", "learner-step", "java", "pytorch", "medianMs",
+            v -> v <= 1.1, "× PyTorch");
+        target("weight broadcast p95 ≤ 500 ms", "pipeline", "async", "broadcastP95Ms", 1, " ms", v -> v <= 500);
+        ratioTarget("async pipeline ≥ 1.4× generate-then-train (Java)", "pipeline", "sync-java", "async", "secondsPerUpdate",
+            v -> v >= 1.4, "×");
+        ratioTarget("async pipeline vs the same loop in PyTorch", "pipeline", "sync-pytorch", "async", "secondsPerUpdate",
+            v -> v >= 1.4, "×");
+        line("");
+    }
+
+    private void target(String what, String c, String program, String key, double scale, String unit, DoublePredicate met) {
+        List<Double> v = values(c, program, key);
+        if (v.isEmpty()) {
+            line("| " + what + " | not run | — | " + c + " |");
+            return;
+        }
+        double median = Stats.median(v);
+        line("| " + what + " | " + fmt(median * scale) + unit + " " + range(v, scale) + " | "
+            + (met.test(median) ? "met" : "**not met**") + " | " + c + " |");
+    }
+
+    private void ratioTarget(String what, String c, String numerator, String denominator, String key, DoublePredicate met,
+                             String unit) {
+        List<Double> ratios = ratios(c, numerator, denominator, key);
+        if (ratios.isEmpty()) {
+            line("| " + what + " | not run | — | " + c + " |");
+            return;
+        }
+        double median = Stats.median(ratios);
+        line("| " + what + " | " + fmt(median) + unit + " " + range(ratios, 1) + " | " + (met.test(median) ? "met" : "**not met**")
+            + " | " + c + " |");
+    }
+
+    // --- cases ---------------------------------------------------------------------------------
+
+    private void pipeline() {
+        if (!section("pipeline")) {
+            return;
+        }
+        line("Same learner settings (`vapo train`'s defaults: preset vapo, P 8 × G 16, dynamic sampling without refill,"
+            + " the value-pretraining gate), seed r in round r, the same number of policy updates; seconds per update from"
+            + " the end of update " + BenchCases.WINDOW_START + " to the end of the last; held-out accuracy of the final"
+            + " policy on the 1000 held-out problems by `vapo eval` (the same Java evaluator for all three).");
+        line("");
+        List<String> programs = List.of("async", "sync-java", "sync-pytorch");
+        table(List.of("program", "s / policy update", "held-out accuracy", "value-pretraining steps", "minutes of training",
+            "peak RSS, process tree (MiB)"), programs, p -> List.of(cell("pipeline", p, "secondsPerUpdate", 1),
+            cell("pipeline", p, "heldOut", 100), cell("pipeline", p, "valuePretrainSteps", 1), cell("pipeline", p, "minutes", 1),
+            runCell("pipeline", p, "peakTreeRssMiB")));
+        line("");
+        line("Ratios per seed (wall seconds per update of the slower program ÷ `vapo train`'s): sync-java ÷ async "
+            + fmt(Stats.median(ratios("pipeline", "sync-java", "async", "secondsPerUpdate"))) + " "
+            + range(ratios("pipeline", "sync-java", "async", "secondsPerUpdate"), 1) + ", sync-pytorch ÷ async "
+            + fmt(Stats.median(ratios("pipeline", "sync-pytorch", "async", "secondsPerUpdate"))) + " "
+            + range(ratios("pipeline", "sync-pytorch", "async", "secondsPerUpdate"), 1) + ".");
+        line("");
+        line("Where a policy update's time goes. The synchronous loops' phases add up to their step; `vapo train`'s stages"
+            + " run at the same time, so their busy seconds overlap (and compete for the 2 cores): each stage's busy"
+            + " seconds per update, and the CPU seconds per update of the JVM's threads by component and of the registry"
+            + " process.");
+        line("");
+        List<String> phases = List.of("sampleSeconds", "scoreSeconds", "criticSeconds", "advantagesSeconds", "updateSeconds");
+        table(List.of("phase (s / update)", "sync-java", "sync-pytorch"), phases, k -> List.of(cell("pipeline", "sync-java", k, 1),
+            cell("pipeline", "sync-pytorch", k, 1)));
+        line("");
+        Set<String> keys = new LinkedHashSet<>();
+        for (JsonNode run : runs("pipeline", "async")) {
+            run.get("figures").fieldNames().forEachRemaining(k -> {
+                if (k.startsWith("busy.") || k.startsWith("cpu.") || k.endsWith("Seconds")) {
+                    keys.add(k);
+                }
+            });
+        }
+        table(List.of("`vapo train` (s / update)", "median [range]"), new ArrayList<>(keys),
+            k -> List.of(cell("pipeline", "async", k, 1)));
+        line("");
+        line("Weight broadcast (publish to use, per run p50 / p95): p50 " + cell("pipeline", "async", "broadcastP50Ms", 1)
+            + " ms, p95 " + cell("pipeline", "async", "broadcastP95Ms", 1) + " ms.");
+        line("");
+    }
+
+    private void gae() {
+        if (!section("gae")) {
+            return;
+        }
+        List<String> keys = new ArrayList<>();
+        runs("gae", "jmh").forEach(r -> r.get("figures").fieldNames().forEachRemaining(keys::add));
+        table(List.of("JMH benchmark", "tokens/s (median of the iterations)"), keys.stream().distinct().toList(),
+            k -> List.of(cell("gae", "jmh", k, 1)));
+        line("");
+    }
+
+    private void sampling() {
+        if (!section("sampling")) {
+            return;
+        }
+        table(List.of("program", "tokens/s", "ms per batch of 64 × 64 new tokens"), List.of("java", "pytorch"),
+            p -> List.of(cell("sampling", p, "tokensPerSecond", 1), cell("sampling", p, "medianMs", 1)));
+        line("");
+    }
+
+    private void advantage() {
+        if (!section("advantage")) {
+            return;
+        }
+        line("Warm runs (the 2nd and 3rd of each JVM): " + cell("advantage", "stage", "warmTokensPerSecond", 1)
+            + " tokens/s; first run of a JVM (JIT, schema registration): " + cell("advantage", "stage", "coldTokensPerSecond", 1)
+            + " tokens/s.");
+        line("");
+    }
+
+    private void learnerStep() {
+        if (!section("learner-step")) {
+            return;
+        }
+        table(List.of("program", "ms per step"), List.of("java", "pytorch"), p -> List.of(cell("learner-step", p, "medianMs", 1)));
+        line("");
+    }
+
+    private void lengthScaling() {
+        if (!section("scaling-length")) {
+            return;
+        }
+        List<String> rows = new ArrayList<>();
+        for (int l : BenchCases.LENGTHS) {
+            rows.add(Integer.toString(l));
+        }
+        table(List.of("response tokens L", "learner step (ms)", "sampling 128 × L tokens (ms)", "sum: a synchronous step (ms)"),
+            rows, l -> List.of(cell("scaling-length", "update-L" + l, "medianMs", 1), cell("scaling-length", "sample-L" + l,
+                "medianMs", 1), fmt(sum("scaling-length", "update-L" + l, "sample-L" + l, "medianMs"))));
+        line("");
+    }
+
+    private void groupScaling() {
+        if (!section("scaling-group")) {
+            return;
+        }
+        List<String> rows = new ArrayList<>();
+        for (int g : BenchCases.GROUP_SIZES) {
+            rows.add(Integer.toString(g));
+        }
+        table(List.of("G (P 8: rows 8G)", "learner step (ms)", "sampling 8G × 50 tokens (ms)", "sum: a synchronous step (ms)"),
+            rows, g -> List.of(cell("scaling-group", "update-G" + g, "medianMs", 1), cell("scaling-group", "sample-G" + g,
+                "medianMs", 1), fmt(sum("scaling-group", "update-G" + g, "sample-G" + g, "medianMs"))));
+        line("");
+    }
+
+    private void workerScaling() {
+        if (!section("scaling-workers")) {
+            return;
+        }
+        List<String> rows = new ArrayList<>();
+        for (int w : BenchCases.WORKERS) {
+            rows.add("workers-" + w);
+        }
+        table(List.of("`vapo train --workers`", "s / policy update", "peak RSS, process tree (MiB)"), rows,
+            w -> List.of(cell("scaling-workers", w, "secondsPerUpdate", 1), runCell("scaling-workers", w, "peakTreeRssMiB")));
+        line("");
+    }
+
+    // --- helpers -------------------------------------------------------------------------------
+
+    private boolean section(String c) {
+        JsonNode node = doc.get("cases").get(c);
+        line("### " + (node == null ? c : node.get("title").asText()));
+        line("");
+        if (node == null) {
+            line("Not run yet: `./vapo bench --only " + c + "`.");
+            line("");
+            return false;
+        }
+        line("    " + node.get("reproduce").asText() + "    # " + node.get("rounds").asInt() + " round(s), finished "
+            + node.get("finished").asText());
+        line("");
+        return true;
+    }
+
+    private List<JsonNode> runs(String c, String program) {
+        List<JsonNode> out = new ArrayList<>();
+        JsonNode node = doc.get("cases").get(c);
+        if (node != null) {
+            node.get("runs").forEach(r -> {
+                if (r.get("program").asText().equals(program)) {
+                    out.add(r);
+                }
+            });
+        }
+        return out;
+    }
+
+    private List<Double> values(String c, String program, String key) {
+        return runs(c, program).stream().filter(r -> r.get("figures").hasNonNull(key))
+            .map(r -> r.get("figures").get(key).asDouble()).toList();
+    }
+
+    /** numerator ÷ denominator of the same round, per round. */
+    private List<Double> ratios(String c, String numerator, String denominator, String key) {
+        List<Double> out = new ArrayList<>();
+        for (JsonNode n : runs(c, numerator)) {
+            for (JsonNode d : runs(c, denominator)) {
+                if (n.get("round").asInt() == d.get("round").asInt() && n.get("figures").hasNonNull(key)
+                    && d.get("figures").hasNonNull(key)) {
+                    out.add(n.get("figures").get(key).asDouble() / d.get("figures").get(key).asDouble());
+                }
+            }
+        }
+        return out;
+    }
+
+    private double sum(String c, String a, String b, String key) {
+        return Stats.median(values(c, a, key)) + Stats.median(values(c, b, key));
+    }
+
+    private String cell(String c, String program, String key, double scale) {
+        List<Double> v = values(c, program, key);
+        return v.isEmpty() ? "—" : fmt(Stats.median(v) * scale) + (v.size() > 1 ? " " + range(v, scale) : "");
+    }
+
+    private String runCell(String c, String program, String key) {
+        List<Double> v = runs(c, program).stream().map(r -> r.get(key).asDouble()).toList();
+        return v.isEmpty() ? "—" : fmt(Stats.median(v)) + (v.size() > 1 ? " " + range(v, 1) : "");
+    }
+
+    private static String range(List<Double> v, double scale) {
+        return "[" + fmt(Stats.min(v) * scale) + "–" + fmt(Stats.max(v) * scale) + "]";
+    }
+
+    private void table(List<String> header, List<String> rows, java.util.function.Function<String, List<String>> cells) {
+        line("| " + String.join(" | ", header) + " |");
+        line("|" + " --- |".repeat(header.size()));
+        for (String row : rows) {
+            line("| " + row + " | " + String.join(" | ", cells.apply(row)) + " |");
+        }
+    }
+
+    /** Three significant digits, at most; integers as integers. */
+    static String fmt(double v) {
+        if (Double.isNaN(v)) {
+            return "—";
+        }
+        double a = Math.abs(v);
+        if (a >= 1e6) {
+            return String.format(Locale.ROOT, "%,.0f", v);
+        }
+        if (a >= 100) {
+            return String.format(Locale.ROOT, "%.0f", v);
+        }
+        if (a >= 10) {
+            return String.format(Locale.ROOT, "%.1f", v);
+        }
+        if (a >= 1) {
+            return String.format(Locale.ROOT, "%.2f", v);
+        }
+        return String.format(Locale.ROOT, "%.3f", v);
+    }
+
+    private void line(String s) {
+        md.append(s).append('\n');
+    }
+}
