@@ -279,6 +279,7 @@ def main():
                           timestampMs=int(time.time() * 1000), rewardMean=sum(judged) / len(judged),
                           explainedVariance=None if math.isnan(ev) else ev, samplesDrawn=samples,
                           filteredGroups=filtered_total, responseLengthMean=sum(len(r.tokens) for r in sampled) / len(sampled),
+                          trainedTokens=batch.tokens,
                           sampleSeconds=t1 - t0, scoreSeconds=t2 - t1, criticSeconds=t3 - t2, advantagesSeconds=t4 - t3,
                           updateSeconds=t5 - t4, stepSeconds=t5 - t0, **stats)
             out.write(json.dumps(record) + "\n")

@@ -3,14 +3,17 @@ package dev.vapostream.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vapostream.model.PolicyModel;
-import dev.vapostream.model.task.BuiltInTask;
-import dev.vapostream.model.task.JsonlDataset;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.task.BuiltInTask;
+import dev.vapostream.model.task.JsonlDataset;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -42,6 +45,13 @@ class TrainEndToEndIT {
         // Then it finished, wrote its report, and its policy beats the base on the same held-out problems and samples
         assertEquals(0, exit, "vapo train failed; log: " + dir.resolve("train.log"));
         assertTrue(Files.exists(runDir.resolve("report").resolve("report.html")), "no report");
+        // And it recorded where the time went: a stage-times line per step, with the generator's sampling
+        // and the learner's CPU counted
+        List<String> stageTimes = Files.readAllLines(runDir.resolve(TrainCommand.STAGE_TIMES_FILE));
+        assertEquals(Files.readAllLines(runDir.resolve("metrics.jsonl")).size(), stageTimes.size());
+        JsonNode last = new ObjectMapper().readTree(stageTimes.get(stageTimes.size() - 1));
+        assertTrue(last.get("busySeconds").get("generator.sampling-seconds").asDouble() > 0, last.toString());
+        assertTrue(last.get("cpuSeconds").get("learner").asDouble() > 0, last.toString());
         Path heldOut = data.resolve(JsonlDataset.HELD_OUT_FILE);
         double before;
         try (PolicyModel basePolicy = PolicyModel.fromWeights(Files.readAllBytes(base))) {

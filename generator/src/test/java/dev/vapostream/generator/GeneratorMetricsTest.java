@@ -25,4 +25,16 @@ class GeneratorMetricsTest {
             assertEquals(20, metrics.value("versions-loaded-total"));
         }
     }
+
+    @Test
+    void whereABatchsTimeWentAddsUpPerWorker() {
+        try (GeneratorMetrics metrics = new GeneratorMetrics("metrics-test-" + UUID.randomUUID())) {
+            metrics.timed(1.5, 0.25, 0.5);
+            metrics.timed(0.5, 0.25, 0.25);
+
+            assertEquals(2.0, metrics.value("sampling-seconds-total"), 1e-12);
+            assertEquals(0.5, metrics.value("sending-seconds-total"), 1e-12);
+            assertEquals(0.75, metrics.value("commit-seconds-total"), 1e-12);
+        }
+    }
 }

@@ -308,6 +308,7 @@ public final class Learner implements AutoCloseable {
         extra.put("criticVersion", (double) criticVersion);
         extra.put("actorGradNorm", s.actorGradNorm());
         extra.put("criticGradNorm", s.criticGradNorm());
+        extra.put("trainedTokens", (double) b.tokens());
         extra.put("stepSeconds", times.buildAndUpdate());
         extra.put("buildSeconds", times.build());
         extra.put("updateSeconds", times.update());

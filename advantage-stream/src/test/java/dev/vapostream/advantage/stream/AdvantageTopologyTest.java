@@ -65,6 +65,8 @@ class AdvantageTopologyTest {
 
         // When a group with a short (5) and a long (60-token) response arrives
         ScoredGroup group = Fixtures.group("p-1", new int[] {5, 60}, 1);
+        double valuingBefore = AdvantageMetrics.value("valuing-seconds-total");
+        double gaeBefore = AdvantageMetrics.value("gae-seconds-total");
         h.scored.pipeInput("p-1", group);
 
         // Then its values are the critic's, and its advantages VAPO's on those values
@@ -90,6 +92,9 @@ class AdvantageTopologyTest {
         // And it is written in wire format 2: the arrays packed, the array fields empty
         assertNotNull(out.getResponses().get(1).getPacked());
         assertTrue(out.getResponses().get(1).getTokens().isEmpty() && out.getResponses().get(1).getAdvantages().isEmpty());
+        // And the time spent valuing it (a critic load and a forward pass) and on its GAE is counted
+        assertTrue(AdvantageMetrics.value("valuing-seconds-total") > valuingBefore);
+        assertTrue(AdvantageMetrics.value("gae-seconds-total") > gaeBefore);
     }
 
     @Test

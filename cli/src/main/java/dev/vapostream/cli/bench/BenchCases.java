@@ -31,6 +31,8 @@ final class BenchCases {
     private static final Pattern BROADCAST = Pattern.compile("publish to use p50 (\\d+) ms, p95 (\\d+) ms over (\\d+) versions");
     /** Policy updates timed in the pipeline comparison: from update 10 (warm JIT, value pretraining over) to the last. */
     static final int WINDOW_START = 10;
+    /** Every update trains on all P × G responses: no dynamic sampling (the flag of all three programs). */
+    private static final String EQUAL_WORK = " --dynamic-sampling false";
     static final int[] LENGTHS = {16, 32, 64, 128, 256};
     static final int[] GROUP_SIZES = {4, 8, 16, 32, 64};
     static final int[] WORKERS = {1, 2, 4};
@@ -64,7 +66,8 @@ final class BenchCases {
 
     static BenchCase advantageStage() {
         return new BenchCase("advantage", "Advantage stage through Kafka, values excluded", 2, List.of(),
-            List.of(new BenchProgram("stage", r -> javaWith(List.of("-Dvapo.registry.home=infra/target/apicurio-registry"),
+            List.of(new BenchProgram("stage", r -> javaWith(List.of("-Dvapo.registry.home="
+                + Path.of("infra/target/apicurio-registry").toAbsolutePath()),
                 ADVANTAGE_CP, "dev.vapostream.advantage.bench.AdvantageThroughput", List.of("groups=6000", "runs=3",
                     "modes=values-excluded")), BenchCases::advantageFigures)),
             "./vapo bench --only advantage");
@@ -85,10 +88,12 @@ final class BenchCases {
     /**
      * (a) {@code vapo train}, (b) {@code vapo train-sync}, (c) the same loop in PyTorch: seed r in
      * round r, {@code steps} policy updates each, the final policy evaluated on the 1000 held-out
-     * problems by the same Java evaluator.
+     * problems by the same Java evaluator. Dynamic sampling is off in all three, so that every
+     * update trains on all P × G responses: with it on, the groups it keeps differ from run to run
+     * and so does the work of an update (docs/benchmarks.md).
      */
     static BenchCase pipeline(int seeds, int steps) {
-        String n = Integer.toString(steps);
+        String n = Integer.toString(steps) + EQUAL_WORK;
         return new BenchCase("pipeline", "The pipeline's cost, side by side: async through Kafka, sync in Java, sync in PyTorch",
             seeds, List.of(),
             List.of(new BenchProgram("async", r -> shell(fresh(run("async", r)) + "./vapo train --run-dir " + run("async", r)
@@ -101,7 +106,7 @@ final class BenchCases {
                 new BenchProgram("sync-pytorch", r -> shell(fresh(run("sync-pytorch", r)) + "mkdir -p " + run("sync-pytorch", r)
                         + " && exec /usr/bin/python3 bench/sync_rl_reference.py --seed " + r + " --max-steps " + n
                         + " --out " + run("sync-pytorch", r) + "/metrics.jsonl --save " + run("sync-pytorch", r)
-                        + "/policy.weights"),
+                        + "/policy.weights" + EQUAL_WORK),
                     (o, r, f) -> syncFigures(Path.of(run("sync-pytorch", r), "metrics.jsonl"),
                         Path.of(run("sync-pytorch", r), "policy.weights"), f))),
             "./vapo bench --only pipeline");
@@ -196,7 +201,7 @@ final class BenchCases {
         throws IOException, InterruptedException {
         Map<String, Double> figures = new LinkedHashMap<>(windowFigures(runDir.resolve("metrics.jsonl")));
         figures.putAll(TrainingLog.read(runDir.resolve("metrics.jsonl")).perUpdate(WINDOW_START,
-            List.of("buildSeconds", "updateSeconds", "publishSeconds", "checkpointSeconds")));
+            List.of("buildSeconds", "updateSeconds", "publishSeconds", "checkpointSeconds", "trainedTokens")));
         figures.putAll(StageTimesWindow.perUpdate(runDir.resolve("stage-times.jsonl"), WINDOW_START));
         Matcher m = lastMatch(Files.readAllLines(runDir.resolve("logs/generator.log")), BROADCAST, runDir);
         figures.put("broadcastP50Ms", Double.parseDouble(m.group(1)));
@@ -210,7 +215,7 @@ final class BenchCases {
         throws IOException, InterruptedException {
         Map<String, Double> figures = new LinkedHashMap<>(windowFigures(metrics));
         figures.putAll(TrainingLog.read(metrics).perUpdate(WINDOW_START,
-            List.of("sampleSeconds", "scoreSeconds", "criticSeconds", "advantagesSeconds", "updateSeconds")));
+            List.of("sampleSeconds", "scoreSeconds", "criticSeconds", "advantagesSeconds", "updateSeconds", "trainedTokens")));
         figures.put("heldOut", heldOut(policy, followUp));
         return figures;
     }

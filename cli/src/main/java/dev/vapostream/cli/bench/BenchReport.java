@@ -97,18 +97,32 @@ final class BenchReport {
         if (!section("pipeline")) {
             return;
         }
-        line("Same learner settings (`vapo train`'s defaults: preset vapo, P 8 × G 16, dynamic sampling without refill,"
-            + " the value-pretraining gate), seed r in round r, the same number of policy updates; seconds per update from"
+        line("Same learner settings (`vapo train`'s defaults, preset vapo, P 8 × G 16, the value-pretraining gate, but"
+            + " dynamic sampling off so that every update trains on all 128 responses), seed r in round r, the same"
+            + " number of policy updates; seconds per update from"
             + " the end of update " + BenchCases.WINDOW_START + " to the end of the last; held-out accuracy of the final"
             + " policy on the 1000 held-out problems by `vapo eval` (the same Java evaluator for all three).");
         line("");
         List<String> programs = List.of("async", "sync-java", "sync-pytorch");
-        table(List.of("program", "s / policy update", "held-out accuracy", "value-pretraining steps", "minutes of training",
-            "peak RSS, process tree (MiB)"), programs, p -> List.of(cell("pipeline", p, "secondsPerUpdate", 1),
-            cell("pipeline", p, "heldOut", 100), cell("pipeline", p, "valuePretrainSteps", 1), cell("pipeline", p, "minutes", 1),
-            runCell("pipeline", p, "peakTreeRssMiB")));
+        table(List.of("program", "s / policy update", "held-out accuracy (%)", "tokens trained / update",
+            "value-pretraining steps", "minutes of training", "peak RSS, process tree (MiB)"), programs,
+            p -> List.of(cell("pipeline", p, "secondsPerUpdate", 1), cell("pipeline", p, "heldOut", 100),
+                cell("pipeline", p, "trainedTokens", 1), cell("pipeline", p, "valuePretrainSteps", 1),
+                cell("pipeline", p, "minutes", 1), runCell("pipeline", p, "peakTreeRssMiB")));
         line("");
-        line("Ratios per seed (wall seconds per update of the slower program ÷ `vapo train`'s): sync-java ÷ async "
+        line("Per 1 000 trained tokens (the policies' response lengths drift apart over a run, so updates differ a little in"
+            + " size): async " + cell("pipeline", "async", "secondsPerKiloToken", 1) + " s, sync-java "
+            + cell("pipeline", "sync-java", "secondsPerKiloToken", 1) + " s, sync-pytorch "
+            + cell("pipeline", "sync-pytorch", "secondsPerKiloToken", 1) + " s; ratios sync-java ÷ async "
+            + fmt(Stats.median(ratios("pipeline", "sync-java", "async", "secondsPerKiloToken"))) + " "
+            + range(ratios("pipeline", "sync-java", "async", "secondsPerKiloToken"), 1) + ", sync-pytorch ÷ async "
+            + fmt(Stats.median(ratios("pipeline", "sync-pytorch", "async", "secondsPerKiloToken"))) + " "
+            + range(ratios("pipeline", "sync-pytorch", "async", "secondsPerKiloToken"), 1) + ".");
+        line("");
+        line("The bound on any overlap, per seed: the synchronous Java step ÷ its update alone, "
+            + fmt(Stats.median(bounds())) + " " + range(bounds(), 1) + " (docs/benchmarks.md, \"What limits it\").");
+        line("");
+        line("Ratios per seed, per policy update (a synchronous loop's seconds ÷ `vapo train`'s): sync-java ÷ async "
             + fmt(Stats.median(ratios("pipeline", "sync-java", "async", "secondsPerUpdate"))) + " "
             + range(ratios("pipeline", "sync-java", "async", "secondsPerUpdate"), 1) + ", sync-pytorch ÷ async "
             + fmt(Stats.median(ratios("pipeline", "sync-pytorch", "async", "secondsPerUpdate"))) + " "
@@ -249,8 +263,18 @@ final class BenchReport {
     }
 
     private List<Double> values(String c, String program, String key) {
-        return runs(c, program).stream().filter(r -> r.get("figures").hasNonNull(key))
-            .map(r -> r.get("figures").get(key).asDouble()).toList();
+        return runs(c, program).stream().map(r -> figure(r.get("figures"), key)).filter(v -> !v.isNaN()).toList();
+    }
+
+    /** A run's figure, or one derived from its figures ({@code secondsPerKiloToken}); NaN when it has neither. */
+    private static double figure(JsonNode figures, String key) {
+        if (figures.hasNonNull(key)) {
+            return figures.get(key).asDouble();
+        }
+        if (key.equals("secondsPerKiloToken") && figures.hasNonNull("secondsPerUpdate") && figures.hasNonNull("trainedTokens")) {
+            return figures.get("secondsPerUpdate").asDouble() / figures.get("trainedTokens").asDouble() * 1000;
+        }
+        return Double.NaN;
     }
 
     /** numerator ÷ denominator of the same round, per round. */
@@ -258,10 +282,22 @@ final class BenchReport {
         List<Double> out = new ArrayList<>();
         for (JsonNode n : runs(c, numerator)) {
             for (JsonNode d : runs(c, denominator)) {
-                if (n.get("round").asInt() == d.get("round").asInt() && n.get("figures").hasNonNull(key)
-                    && d.get("figures").hasNonNull(key)) {
-                    out.add(n.get("figures").get(key).asDouble() / d.get("figures").get(key).asDouble());
+                double ratio = figure(n.get("figures"), key) / figure(d.get("figures"), key);
+                if (n.get("round").asInt() == d.get("round").asInt() && !Double.isNaN(ratio)) {
+                    out.add(ratio);
                 }
+            }
+        }
+        return out;
+    }
+
+    /** Per round: the synchronous Java loop's seconds per update over its update's seconds. */
+    private List<Double> bounds() {
+        List<Double> out = new ArrayList<>();
+        for (JsonNode run : runs("pipeline", "sync-java")) {
+            JsonNode f = run.get("figures");
+            if (f.hasNonNull("secondsPerUpdate") && f.hasNonNull("updateSeconds")) {
+                out.add(f.get("secondsPerUpdate").asDouble() / f.get("updateSeconds").asDouble());
             }
         }
         return out;

@@ -44,13 +44,20 @@ public final class BenchSuite {
         ObjectNode doc = load(results);
         Files.createDirectories(root.resolve(BenchCases.WORK));
         BenchRunner runner = new BenchRunner(root, results.toAbsolutePath().getParent().resolve("logs"));
+        List<String> failed = new java.util.ArrayList<>();
         for (BenchCase c : cases) {
             if (only.isEmpty() || only.contains(c.id())) {
-                ObjectNode node = runner.run(c);
-                node.put("finished", Instant.now().truncatedTo(ChronoUnit.MINUTES).toString());
-                ((ObjectNode) doc.get("cases")).set(c.id(), node);
-                doc.set("machine", machine());
-                save(results, doc);
+                try {
+                    ObjectNode node = runner.run(c);
+                    node.put("finished", Instant.now().truncatedTo(ChronoUnit.MINUTES).toString());
+                    ((ObjectNode) doc.get("cases")).set(c.id(), node);
+                    doc.set("machine", machine());
+                    save(results, doc);
+                } catch (IOException e) {
+                    // The other cases still run; the results keep this case's last good entry, if any.
+                    System.err.println("bench " + c.id() + " failed: " + e.getMessage());
+                    failed.add(c.id());
+                }
             }
         }
         String report = BenchReport.render(doc);
@@ -59,6 +66,9 @@ public final class BenchSuite {
         if (docs != null) {
             Files.writeString(docs, replaceSection(Files.readString(docs), report, docs));
             System.out.println("bench: rendered into " + docs);
+        }
+        if (!failed.isEmpty()) {
+            throw new IOException("cases failed: " + failed + " (their logs are under " + results.resolveSibling("logs") + ")");
         }
     }
 

@@ -181,6 +181,7 @@ public final class SyncTraining {
         Map<String, Double> extra = new TreeMap<>(times.seconds());
         extra.put("filteredGroups", (double) counts.filtered);
         extra.put("samplesDrawn", (double) counts.samples);
+        extra.put("trainedTokens", (double) b.tokens());
         extra.put("actorGradNorm", s.actorGradNorm());
         extra.put("criticGradNorm", s.criticGradNorm());
         putIfDefined(extra, "explainedVarianceHard", b.explainedVarianceHard());

@@ -1,0 +1,89 @@
+package dev.vapostream.cli.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.junit.jupiter.api.Test;
+
+class BenchReportTest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void targetsAreJudgedOnTheMedianOfTheirPerRoundRatiosAndCasesNotRunAreSaid() {
+        // Given a learner-step case whose Java step took 0.9 and 1.2 of PyTorch's in its two rounds, and
+        // an async pipeline 2x and 1.2x faster than the synchronous loop
+        ObjectNode doc = doc();
+        ArrayNode step = addCase(doc, "learner-step");
+        run(step, "java", 1, "medianMs", 900);
+        run(step, "pytorch", 1, "medianMs", 1000);
+        run(step, "java", 2, "medianMs", 1200);
+        run(step, "pytorch", 2, "medianMs", 1000);
+        ArrayNode pipeline = addCase(doc, "pipeline");
+        run(pipeline, "async", 1, "secondsPerUpdate", 1.0);
+        run(pipeline, "sync-java", 1, "secondsPerUpdate", 2.0);
+        run(pipeline, "async", 2, "secondsPerUpdate", 1.0);
+        run(pipeline, "sync-java", 2, "secondsPerUpdate", 1.2);
+
+        // When it is rendered
+        String md = BenchReport.render(doc);
+
+        // Then the learner step's median ratio 1.05 meets "≤ 1.1", the async median 1.6 meets "≥ 1.4",
+        // and a case that never ran says so
+        assertTrue(md.contains("| learner step ≤ 1.1× the same step in PyTorch | 1.05× PyTorch [0.900–1.20] | met |"), md);
+        assertTrue(md.contains("| async pipeline ≥ 1.4× generate-then-train (Java) | 1.60× [1.20–2.00] | met |"), md);
+        assertTrue(md.contains("| GAE kernel ≥ 200 M tokens/s on one core | not run |"), md);
+        assertTrue(md.contains("Not run yet: `./vapo bench --only gae`."), md);
+    }
+
+    @Test
+    void aTargetMissedIsSaidInBold() {
+        ObjectNode doc = doc();
+        ArrayNode step = addCase(doc, "learner-step");
+        run(step, "java", 1, "medianMs", 1500);
+        run(step, "pytorch", 1, "medianMs", 1000);
+
+        assertTrue(BenchReport.render(doc).contains("| learner step ≤ 1.1× the same step in PyTorch | 1.50× PyTorch [1.50–1.50] | **not met** |"));
+    }
+
+    @Test
+    void theReportReplacesOnlyTheMarkedSectionOfADocsFile() {
+        String text = "intro\n" + BenchSuite.BEGIN + "\nold\n" + BenchSuite.END + "\nnotes\n";
+
+        assertEquals("intro\n" + BenchSuite.BEGIN + "\nnew\n" + BenchSuite.END + "\nnotes\n",
+            BenchSuite.replaceSection(text, "new\n", Path.of("x.md")));
+        assertThrows(IllegalArgumentException.class, () -> BenchSuite.replaceSection("no markers", "new", Path.of("x.md")));
+    }
+
+    private static ObjectNode doc() {
+        ObjectNode doc = JSON.createObjectNode();
+        ObjectNode machine = doc.putObject("machine");
+        machine.put("cores", 2);
+        machine.put("memoryGiB", "24");
+        machine.put("java", "17");
+        doc.putObject("cases");
+        return doc;
+    }
+
+    private static ArrayNode addCase(ObjectNode doc, String id) {
+        ObjectNode c = ((ObjectNode) doc.get("cases")).putObject(id);
+        c.put("title", id);
+        c.put("reproduce", "./vapo bench --only " + id);
+        c.put("rounds", 2);
+        c.put("finished", "2026-12-06T10:00Z");
+        return c.putArray("runs");
+    }
+
+    private static void run(ArrayNode runs, String program, int round, String key, double value) {
+        ObjectNode r = runs.addObject();
+        r.put("program", program);
+        r.put("round", round);
+        r.put("peakTreeRssMiB", 100);
+        r.putObject("figures").put(key, value);
+    }
+}
