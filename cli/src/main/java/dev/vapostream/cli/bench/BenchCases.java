@@ -36,6 +36,8 @@ final class BenchCases {
     static final int[] LENGTHS = {16, 32, 64, 128, 256};
     static final int[] GROUP_SIZES = {4, 8, 16, 32, 64};
     static final int[] WORKERS = {1, 2, 4};
+    /** Prompt length of the synthetic sampling batches of the scaling curves. */
+    private static final int SAMPLED_PROMPT_TOKENS = 16;
 
     private BenchCases() {
     }
@@ -116,11 +118,8 @@ final class BenchCases {
         List<BenchProgram> programs = new ArrayList<>();
         for (int length : LENGTHS) {
             String l = Integer.toString(length);
-            programs.add(new BenchProgram("update-L" + l, r -> java(LEARNER_CP, "dev.vapostream.learner.bench.LearnerStepBenchmark",
-                "--lengths", l, "--warmup", "1", "--runs", "2", "--no-stats", "true"), BenchCases::medianMillis));
-            programs.add(new BenchProgram("sample-L" + l, r -> java(CLI_CP, "dev.vapostream.generator.bench.SamplingBenchmark",
-                "--mode", "cached", "--batch", "128", "--prompt-tokens", "16", "--new-tokens", l, "--context",
-                Integer.toString(16 + length), "--warmup", "1", "--runs", "3"), BenchCases::samplingFigures));
+            programs.addAll(stepCost("L" + l, List.of("--lengths", l), List.of("--batch", "128", "--new-tokens", l,
+                "--context", Integer.toString(SAMPLED_PROMPT_TOKENS + length))));
         }
         return new BenchCase("scaling-length", "Step cost against response length (P 8 x G 16, every response L tokens)", 1,
             List.of(), programs, "./vapo bench --only scaling-length");
@@ -130,14 +129,21 @@ final class BenchCases {
         List<BenchProgram> programs = new ArrayList<>();
         for (int g : GROUP_SIZES) {
             String gs = Integer.toString(g);
-            programs.add(new BenchProgram("update-G" + gs, r -> java(LEARNER_CP, "dev.vapostream.learner.bench.LearnerStepBenchmark",
-                "--group-size", gs, "--warmup", "1", "--runs", "2", "--no-stats", "true"), BenchCases::medianMillis));
-            programs.add(new BenchProgram("sample-G" + gs, r -> java(CLI_CP, "dev.vapostream.generator.bench.SamplingBenchmark",
-                "--mode", "cached", "--batch", Integer.toString(8 * g), "--prompt-tokens", "16", "--new-tokens", "50",
-                "--context", "66", "--warmup", "1", "--runs", "3"), BenchCases::samplingFigures));
+            programs.addAll(stepCost("G" + gs, List.of("--group-size", gs), List.of("--batch", Integer.toString(8 * g),
+                "--new-tokens", "50", "--context", Integer.toString(SAMPLED_PROMPT_TOKENS + 50))));
         }
         return new BenchCase("scaling-group", "Step cost against group size G (P 8, responses of the task's lengths)", 1,
             List.of(), programs, "./vapo bench --only scaling-group");
+    }
+
+    /** A learner step ({@code update-POINT}) and a sampling batch ({@code sample-POINT}) of one curve point. */
+    private static List<BenchProgram> stepCost(String point, List<String> updateArgs, List<String> sampleArgs) {
+        return List.of(
+            new BenchProgram("update-" + point, r -> java(LEARNER_CP, "dev.vapostream.learner.bench.LearnerStepBenchmark",
+                plus(updateArgs, "--warmup", "1", "--runs", "2", "--no-stats", "true")), BenchCases::medianMillis),
+            new BenchProgram("sample-" + point, r -> java(CLI_CP, "dev.vapostream.generator.bench.SamplingBenchmark",
+                plus(sampleArgs, "--mode", "cached", "--prompt-tokens", Integer.toString(SAMPLED_PROMPT_TOKENS), "--warmup",
+                    "1", "--runs", "3")), BenchCases::samplingFigures));
     }
 
     static BenchCase workerScaling(int steps) {

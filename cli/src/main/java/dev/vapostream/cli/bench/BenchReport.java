@@ -199,30 +199,25 @@ final class BenchReport {
     }
 
     private void lengthScaling() {
-        if (!section("scaling-length")) {
-            return;
-        }
-        List<String> rows = new ArrayList<>();
-        for (int l : BenchCases.LENGTHS) {
-            rows.add(Integer.toString(l));
-        }
-        table(List.of("response tokens L", "learner step (ms)", "sampling 128 × L tokens (ms)", "sum: a synchronous step (ms)"),
-            rows, l -> List.of(cell("scaling-length", "update-L" + l, "medianMs", 1), cell("scaling-length", "sample-L" + l,
-                "medianMs", 1), fmt(sum("scaling-length", "update-L" + l, "sample-L" + l, "medianMs"))));
-        line("");
+        stepCostTable("scaling-length", BenchCases.LENGTHS, "L", "response tokens L", "sampling 128 × L tokens (ms)");
     }
 
     private void groupScaling() {
-        if (!section("scaling-group")) {
+        stepCostTable("scaling-group", BenchCases.GROUP_SIZES, "G", "G (P 8: rows 8G)", "sampling 8G × 50 tokens (ms)");
+    }
+
+    /** A curve: per point, the learner step, the sampling batch and their sum. */
+    private void stepCostTable(String c, int[] points, String prefix, String pointHeader, String samplingHeader) {
+        if (!section(c)) {
             return;
         }
         List<String> rows = new ArrayList<>();
-        for (int g : BenchCases.GROUP_SIZES) {
-            rows.add(Integer.toString(g));
+        for (int point : points) {
+            rows.add(Integer.toString(point));
         }
-        table(List.of("G (P 8: rows 8G)", "learner step (ms)", "sampling 8G × 50 tokens (ms)", "sum: a synchronous step (ms)"),
-            rows, g -> List.of(cell("scaling-group", "update-G" + g, "medianMs", 1), cell("scaling-group", "sample-G" + g,
-                "medianMs", 1), fmt(sum("scaling-group", "update-G" + g, "sample-G" + g, "medianMs"))));
+        table(List.of(pointHeader, "learner step (ms)", samplingHeader, "sum: a synchronous step (ms)"), rows,
+            x -> List.of(cell(c, "update-" + prefix + x, "medianMs", 1), cell(c, "sample-" + prefix + x, "medianMs", 1),
+                fmt(sum(c, "update-" + prefix + x, "sample-" + prefix + x, "medianMs"))));
         line("");
     }
 
