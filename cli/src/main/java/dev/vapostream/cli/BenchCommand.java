@@ -1,5 +1,6 @@
 package dev.vapostream.cli;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -52,7 +53,12 @@ final class BenchCommand {
         }
         Set<String> only = s.get(ONLY) == null ? Set.of()
             : Arrays.stream(s.get(ONLY).split(",")).map(String::trim).filter(x -> !x.isEmpty()).collect(Collectors.toSet());
-        BenchSuite.run(Path.of("").toAbsolutePath(), out, only, s.get(SEEDS), s.get(STEPS), docs);
-        return 0;
+        try {
+            BenchSuite.run(Path.of("").toAbsolutePath(), out, only, s.get(SEEDS), s.get(STEPS), docs);
+            return 0;
+        } catch (IOException e) {
+            System.err.println("vapo bench: " + e.getMessage());
+            return 1;
+        }
     }
 }

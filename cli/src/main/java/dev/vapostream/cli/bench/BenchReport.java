@@ -32,7 +32,7 @@ final class BenchReport {
             + m.get("memoryGiB").asText() + " GiB, Java " + m.get("java").asText() + "; cases run "
             + doc.get("cases").findValues("finished").stream().map(JsonNode::asText).sorted().findFirst().orElse("?")
             + " to " + doc.get("cases").findValues("finished").stream().map(JsonNode::asText).sorted()
-            .reduce((a, b) -> b).orElse("?") + " UTC). Medians over the rounds, ranges in brackets; the load average"
+            .reduce((a, b) -> b).orElse("?") + "). Medians over the rounds, ranges in brackets; the load average"
             + " (1 min) before and after each run is in the JSON.");
         line("");
         targets();

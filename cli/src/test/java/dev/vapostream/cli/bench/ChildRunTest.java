@@ -27,7 +27,6 @@ class ChildRunTest {
         assertEquals(0, out.exitCode());
         assertEquals("value=42", out.lines().get(0));
         assertTrue(out.peakTreeRssMiB() >= 64, "peak " + out.peakTreeRssMiB());
-        assertTrue(out.wallSeconds() >= 0.6);
     }
 
     @Test
