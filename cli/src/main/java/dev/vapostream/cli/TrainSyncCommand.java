@@ -1,5 +1,7 @@
 package dev.vapostream.cli;
 
+import java.io.IOException;
+import java.io.Writer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -69,14 +71,14 @@ final class TrainSyncCommand {
         return AdvantageConfig.estimatorFrom(e);
     }
 
-    private static void writeSettings(Path runDir, Algorithm algorithm, SyncTraining.Run run) throws java.io.IOException {
+    private static void writeSettings(Path runDir, Algorithm algorithm, SyncTraining.Run run) throws IOException {
         Properties out = new Properties();
         algorithm.describe().forEach(out::setProperty);
         out.setProperty("task", run.task().id());
         out.setProperty("max.steps", Integer.toString(run.maxSteps()));
         out.setProperty("actor.lr.final", Double.toString(run.actorLrFinal()));
         out.setProperty("estimator.settings", run.estimator().toString());
-        try (var w = Files.newBufferedWriter(runDir.resolve("train-sync.properties"))) {
+        try (Writer w = Files.newBufferedWriter(runDir.resolve("train-sync.properties"))) {
             out.store(w, "vapo train-sync: resolved settings");
         }
     }

@@ -95,14 +95,14 @@ final class BenchCases {
      * and so does the work of an update (docs/benchmarks.md).
      */
     static BenchCase pipeline(int seeds, int steps) {
-        String n = Integer.toString(steps) + EQUAL_WORK;
+        String n = Integer.toString(steps);
         return new BenchCase("pipeline", "The pipeline's cost, side by side: async through Kafka, sync in Java, sync in PyTorch",
             seeds, List.of(),
             List.of(new BenchProgram("async", r -> shell(fresh(run("async", r)) + "./vapo train --run-dir " + run("async", r)
-                        + " --seed " + r + " --max-steps " + n + " --eval-every 0"),
+                        + " --seed " + r + " --max-steps " + n + " --eval-every 0" + EQUAL_WORK),
                     (o, r, f) -> asyncFigures(Path.of(run("async", r)), f)),
                 new BenchProgram("sync-java", r -> shell(fresh(run("sync-java", r)) + "./vapo train-sync --run-dir "
-                        + run("sync-java", r) + " --seed " + r + " --max-steps " + n + " --eval-every 0"),
+                        + run("sync-java", r) + " --seed " + r + " --max-steps " + n + " --eval-every 0" + EQUAL_WORK),
                     (o, r, f) -> syncFigures(Path.of(run("sync-java", r), "metrics.jsonl"),
                         Path.of(run("sync-java", r), "policy.weights"), f)),
                 new BenchProgram("sync-pytorch", r -> shell(fresh(run("sync-pytorch", r)) + "mkdir -p " + run("sync-pytorch", r)
