@@ -27,6 +27,7 @@ os.environ.setdefault("OPENBLAS_NUM_THREADS", str(_threads.parse_known_args(sys.
 import torch  # noqa: E402
 import torch.nn as nn  # noqa: E402
 import torch.nn.functional as F  # noqa: E402
+from torch_blas import require_optimised_blas  # noqa: E402
 
 BOS, EOS = 1, 2
 VOCAB = 3 + len("0123456789+-=;#")  # PAD, BOS, EOS, then the built-in task's alphabet
@@ -163,6 +164,7 @@ def main():
     parser.add_argument("--mode", choices=["both", "cached", "recompute"], default="both")
     args = parser.parse_args()
 
+    blas = require_optimised_blas()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(0)
@@ -175,7 +177,7 @@ def main():
     # BOS then random alphabet characters, every prompt the same length, as in the Java harness.
     prompts = torch.randint(EOS + 1, VOCAB, (args.batch, args.prompt_tokens), generator=torch.Generator().manual_seed(7))
     prompts[:, 0] = BOS
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()} (interop 1, OpenBLAS {os.environ['OPENBLAS_NUM_THREADS']}), "
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()} (interop 1, OpenBLAS {os.environ['OPENBLAS_NUM_THREADS']}), BLAS {blas}, "
           f"{sum(p.numel() for p in model.parameters())} parameters, layers {args.layers}, width {args.width}, "
           f"heads {args.heads}, batch {args.batch} x ({args.prompt_tokens} prompt + {args.new_tokens} new tokens)")
     with torch.inference_mode():

@@ -42,6 +42,7 @@ sys.path.insert(0, HERE)
 sys.path.insert(0, os.path.join(HERE, "..", "generator", "python"))
 import vapo_model  # noqa: E402
 from learner_step_reference import Batch, Update, critic_values, DEFAULT_UPDATE  # noqa: E402
+from torch_blas import require_optimised_blas  # noqa: E402
 
 ANSWER = re.compile(r"-?[0-9]+")
 
@@ -221,6 +222,7 @@ def main():
     ap.add_argument("--out", required=True, help="JSONL, one line per step")
     ap.add_argument("--save", help="the final policy, a VAPOWTS2 file")
     args = ap.parse_args()
+    require_optimised_blas()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(1)
     torch.manual_seed(args.seed)
