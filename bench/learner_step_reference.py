@@ -49,6 +49,7 @@ import torch.nn as nn  # noqa: E402
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sampling_benchmark import Block, Policy, BOS, EOS, VOCAB  # noqa: E402
 from sft_reference import init_like_java  # noqa: E402  (TransformerTrunk.initialise)
+from torch_blas import require_optimised_blas  # noqa: E402
 
 PAD = 0
 MASKED = -1e9
@@ -394,6 +395,8 @@ def main():
     ap.add_argument("--value-only", action="store_true", help="critic only (value pretraining)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--no-stats", action="store_true")
+    ap.add_argument("--profile", help="record the timed steps with torch.autograd.profiler and write a Chrome trace "
+                                      "here (bench/profile_summary.py totals it by operator)")
     # Only without --batch:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--prompts", type=int, default=8)
@@ -402,6 +405,7 @@ def main():
     ap.add_argument("--correct", type=float, default=0.18)
     args = ap.parse_args()
 
+    blas = require_optimised_blas()
     torch.set_num_threads(args.threads)
     torch.set_num_interop_threads(args.threads)
 
@@ -465,7 +469,8 @@ def main():
                  mode="value-only" if args.value_only else "policy+critic", epochs=u["epochs"],
                  mini_batches=u["mini_batches"], critic_epochs=u["critic_epochs"],
                  critic_mini_batches=u["critic_mini_batches"], critic_replay=u["critic_replay"])
-    print(f"torch {torch.__version__}, threads {torch.get_num_threads()} (interop {torch.get_num_interop_threads()})")
+    print(f"torch {torch.__version__}, threads {torch.get_num_threads()} (interop {torch.get_num_interop_threads()}), "
+          f"BLAS {blas}")
     print(f"model {m}")
     print(f"update {u}")
     print("batch " + json.dumps(shape, separators=(",", ":")))
@@ -474,7 +479,11 @@ def main():
 
     update = Update(policy, critic, u, m["response_start"])
     times = []
+    profiler = None
     for i in range(args.warmup + args.runs):
+        if i == args.warmup and args.profile:
+            profiler = torch.autograd.profiler.profile(record_shapes=True)
+            profiler.__enter__()
         begin = time.perf_counter()
         s = update.step(batch, train_policy, i)
         ms = (time.perf_counter() - begin) * 1000
@@ -486,6 +495,10 @@ def main():
         else:
             times.append(ms)
             print(f"step {i}: {ms:.1f} ms")
+    if profiler:
+        profiler.__exit__(None, None, None)
+        profiler.export_chrome_trace(args.profile)
+        print(f"wrote the profile of the timed steps to {args.profile}")
     median = statistics.median(times)
     print(f"median {median:.1f} ms over {args.runs} steps ({'critic only' if args.value_only else 'policy + critic'})")
     print(json.dumps(dict(program="pytorch", median_ms=round(median, 2), runs_ms=[round(t, 2) for t in times],

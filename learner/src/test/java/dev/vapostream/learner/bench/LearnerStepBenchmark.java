@@ -16,6 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.vapostream.learner.Algorithm;
 import dev.vapostream.learner.algo.Permutations;
 import dev.vapostream.learner.algo.StepStats;
@@ -51,6 +52,7 @@ import dev.vapostream.model.tokenizer.CharTokenizer;
  * <pre>
  * LearnerStepBenchmark [--warmup 5] [--runs 20] [--value-only] [--lengths task|uniform|L]
  *                      [--correct 0.18] [--task blind-spots] [--dump-batch FILE] [--no-stats]
+ *                      [--profile FILE]
  *                      [--ALGORITHM-KEY VALUE ...]
  * </pre>
  * Every option is accepted as {@code --key value}, {@code --key=value} or {@code key=value}.
@@ -68,6 +70,9 @@ import dev.vapostream.model.tokenizer.CharTokenizer;
  *       the first step's mini-batch rows as JSON for {@code learner_step_reference.py --batch FILE},
  *       which then times exactly these rows from exactly these weights and can be compared on the
  *       first step's losses (printed here as {@code step 0 stats}).</li>
+ *   <li>{@code profile}: record the timed steps with PyTorch's profiler (shapes recorded) and write
+ *       its trace, Chrome's trace format, to FILE; {@code bench/profile_summary.py} totals it by
+ *       operator, as {@code learner_step_reference.py --profile} does for the PyTorch step.</li>
  *   <li>Any key of {@link Algorithm#SPEC} ({@code seed}, {@code prompts-per-step},
  *       {@code group-size}, {@code mini-batches}, {@code critic-epochs}, {@code critic-replay}, …;
  *       dashes or dots) overrides the default run's value; {@code seed} (default 1) also seeds
@@ -97,6 +102,7 @@ public final class LearnerStepBenchmark {
         BuiltInTask task = BuiltInTask.of(take(options, "task", BuiltInTask.DEFAULT.id()));
         String dump = take(options, "dump.batch", null);
         boolean stats = !Boolean.parseBoolean(take(options, "no.stats", "false"));
+        String profile = take(options, "profile", null);
         if (!lengths.equals("task") && !lengths.equals("uniform") && !lengths.matches("[1-9][0-9]*")) {
             throw new IllegalArgumentException("lengths must be task, uniform or a number of tokens, got " + lengths);
         }
@@ -143,6 +149,9 @@ public final class LearnerStepBenchmark {
             double[] millis = new double[runs];
             try (VapoUpdate update = new VapoUpdate(policy, critic, settings)) {
                 for (int i = 0; i < warmup + runs; i++) {
+                    if (i == warmup && profile != null) {
+                        JniUtils.startProfile(false, true, false);
+                    }
                     long start = System.nanoTime();
                     StepStats s = update.step(batch, !valueOnly, i);
                     double ms = (System.nanoTime() - start) / 1e6;
@@ -158,6 +167,10 @@ public final class LearnerStepBenchmark {
                         millis[i - warmup] = ms;
                         System.out.printf(Locale.ROOT, "step %d: %.1f ms%n", i, ms);
                     }
+                }
+                if (profile != null) {
+                    JniUtils.stopProfile(profile);
+                    System.out.printf(Locale.ROOT, "wrote the engine's profile of the timed steps to %s%n", profile);
                 }
             }
             double median = median(millis);
