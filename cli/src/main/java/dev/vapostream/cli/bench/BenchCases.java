@@ -56,9 +56,10 @@ final class BenchCases {
             "./vapo bench --only gae");
     }
 
+    /** Short rounds, many of them, for the reason {@link #learnerStep()} gives. */
     static BenchCase sampling() {
-        List<String> args = List.of("--mode", "cached", "--runs", "15", "--warmup", "5");
-        return new BenchCase("sampling", "Generator sampling with the KV cache: Java (DJL) vs PyTorch", 3, List.of(),
+        List<String> args = List.of("--mode", "cached", "--runs", "8", "--warmup", "3");
+        return new BenchCase("sampling", "Generator sampling with the KV cache: Java (DJL) vs PyTorch", 8, List.of(),
             List.of(new BenchProgram("java", r -> java(CLI_CP, "dev.vapostream.generator.bench.SamplingBenchmark", args),
                     BenchCases::samplingFigures),
                 new BenchProgram("pytorch", r -> python("bench/sampling_benchmark.py", plus(args, "--threads", "1")),
@@ -75,15 +76,21 @@ final class BenchCases {
             "./vapo bench --only advantage");
     }
 
+    /**
+     * Many short rounds rather than a few long ones: this machine's speed drifts by 10-20% over
+     * tens of seconds (docs/benchmarks.md), so the two programs are compared on runs a few seconds
+     * apart. Every round repeats the same steps from the same weights (step indices 0 to 4), so
+     * each round does identical work.
+     */
     static BenchCase learnerStep() {
         String batch = WORK + "/learner-step-batch.json";
         String main = "dev.vapostream.learner.bench.LearnerStepBenchmark";
         return new BenchCase("learner-step", "Learner step: Java (DJL) vs the same step in PyTorch, same batch and weights",
-            3, java(LEARNER_CP, main, "--dump-batch", batch, "--warmup", "0", "--runs", "1"),
-            List.of(new BenchProgram("java", r -> java(LEARNER_CP, main, "--warmup", "3", "--runs", "10", "--no-stats", "true"),
+            10, java(LEARNER_CP, main, "--dump-batch", batch, "--warmup", "0", "--runs", "1"),
+            List.of(new BenchProgram("java", r -> java(LEARNER_CP, main, "--warmup", "1", "--runs", "4", "--no-stats", "true"),
                     BenchCases::medianMillis),
                 new BenchProgram("pytorch", r -> python("bench/learner_step_reference.py", List.of("--batch", batch,
-                    "--warmup", "3", "--runs", "10", "--no-stats")), BenchCases::medianMillis)),
+                    "--warmup", "1", "--runs", "4", "--no-stats")), BenchCases::medianMillis)),
             "./vapo bench --only learner-step");
     }
 

@@ -66,11 +66,13 @@ final class BenchRunner {
         run.put("peakProcessRssMiB", out.peakProcessRssMiB());
         run.put("load1Before", out.load1Before());
         run.put("load1After", out.load1After());
+        run.put("stealSeconds", out.stealSeconds());
         run.put("log", root.relativize(log.toAbsolutePath()).toString());
         ObjectNode f = run.putObject("figures");
         figures.forEach(f::put);
-        System.out.printf(Locale.ROOT, "bench %s round %d/%d %s: %.1f s, peak RSS %.0f MiB, load %.1f -> %.1f, %s%n", c.id(),
-            round, c.rounds(), p.name(), out.wallSeconds(), out.peakTreeRssMiB(), out.load1Before(), out.load1After(), figures);
+        System.out.printf(Locale.ROOT, "bench %s round %d/%d %s: %.1f s, peak RSS %.0f MiB, load %.1f -> %.1f, steal %.1f s, %s%n",
+            c.id(), round, c.rounds(), p.name(), out.wallSeconds(), out.peakTreeRssMiB(), out.load1Before(), out.load1After(),
+            out.stealSeconds(), figures);
         return run;
     }
 

@@ -18,9 +18,12 @@ import java.util.stream.Stream;
 final class ChildRun {
     private static final long POLL_MILLIS = 200;
 
-    /** What a finished run left: its exit code, stdout and stderr lines, wall time, memory and the load around it. */
+    /**
+     * What a finished run left: its exit code, stdout and stderr lines, wall time, memory, the load
+     * around it and the CPU time the hypervisor gave to other guests while it ran (steal, all cores).
+     */
     record Output(int exitCode, List<String> lines, double wallSeconds, double peakTreeRssMiB, double peakProcessRssMiB,
-                  double load1Before, double load1After, Path log) {
+                  double load1Before, double load1After, double stealSeconds, Path log) {
     }
 
     private ChildRun() {
@@ -33,6 +36,7 @@ final class ChildRun {
             .redirectOutput(log.toFile());
         builder.environment().putAll(env);
         double loadBefore = load1();
+        double stealBefore = stealSeconds();
         long started = System.nanoTime();
         Process process = builder.start();
         Map<Long, Long> peakByPid = new HashMap<>();
@@ -55,7 +59,7 @@ final class ChildRun {
         double wall = (System.nanoTime() - started) / 1e9;
         long peakProcess = peakByPid.values().stream().mapToLong(Long::longValue).max().orElse(0);
         return new Output(process.exitValue(), Files.readAllLines(log, StandardCharsets.UTF_8), wall, peakTree / 1024.0,
-            peakProcess / 1024.0, loadBefore, load1(), log);
+            peakProcess / 1024.0, loadBefore, load1(), stealSeconds() - stealBefore, log);
     }
 
     /** Resident set of a process in KiB, 0 once it is gone. */
@@ -76,6 +80,20 @@ final class ChildRun {
     static double load1() {
         try {
             return Double.parseDouble(Files.readString(Path.of("/proc/loadavg")).split(" ")[0]);
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    /**
+     * Seconds of steal since boot, summed over the cores: time a virtual CPU was ready to run but the
+     * host ran something else. Linux counts it in USER_HZ ticks, which it fixes at 100 per second
+     * on x86 and ARM. NaN where /proc/stat is missing.
+     */
+    static double stealSeconds() {
+        try (Stream<String> lines = Files.lines(Path.of("/proc/stat"))) {
+            String[] cpu = lines.findFirst().orElseThrow().trim().split("\\s+");
+            return Long.parseLong(cpu[8]) / 100.0;
         } catch (IOException | RuntimeException e) {
             return Double.NaN;
         }

@@ -30,6 +30,16 @@ class ChildRunTest {
     }
 
     @Test
+    void stealIsReadFromTheKernelsCounters() {
+        // Given this Linux machine's /proc/stat, When steal is read twice, Then it is a count of seconds that never falls
+        double first = ChildRun.stealSeconds();
+        double second = ChildRun.stealSeconds();
+
+        assertTrue(first >= 0, "steal " + first);
+        assertTrue(second >= first, first + " then " + second);
+    }
+
+    @Test
     void aProgramThatFailsStopsTheCaseWithItsLog(@TempDir Path dir) {
         BenchCase failing = new BenchCase("failing", "a failing case", 1, List.of(),
             List.of(new BenchProgram("p", r -> List.of("bash", "-c", "echo broken; exit 3"), (o, r, f) -> Map.of())),
