@@ -109,8 +109,16 @@ public final class TransformerTrunk {
         return x.reshape(batch, queries, config.heads(), config.headWidth()).transpose(0, 2, 1, 3);
     }
 
+    /**
+     * x·W + b as the engine's {@code linear}, which adds the bias inside the matrix product (one
+     * addmm) instead of a second pass over the output. It takes the weight as (out, in), ours is
+     * stored (in, out), so it gets a transposed view, moved at once to the caller's manager so that
+     * nothing per call stays with the parameters.
+     */
     private static NDArray linear(Parameters parameters, String name, NDArray x) {
-        return x.matMul(parameters.get(name + ".weight")).add(parameters.get(name + ".bias"));
+        NDArray weightOutIn = parameters.get(name + ".weight").transpose();
+        weightOutIn.attach(x.getManager());
+        return x.getNDArrayInternal().linear(x, weightOutIn, parameters.get(name + ".bias")).singletonOrThrow();
     }
 
     private NDArray layerNorm(Parameters parameters, String name, NDArray x) {
