@@ -395,6 +395,9 @@ def main():
     ap.add_argument("--value-only", action="store_true", help="critic only (value pretraining)")
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--no-stats", action="store_true")
+    ap.add_argument("--lockstep", action="store_true",
+                    help="wait for a line on standard input before each step, so that vapo bench can step this "
+                         "program and the Java one alternately")
     ap.add_argument("--profile", help="record the timed steps with torch.autograd.profiler and write a Chrome trace "
                                       "here (bench/profile_summary.py totals it by operator)")
     # Only without --batch:
@@ -481,6 +484,8 @@ def main():
     times = []
     profiler = None
     for i in range(args.warmup + args.runs):
+        if args.lockstep and not sys.stdin.readline():
+            raise SystemExit(f"--lockstep: input closed before step {i}")
         if i == args.warmup and args.profile:
             profiler = torch.autograd.profiler.profile(record_shapes=True)
             profiler.__enter__()
@@ -491,10 +496,10 @@ def main():
             print("step 0 stats: " + " ".join(
                 f"{k} {v:.3e}" if k == "approx_kl" else f"{k} {v:.6f}" for k, v in s.items()))
         if i < args.warmup:
-            print(f"warm-up step {i}: {ms:.1f} ms")
+            print(f"warm-up step {i}: {ms:.1f} ms", flush=True)
         else:
             times.append(ms)
-            print(f"step {i}: {ms:.1f} ms")
+            print(f"step {i}: {ms:.1f} ms", flush=True)
     if profiler:
         profiler.__exit__(None, None, None)
         profiler.export_chrome_trace(args.profile)

@@ -8,7 +8,14 @@ import java.util.List;
  * optional untimed {@code setup} command.
  *
  * @param reproduce the shell commands a reader runs to reproduce the case by hand (for the docs)
+ * @param lockstep  the programs run once each, side by side, and are stepped alternately one step at
+ *                  a time ({@link LockstepRun}); {@code rounds} is then the number of timed steps of
+ *                  each, and the programs' readers are not used: their step lines are the figures
  */
 record BenchCase(String id, String title, int rounds, List<String> setup, List<BenchProgram> programs,
-                 String reproduce) {
+                 String reproduce, boolean lockstep) {
+
+    BenchCase(String id, String title, int rounds, List<String> setup, List<BenchProgram> programs, String reproduce) {
+        this(id, title, rounds, setup, programs, reproduce, false);
+    }
 }

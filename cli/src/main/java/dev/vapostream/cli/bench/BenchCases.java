@@ -25,6 +25,8 @@ final class BenchCases {
     private static final String ADVANTAGE_CP =
         "advantage-stream/target/test-classes:advantage-stream/target/classes:@advantage-stream/target/test-classpath.txt";
     private static final String CLI_CP = "@cli/target/runtime-classpath.txt";
+    /** Timed learner steps of each program, stepped alternately. */
+    private static final int LEARNER_STEPS = 30;
     private static final Pattern SAMPLING = Pattern.compile("^kv-cache\\s+median ([0-9.]+) ms, ([0-9.]+) tokens/s");
     private static final Pattern ADVANTAGE_RUN = Pattern.compile("^values-excluded run (\\d+): [0-9.]+ s, ([0-9.]+) tokens/s");
     private static final Pattern HELD_OUT = Pattern.compile("^held-out accuracy ([0-9.]+)%");
@@ -77,21 +79,20 @@ final class BenchCases {
     }
 
     /**
-     * Many short rounds rather than a few long ones: this machine's speed drifts by 10-20% over
-     * tens of seconds (docs/benchmarks.md), so the two programs are compared on runs a few seconds
-     * apart. Every round repeats the same steps from the same weights (step indices 0 to 4), so
-     * each round does identical work.
+     * Stepped alternately, one step of each program at a time: this machine's speed moves by up to
+     * 2× within seconds (docs/benchmarks.md), so the programs are compared step by step, step i of
+     * each on the same rows from the same weights, a few seconds apart.
      */
     static BenchCase learnerStep() {
         String batch = WORK + "/learner-step-batch.json";
         String main = "dev.vapostream.learner.bench.LearnerStepBenchmark";
         return new BenchCase("learner-step", "Learner step: Java (DJL) vs the same step in PyTorch, same batch and weights",
-            10, java(LEARNER_CP, main, "--dump-batch", batch, "--warmup", "0", "--runs", "1"),
-            List.of(new BenchProgram("java", r -> java(LEARNER_CP, main, "--warmup", "1", "--runs", "4", "--no-stats", "true"),
-                    BenchCases::medianMillis),
-                new BenchProgram("pytorch", r -> python("bench/learner_step_reference.py", List.of("--batch", batch,
-                    "--warmup", "1", "--runs", "4", "--no-stats")), BenchCases::medianMillis)),
-            "./vapo bench --only learner-step");
+            LEARNER_STEPS, java(LEARNER_CP, main, "--dump-batch", batch, "--warmup", "0", "--runs", "1"),
+            List.of(BenchProgram.stepped("java", r -> java(LEARNER_CP, main, "--warmup", "2", "--runs",
+                    Integer.toString(LEARNER_STEPS), "--no-stats", "true", "--lockstep", "true")),
+                BenchProgram.stepped("pytorch", r -> python("bench/learner_step_reference.py", List.of("--batch", batch,
+                    "--warmup", "2", "--runs", Integer.toString(LEARNER_STEPS), "--no-stats", "--lockstep")))),
+            "./vapo bench --only learner-step", true);
     }
 
     /**

@@ -12,6 +12,11 @@ import java.util.function.IntFunction;
  */
 record BenchProgram(String name, IntFunction<List<String>> command, Reader reader) {
 
+    /** A program of a lockstep case (see {@link BenchCase#lockstep()}): its step lines are its figures, so it has no reader. */
+    static BenchProgram stepped(String name, IntFunction<List<String>> command) {
+        return new BenchProgram(name, command, null);
+    }
+
     /** The figures of one finished run, by name; a missing figure is an error, not a default. */
     @FunctionalInterface
     interface Reader {

@@ -2,6 +2,7 @@ package dev.vapostream.cli.bench;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -38,6 +39,10 @@ final class BenchRunner {
         if (!c.setup().isEmpty()) {
             check(ChildRun.run(root, c.setup(), ENV, logs.resolve(c.id()).resolve("setup.log"), TIMEOUT_MINUTES), c.setup());
         }
+        if (c.lockstep()) {
+            runLockstep(c, node);
+            return node;
+        }
         ArrayNode runs = node.putArray("runs");
         List<BenchProgram> programs = c.programs();
         for (int round = 1; round <= c.rounds(); round++) {
@@ -48,6 +53,33 @@ final class BenchRunner {
             }
         }
         return node;
+    }
+
+    /** One entry per timed step and program, its round the step's number, its figure {@code stepMs}. */
+    private void runLockstep(BenchCase c, ObjectNode node) throws IOException, InterruptedException {
+        Map<String, List<String>> commands = new LinkedHashMap<>();
+        c.programs().forEach(p -> commands.put(p.name(), p.command().apply(1)));
+        LockstepRun.Result result = LockstepRun.run(root, commands, ENV, logs.resolve(c.id()), c.rounds(), TIMEOUT_MINUTES);
+        node.put("lockstep", true);
+        node.put("load1Before", result.load1Before());
+        node.put("load1After", result.load1After());
+        node.put("stealSeconds", result.stealSeconds());
+        ObjectNode peaks = node.putObject("peakRssMiB");
+        result.peakRssMiB().forEach(peaks::put);
+        ArrayNode runs = node.putArray("runs");
+        for (int step = 0; step < c.rounds(); step++) {
+            for (BenchProgram p : c.programs()) {
+                ObjectNode run = runs.addObject();
+                run.put("program", p.name());
+                run.put("round", step + 1);
+                run.putObject("figures").put("stepMs", result.stepMillis().get(p.name()).get(step));
+            }
+        }
+        Map<String, Double> medians = new LinkedHashMap<>();
+        result.stepMillis().forEach((name, ms) -> medians.put(name, Stats.median(ms)));
+        System.out.printf(Locale.ROOT, "bench %s: %d timed steps each, stepped alternately, load %.1f -> %.1f, steal %.1f s, "
+            + "median ms %s, peak RSS MiB %s%n", c.id(), c.rounds(), result.load1Before(), result.load1After(),
+            result.stealSeconds(), medians, result.peakRssMiB());
     }
 
     private ObjectNode runOnce(BenchCase c, BenchProgram p, int round) throws IOException, InterruptedException {

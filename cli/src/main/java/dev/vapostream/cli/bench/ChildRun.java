@@ -63,7 +63,7 @@ final class ChildRun {
     }
 
     /** Resident set of a process in KiB, 0 once it is gone. */
-    private static long rssKiB(long pid) {
+    static long rssKiB(long pid) {
         try {
             for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
                 if (line.startsWith("VmRSS:")) {

@@ -53,6 +53,29 @@ class BenchReportTest {
     }
 
     @Test
+    void aLockstepCaseIsJudgedPerStep() {
+        // Given a learner-step case stepped alternately: Java took 0.8, 1.0 and 1.3 of PyTorch's time on
+        // the same three steps, whose work differs
+        ObjectNode doc = doc();
+        ArrayNode step = addCase(doc, "learner-step");
+        ((ObjectNode) doc.get("cases").get("learner-step")).put("lockstep", true).put("rounds", 3);
+        run(step, "java", 1, "stepMs", 800);
+        run(step, "pytorch", 1, "stepMs", 1000);
+        run(step, "java", 2, "stepMs", 3000);
+        run(step, "pytorch", 2, "stepMs", 3000);
+        run(step, "java", 3, "stepMs", 1300);
+        run(step, "pytorch", 3, "stepMs", 1000);
+
+        // When it is rendered
+        String md = BenchReport.render(doc);
+
+        // Then the target reads the median per-step ratio, 1.00, and the section says how it ran
+        assertTrue(md.contains("| learner step ≤ 1.1× the same step in PyTorch | 1.00× PyTorch [0.800–1.30] | met |"), md);
+        assertTrue(md.contains("# 3 timed steps of each program, finished"), md);
+        assertTrue(md.contains("| java | 1300 [800–3000] |"), md);
+    }
+
+    @Test
     void theReportReplacesOnlyTheMarkedSectionOfADocsFile() {
         String text = "intro\n" + BenchSuite.BEGIN + "\nold\n" + BenchSuite.END + "\nnotes\n";
 

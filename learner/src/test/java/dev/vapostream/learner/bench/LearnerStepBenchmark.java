@@ -1,6 +1,9 @@
 package dev.vapostream.learner.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,7 +55,7 @@ import dev.vapostream.model.tokenizer.CharTokenizer;
  * <pre>
  * LearnerStepBenchmark [--warmup 5] [--runs 20] [--value-only] [--lengths task|uniform|L]
  *                      [--correct 0.18] [--task blind-spots] [--dump-batch FILE] [--no-stats]
- *                      [--profile FILE]
+ *                      [--profile FILE] [--lockstep]
  *                      [--ALGORITHM-KEY VALUE ...]
  * </pre>
  * Every option is accepted as {@code --key value}, {@code --key=value} or {@code key=value}.
@@ -73,6 +76,8 @@ import dev.vapostream.model.tokenizer.CharTokenizer;
  *   <li>{@code profile}: record the timed steps with PyTorch's profiler (shapes recorded) and write
  *       its trace, Chrome's trace format, to FILE; {@code bench/profile_summary.py} totals it by
  *       operator, as {@code learner_step_reference.py --profile} does for the PyTorch step.</li>
+ *   <li>{@code lockstep}: wait for a line on standard input before each step (warm-up steps
+ *       included), so that {@code vapo bench} can step this program and the PyTorch one alternately.</li>
  *   <li>Any key of {@link Algorithm#SPEC} ({@code seed}, {@code prompts-per-step},
  *       {@code group-size}, {@code mini-batches}, {@code critic-epochs}, {@code critic-replay}, …;
  *       dashes or dots) overrides the default run's value; {@code seed} (default 1) also seeds
@@ -103,6 +108,7 @@ public final class LearnerStepBenchmark {
         String dump = take(options, "dump.batch", null);
         boolean stats = !Boolean.parseBoolean(take(options, "no.stats", "false"));
         String profile = take(options, "profile", null);
+        boolean lockstep = Boolean.parseBoolean(take(options, "lockstep", "false"));
         if (!lengths.equals("task") && !lengths.equals("uniform") && !lengths.matches("[1-9][0-9]*")) {
             throw new IllegalArgumentException("lengths must be task, uniform or a number of tokens, got " + lengths);
         }
@@ -148,7 +154,11 @@ public final class LearnerStepBenchmark {
             }
             double[] millis = new double[runs];
             try (VapoUpdate update = new VapoUpdate(policy, critic, settings)) {
+                BufferedReader go = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
                 for (int i = 0; i < warmup + runs; i++) {
+                    if (lockstep && go.readLine() == null) {
+                        throw new IllegalStateException("--lockstep: input closed before step " + i);
+                    }
                     if (i == warmup && profile != null) {
                         JniUtils.startProfile(false, true, false);
                     }
