@@ -131,17 +131,29 @@ def sample_recompute(model, prompts, new_tokens, generator, args):
     return sequence[:, prompts.shape[1]:], log_probs, new_tokens
 
 
+def await_step(args, step):
+    if args.lockstep and not sys.stdin.readline():
+        raise SystemExit(f"--lockstep: input closed before step {step}")
+
+
 def measure(name, sampler, model, prompts, args):
     generator = torch.Generator().manual_seed(1)
-    for _ in range(args.warmup):
+    for i in range(args.warmup):
+        await_step(args, i)
+        begin = time.perf_counter()
         sampler(model, prompts, args.new_tokens, generator, args)
+        if args.lockstep:
+            print(f"warm-up step {i}: {(time.perf_counter() - begin) * 1000:.1f} ms", flush=True)
     times = []
-    for _ in range(args.runs):
+    for i in range(args.runs):
+        await_step(args, args.warmup + i)
         begin = time.perf_counter()
         _, _, steps = sampler(model, prompts, args.new_tokens, generator, args)
         times.append((time.perf_counter() - begin) * 1000)
         if steps != args.new_tokens:
             raise SystemExit(f"every row ended with EOS after {steps} steps; use a larger batch")
+        if args.lockstep:
+            print(f"step {args.warmup + i}: {times[-1]:.1f} ms", flush=True)
     median = statistics.median(times)
     tokens_per_second = args.batch * args.new_tokens / (median / 1000)
     print(f"{name:9} runs (ms): {[round(t, 1) for t in times]}")
@@ -162,6 +174,9 @@ def main():
     parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--mode", choices=["both", "cached", "recompute"], default="both")
+    parser.add_argument("--lockstep", action="store_true",
+                        help="wait for a line on standard input before each run (warm-up runs included) and print "
+                             "'step N: X ms' after it, so that vapo bench can step this program and the Java one alternately")
     args = parser.parse_args()
 
     blas = require_optimised_blas()

@@ -25,6 +25,9 @@ final class BenchCases {
     private static final String ADVANTAGE_CP =
         "advantage-stream/target/test-classes:advantage-stream/target/classes:@advantage-stream/target/test-classpath.txt";
     private static final String CLI_CP = "@cli/target/runtime-classpath.txt";
+    /** Timed sampling batches of each program, stepped alternately, and the new tokens of one (64 rows × 64, the programs' defaults). */
+    static final int SAMPLING_STEPS = 40;
+    static final int SAMPLING_BATCH_TOKENS = 64 * 64;
     /** Timed learner steps of each program, stepped alternately. */
     private static final int LEARNER_STEPS = 30;
     private static final Pattern SAMPLING = Pattern.compile("^kv-cache\\s+median ([0-9.]+) ms, ([0-9.]+) tokens/s");
@@ -58,15 +61,18 @@ final class BenchCases {
             "./vapo bench --only gae");
     }
 
-    /** Short rounds, many of them, for the reason {@link #learnerStep()} gives. */
+    /**
+     * Stepped alternately for the reason {@link #learnerStep()} gives: a batch of each program at a
+     * time, {@link #SAMPLING_STEPS} timed batches of {@link #SAMPLING_BATCH_TOKENS} new tokens each.
+     */
     static BenchCase sampling() {
-        List<String> args = List.of("--mode", "cached", "--runs", "8", "--warmup", "3");
-        return new BenchCase("sampling", "Generator sampling with the KV cache: Java (DJL) vs PyTorch", 8, List.of(),
-            List.of(new BenchProgram("java", r -> java(CLI_CP, "dev.vapostream.generator.bench.SamplingBenchmark", args),
-                    BenchCases::samplingFigures),
-                new BenchProgram("pytorch", r -> python("bench/sampling_benchmark.py", plus(args, "--threads", "1")),
-                    BenchCases::samplingFigures)),
-            "./vapo bench --only sampling");
+        List<String> args = List.of("--mode", "cached", "--runs", Integer.toString(SAMPLING_STEPS), "--warmup", "3");
+        return new BenchCase("sampling", "Generator sampling with the KV cache: Java (DJL) vs PyTorch", SAMPLING_STEPS,
+            List.of(), List.of(BenchProgram.stepped("java", r -> java(CLI_CP, "dev.vapostream.generator.bench.SamplingBenchmark",
+                    plus(args, "--lockstep", "true"))),
+                BenchProgram.stepped("pytorch", r -> python("bench/sampling_benchmark.py", plus(plus(args, "--threads", "1"),
+                    "--lockstep")))),
+            "./vapo bench --only sampling", true);
     }
 
     static BenchCase advantageStage() {

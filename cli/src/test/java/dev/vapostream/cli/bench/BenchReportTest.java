@@ -76,6 +76,26 @@ class BenchReportTest {
     }
 
     @Test
+    void aLockstepSamplingCaseComparesThroughputBatchByBatch() {
+        // Given sampling stepped alternately: Java's batches took 200 and 400 ms, PyTorch's 300 and 300 ms
+        ObjectNode doc = doc();
+        ArrayNode sampling = addCase(doc, "sampling");
+        ((ObjectNode) doc.get("cases").get("sampling")).put("lockstep", true);
+        run(sampling, "java", 1, "stepMs", 200);
+        run(sampling, "pytorch", 1, "stepMs", 300);
+        run(sampling, "java", 2, "stepMs", 400);
+        run(sampling, "pytorch", 2, "stepMs", 300);
+
+        // When it is rendered
+        String md = BenchReport.render(doc);
+
+        // Then Java's throughput is 1.5x and 0.75x PyTorch's per batch, median 1.13 (met), and its tokens/s
+        // are 4096 new tokens over each batch's time
+        assertTrue(md.contains("| generator sampling ≥ the same model in PyTorch | 1.13× PyTorch [0.750–1.50] | met |"), md);
+        assertTrue(md.contains("| java | 15360 [10240–20480] | 300 [200–400] |"), md);
+    }
+
+    @Test
     void theReportReplacesOnlyTheMarkedSectionOfADocsFile() {
         String text = "intro\n" + BenchSuite.BEGIN + "\nold\n" + BenchSuite.END + "\nnotes\n";
 

@@ -1,5 +1,10 @@
 package dev.vapostream.generator.bench;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -27,7 +32,11 @@ import dev.vapostream.model.tokenizer.CharTokenizer;
  * <pre>
  * SamplingBenchmark [--layers 2] [--width 64] [--heads 4] [--context 128] [--batch 64]
  *                   [--prompt-tokens 16] [--new-tokens 64] [--warmup 3] [--runs 9] [--mode both|cached|recompute]
+ *                   [--lockstep false]
  * </pre>
+ * With {@code --lockstep true} every run (warm-up runs included) waits for a line on standard input
+ * and prints {@code step N: X ms} when done, so that {@code vapo bench} can step this program and
+ * the PyTorch one alternately.
  * Throughput counts batch x new tokens per run: a response that stops at EOS early still costs
  * its row every step, as in the batched sampler, and the runs are checked to have taken every step.
  */
@@ -47,6 +56,8 @@ public final class SamplingBenchmark {
         int warmup = Integer.parseInt(options.get("warmup"));
         int runs = Integer.parseInt(options.get("runs"));
         String mode = options.get("mode");
+        BufferedReader go = Boolean.parseBoolean(options.get("lockstep"))
+            ? new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8)) : null;
 
         CharTokenizer tokenizer = CharTokenizer.forBuiltInTask();
         ModelConfig config = ModelConfig.of(tokenizer.vocabSize(), context, layers, width, heads);
@@ -65,12 +76,12 @@ public final class SamplingBenchmark {
             if (!mode.equals("recompute")) {
                 Sampler sampler = new Sampler(policy);
                 cached = measure("kv-cache", warmup, runs, batch * (long) newTokens, newTokens,
-                    seed -> sampler.sample(prompts, settings, seed));
+                    seed -> sampler.sample(prompts, settings, seed), go);
             }
             if (!mode.equals("cached")) {
                 RecomputeSampler sampler = new RecomputeSampler(policy);
                 recompute = measure("recompute", warmup, runs, batch * (long) newTokens, newTokens,
-                    seed -> sampler.sample(prompts, settings, seed));
+                    seed -> sampler.sample(prompts, settings, seed), go);
             }
             if (!Double.isNaN(cached) && !Double.isNaN(recompute)) {
                 System.out.printf(Locale.ROOT, "kv-cache / recompute speed-up: %.2fx%n", cached / recompute);
@@ -78,18 +89,30 @@ public final class SamplingBenchmark {
         }
     }
 
-    /** Runs {@code sample} warmup + runs times; prints every run and the median; returns median tokens/s. */
+    /**
+     * Runs {@code sample} warmup + runs times; prints every run and the median; returns median
+     * tokens/s. With {@code go}, each run first waits for a line from it and prints its step line.
+     */
     private static double measure(String name, int warmup, int runs, long tokensPerRun, int newTokens,
-                                  java.util.function.LongFunction<List<SampledResponse>> sample) {
+                                  java.util.function.LongFunction<List<SampledResponse>> sample, BufferedReader go) {
         for (int i = 0; i < warmup; i++) {
+            awaitStep(go, i);
+            long start = System.nanoTime();
             sample.apply(1000 + i);
+            if (go != null) {
+                System.out.printf(Locale.ROOT, "warm-up step %d: %.1f ms%n", i, (System.nanoTime() - start) / 1e6);
+            }
         }
         double[] millis = new double[runs];
         for (int i = 0; i < runs; i++) {
+            awaitStep(go, warmup + i);
             long start = System.nanoTime();
             List<SampledResponse> responses = sample.apply(i);
             millis[i] = (System.nanoTime() - start) / 1e6;
             requireAllSteps(responses, newTokens);
+            if (go != null) {
+                System.out.printf(Locale.ROOT, "step %d: %.1f ms%n", warmup + i, millis[i]);
+            }
         }
         double[] sorted = millis.clone();
         Arrays.sort(sorted);
@@ -98,6 +121,16 @@ public final class SamplingBenchmark {
         System.out.printf(Locale.ROOT, "%-9s runs (ms): %s%n", name, Arrays.toString(round(millis)));
         System.out.printf(Locale.ROOT, "%-9s median %.1f ms, %.0f tokens/s%n", name, median, tokensPerSecond);
         return tokensPerSecond;
+    }
+
+    private static void awaitStep(BufferedReader go, int step) {
+        try {
+            if (go != null && go.readLine() == null) {
+                throw new IllegalStateException("--lockstep: input closed before step " + step);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     /** The sampler stops once every row has sampled EOS; the figures assume it never stopped early. */
@@ -159,6 +192,7 @@ public final class SamplingBenchmark {
         Map<String, String> options = new LinkedHashMap<>(Map.of("layers", "2", "width", "64", "heads", "4",
             "context", "128", "batch", "64", "prompt-tokens", "16", "new-tokens", "64", "warmup", "3", "runs", "9",
             "mode", "both"));
+        options.put("lockstep", "false");
         for (int i = 0; i < args.length; i++) {
             String key = args[i].startsWith("--") ? args[i].substring(2) : null;
             if (key == null || !options.containsKey(key) || i + 1 >= args.length) {
