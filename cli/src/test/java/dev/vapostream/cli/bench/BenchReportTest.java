@@ -57,8 +57,7 @@ class BenchReportTest {
         // Given a learner-step case stepped alternately: Java took 0.8, 1.0 and 1.3 of PyTorch's time on
         // the same three steps, whose work differs
         ObjectNode doc = doc();
-        ArrayNode step = addCase(doc, "learner-step");
-        ((ObjectNode) doc.get("cases").get("learner-step")).put("lockstep", true).put("rounds", 3);
+        ArrayNode step = addLockstepCase(doc, "learner-step", 3);
         run(step, "java", 1, "stepMs", 800);
         run(step, "pytorch", 1, "stepMs", 1000);
         run(step, "java", 2, "stepMs", 3000);
@@ -79,8 +78,7 @@ class BenchReportTest {
     void aLockstepSamplingCaseComparesThroughputBatchByBatch() {
         // Given sampling stepped alternately: Java's batches took 200 and 400 ms, PyTorch's 300 and 300 ms
         ObjectNode doc = doc();
-        ArrayNode sampling = addCase(doc, "sampling");
-        ((ObjectNode) doc.get("cases").get("sampling")).put("lockstep", true);
+        ArrayNode sampling = addLockstepCase(doc, "sampling", 2);
         run(sampling, "java", 1, "stepMs", 200);
         run(sampling, "pytorch", 1, "stepMs", 300);
         run(sampling, "java", 2, "stepMs", 400);
@@ -121,6 +119,13 @@ class BenchReportTest {
         c.put("rounds", 2);
         c.put("finished", "2026-12-06T10:00Z");
         return c.putArray("runs");
+    }
+
+    /** A case whose programs were stepped alternately, {@code steps} timed steps each. */
+    private static ArrayNode addLockstepCase(ObjectNode doc, String id, int steps) {
+        ArrayNode runs = addCase(doc, id);
+        ((ObjectNode) doc.get("cases").get(id)).put("lockstep", true).put("rounds", steps);
+        return runs;
     }
 
     /** Adds a run with one figure; returns its figures, for more. */
