@@ -25,9 +25,11 @@ final class BenchCases {
     private static final String ADVANTAGE_CP =
         "advantage-stream/target/test-classes:advantage-stream/target/classes:@advantage-stream/target/test-classpath.txt";
     private static final String CLI_CP = "@cli/target/runtime-classpath.txt";
-    /** Timed sampling batches of each program, stepped alternately, and the new tokens of one (64 rows × 64, the programs' defaults). */
+    /** Timed sampling batches of each program, stepped alternately; a batch is 64 rows of 64 new tokens. */
     static final int SAMPLING_STEPS = 40;
-    static final int SAMPLING_BATCH_TOKENS = 64 * 64;
+    private static final int SAMPLING_ROWS = 64;
+    private static final int SAMPLING_NEW_TOKENS = 64;
+    static final int SAMPLING_BATCH_TOKENS = SAMPLING_ROWS * SAMPLING_NEW_TOKENS;
     /** Timed learner steps of each program, stepped alternately. */
     private static final int LEARNER_STEPS = 30;
     private static final Pattern SAMPLING = Pattern.compile("^kv-cache\\s+median ([0-9.]+) ms, ([0-9.]+) tokens/s");
@@ -66,7 +68,8 @@ final class BenchCases {
      * time, {@link #SAMPLING_STEPS} timed batches of {@link #SAMPLING_BATCH_TOKENS} new tokens each.
      */
     static BenchCase sampling() {
-        List<String> args = List.of("--mode", "cached", "--runs", Integer.toString(SAMPLING_STEPS), "--warmup", "3");
+        List<String> args = List.of("--mode", "cached", "--batch", Integer.toString(SAMPLING_ROWS), "--new-tokens",
+            Integer.toString(SAMPLING_NEW_TOKENS), "--runs", Integer.toString(SAMPLING_STEPS), "--warmup", "3");
         return new BenchCase("sampling", "Generator sampling with the KV cache: Java (DJL) vs PyTorch", SAMPLING_STEPS,
             List.of(), List.of(BenchProgram.stepped("java", r -> java(CLI_CP, "dev.vapostream.generator.bench.SamplingBenchmark",
                     plus(args, "--lockstep", "true"))),
