@@ -22,8 +22,8 @@ import java.util.regex.Pattern;
  * Two or more long-lived programs stepped alternately, one step of each at a time: each program
  * runs a step when it reads a line on its standard input and prints {@code step N: X ms} (or
  * {@code warm-up step N: X ms}) when done. Step i of every program runs within a few seconds of
- * the others' step i, so a drift of the machine's speed over tens of seconds hits both alike; the
- * order alternates every step. Output goes to one log per program; the resident memory of each is
+ * the others' step i, so whatever the machine's speed does over longer than a step hits all of them
+ * alike; the order alternates every step. Output goes to one log per program; the resident memory of each is
  * sampled while it waits.
  */
 final class LockstepRun {
