@@ -15,6 +15,12 @@ import java.util.List;
 record BenchCase(String id, String title, int rounds, List<String> setup, List<BenchProgram> programs,
                  String reproduce, boolean lockstep) {
 
+    BenchCase {
+        if (!lockstep && programs.stream().anyMatch(p -> p.reader() == null)) {
+            throw new IllegalArgumentException("case " + id + " runs in rounds, so every program needs a reader of its figures");
+        }
+    }
+
     BenchCase(String id, String title, int rounds, List<String> setup, List<BenchProgram> programs, String reproduce) {
         this(id, title, rounds, setup, programs, reproduce, false);
     }
