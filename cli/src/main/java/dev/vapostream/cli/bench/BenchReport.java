@@ -344,19 +344,24 @@ final class BenchReport {
 
     private String cell(String c, String program, String key, double scale) {
         List<Double> v = values(c, program, key);
-        return v.isEmpty() ? "—" : fmt(Stats.median(v) * scale) + (v.size() > 1 ? " " + range(v, scale) : "");
+        return summary(v, scale);
     }
 
     /** A lockstep sampling program's tokens per second, batch by batch. */
     private String tokensPerSecondCell(String program) {
         List<Double> v = values("sampling", program, "stepMs").stream()
             .map(ms -> BenchCases.SAMPLING_BATCH_TOKENS / ms * 1000).toList();
-        return v.isEmpty() ? "—" : fmt(Stats.median(v)) + (v.size() > 1 ? " " + range(v, 1) : "");
+        return summary(v, 1);
     }
 
     private String runCell(String c, String program, String key) {
         List<Double> v = runs(c, program).stream().map(r -> r.get(key).asDouble()).toList();
-        return v.isEmpty() ? "—" : fmt(Stats.median(v)) + (v.size() > 1 ? " " + range(v, 1) : "");
+        return summary(v, 1);
+    }
+
+    /** The median, and the range when there is more than one value; a dash for none. */
+    private static String summary(List<Double> v, double scale) {
+        return v.isEmpty() ? "—" : fmt(Stats.median(v) * scale) + (v.size() > 1 ? " " + range(v, scale) : "");
     }
 
     private static String range(List<Double> v, double scale) {
