@@ -16,19 +16,22 @@ import com.fasterxml.jackson.databind.JsonNode;
  */
 final class BenchReport {
     private final JsonNode doc;
+    private final String source;
     private final StringBuilder md = new StringBuilder();
 
-    private BenchReport(JsonNode doc) {
+    private BenchReport(JsonNode doc, String source) {
         this.doc = doc;
+        this.source = source;
     }
 
-    static String render(JsonNode doc) {
-        return new BenchReport(doc).all();
+    /** @param source the results file's path as the reader should see it, named in the report's first line */
+    static String render(JsonNode doc, String source) {
+        return new BenchReport(doc, source).all();
     }
 
     private String all() {
         JsonNode m = doc.get("machine");
-        line("Rendered by `./vapo bench` from `runs/bench/bench.json` (" + m.get("cores").asInt() + " cores, "
+        line("Rendered by `./vapo bench` from `" + source + "` (" + m.get("cores").asInt() + " cores, "
             + m.get("memoryGiB").asText() + " GiB, Java " + m.get("java").asText() + "; cases run "
             + doc.get("cases").findValues("finished").stream().map(JsonNode::asText).sorted().findFirst().orElse("?")
             + " to " + doc.get("cases").findValues("finished").stream().map(JsonNode::asText).sorted()

@@ -21,7 +21,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * its markers when asked.
  */
 public final class BenchSuite {
-    public static final String BEGIN = "<!-- vapo bench: begin (rendered from runs/bench/bench.json; edit BenchReport, not this) -->";
+    public static final String BEGIN = "<!-- vapo bench: begin (rendered from a vapo bench results file; edit BenchReport, not this) -->";
     public static final String END = "<!-- vapo bench: end -->";
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -60,7 +60,7 @@ public final class BenchSuite {
                 }
             }
         }
-        String report = BenchReport.render(doc);
+        String report = BenchReport.render(doc, results.toString());
         Files.writeString(results.resolveSibling("bench.md"), report);
         System.out.println("bench: results " + results + ", report " + results.resolveSibling("bench.md"));
         if (docs != null) {
@@ -74,7 +74,7 @@ public final class BenchSuite {
 
     /** Renders a results file without running anything. */
     public static String render(Path results) throws IOException {
-        return BenchReport.render(JSON.readTree(results.toFile()));
+        return BenchReport.render(JSON.readTree(results.toFile()), results.toString());
     }
 
     /** {@code text} with the part between the markers replaced by {@code report}. */

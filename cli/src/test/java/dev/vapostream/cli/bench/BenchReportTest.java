@@ -31,10 +31,12 @@ class BenchReportTest {
         run(pipeline, "sync-java", 2, "secondsPerUpdate", 1.2).put("updateSeconds", 1.0);
 
         // When it is rendered
-        String md = BenchReport.render(doc);
+        String md = BenchReport.render(doc, "runs/bench/test.json");
 
         // Then the learner step's median ratio 1.05 meets "≤ 1.1", the async median 1.6 meets "≥ 1.4" (beside
-        // the bound on overlap, the synchronous step over its update: 2.0 and 1.2), and a case that never ran says so
+        // the bound on overlap, the synchronous step over its update: 2.0 and 1.2), a case that never ran says so,
+        // and the first line names the results file it was rendered from
+        assertTrue(md.startsWith("Rendered by `./vapo bench` from `runs/bench/test.json` ("), md);
         assertTrue(md.contains("| learner step ≤ 1.1× the same step in PyTorch | 1.05× PyTorch [0.900–1.20] | met |"), md);
         assertTrue(md.contains("| async pipeline ≥ 1.4× generate-then-train (Java) | 1.60× per update [1.20–2.00]; the most"
             + " any overlap can give here (the loop's step ÷ its update): 1.60× [1.20–2.00] | met |"), md);
@@ -49,7 +51,7 @@ class BenchReportTest {
         run(step, "java", 1, "medianMs", 1500);
         run(step, "pytorch", 1, "medianMs", 1000);
 
-        assertTrue(BenchReport.render(doc).contains("| learner step ≤ 1.1× the same step in PyTorch | 1.50× PyTorch [1.50–1.50] | **not met** |"));
+        assertTrue(BenchReport.render(doc, "runs/bench/test.json").contains("| learner step ≤ 1.1× the same step in PyTorch | 1.50× PyTorch [1.50–1.50] | **not met** |"));
     }
 
     @Test
@@ -66,7 +68,7 @@ class BenchReportTest {
         run(step, "pytorch", 3, "stepMs", 1000);
 
         // When it is rendered
-        String md = BenchReport.render(doc);
+        String md = BenchReport.render(doc, "runs/bench/test.json");
 
         // Then the target reads the median per-step ratio, 1.00, and the section says how it ran
         assertTrue(md.contains("| learner step ≤ 1.1× the same step in PyTorch | 1.00× PyTorch [0.800–1.30] | met |"), md);
@@ -85,7 +87,7 @@ class BenchReportTest {
         run(sampling, "pytorch", 2, "stepMs", 300);
 
         // When it is rendered
-        String md = BenchReport.render(doc);
+        String md = BenchReport.render(doc, "runs/bench/test.json");
 
         // Then Java's throughput is 1.5x and 0.75x PyTorch's per batch, median 1.13 (met), and its tokens/s
         // are 4096 new tokens over each batch's time
