@@ -111,11 +111,17 @@ public final class CriticFit {
 
     static TrainingBatch sample(Sampler sampler, List<TaskExample> train, CharTokenizer tokenizer, BuiltInTask task,
                                         SplittableRandom random) {
+        return sample(sampler, train, tokenizer, task, random, 8, 16);
+    }
+
+    /** A batch of {@code promptCount} prompts drawn from {@code train}, {@code groupSize} responses each. */
+    static TrainingBatch sample(Sampler sampler, List<TaskExample> train, CharTokenizer tokenizer, BuiltInTask task,
+                                SplittableRandom random, int promptCount, int groupSize) {
         List<int[]> prompts = new ArrayList<>();
         List<String> answers = new ArrayList<>();
-        for (int p = 0; p < 8; p++) {
+        for (int p = 0; p < promptCount; p++) {
             TaskExample ex = train.get(random.nextInt(train.size()));
-            for (int g = 0; g < 16; g++) {
+            for (int g = 0; g < groupSize; g++) {
                 prompts.add(tokenizer.encodePrompt(ex.prompt()));
                 answers.add(ex.answer());
             }

@@ -1,0 +1,190 @@
+package dev.vapostream.learner.experiments;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.GradientCollector;
+import dev.vapostream.learner.algo.Permutations;
+import dev.vapostream.learner.algo.TrainingBatch;
+import dev.vapostream.learner.algo.Whitening;
+import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.ValueModel;
+import dev.vapostream.model.ValueScores;
+import dev.vapostream.model.nn.NoGradient;
+import dev.vapostream.model.nn.Scalars;
+import dev.vapostream.model.sampling.Sampler;
+import dev.vapostream.model.task.BuiltInTask;
+import dev.vapostream.model.task.JsonlDataset;
+import dev.vapostream.model.task.TaskExample;
+import dev.vapostream.model.tokenizer.CharTokenizer;
+import dev.vapostream.model.training.AdamW;
+import dev.vapostream.model.training.GradientClipping;
+
+/**
+ * How far plain supervised regression takes the critic on the fixed base policy's returns, with
+ * none of the pipeline's constraints (docs/results.md, "The critic"): samples {@code train}
+ * batches of P 8 × G 16 once, pools all their responses, then runs {@code steps} AdamW steps of the
+ * squared error to the Monte-Carlo returns, each on {@code rows} responses drawn from the whole
+ * pool (an epoch-wise shuffle), the learning rate falling linearly from {@code lr} to
+ * {@code lr}·{@code floor}; reports the explained variance on {@code test} other batches (pooled,
+ * token-weighted) every {@code every} steps. Not a test: a main, run by hand. Keys: task, weights,
+ * data, train, test, steps, rows, lr, floor, wd, every, seed, bayes (train on the teacher's
+ * Bayes-optimal values instead of the returns), group (responses per prompt in the training
+ * batches, 128 / group prompts each; the test batches stay 8 × 16), trunk (the trunk's learning rate as a multiple of
+ * the head's; 0 freezes the trunk copied from the policy: a probe of the policy's features), layers
+ * (a freshly initialised critic of that many layers instead of the policy's trunk), width.
+ */
+public final class CriticCeiling {
+    private CriticCeiling() {
+    }
+
+    public static void main(String[] argv) throws Exception {
+        Map<String, String> a = new HashMap<>();
+        for (String s : argv) {
+            String[] kv = s.split("=", 2);
+            a.put(kv[0], kv[1]);
+        }
+        BuiltInTask task = BuiltInTask.of(a.getOrDefault("task", BuiltInTask.DEFAULT.id()));
+        int trainBatches = Integer.parseInt(a.getOrDefault("train", "100"));
+        int testBatches = Integer.parseInt(a.getOrDefault("test", "8"));
+        int steps = Integer.parseInt(a.getOrDefault("steps", "1000"));
+        int rowsPerStep = Integer.parseInt(a.getOrDefault("rows", "64"));
+        float lr = Float.parseFloat(a.getOrDefault("lr", "1e-3"));
+        float floor = Float.parseFloat(a.getOrDefault("floor", "0.1"));
+        float weightDecay = Float.parseFloat(a.getOrDefault("wd", "0"));
+        int every = Integer.parseInt(a.getOrDefault("every", "100"));
+        long seed = Long.parseLong(a.getOrDefault("seed", "1"));
+        boolean bayes = Boolean.parseBoolean(a.getOrDefault("bayes", "false"));
+        float trunkScale = Float.parseFloat(a.getOrDefault("trunk", "1"));
+        int groupSize = Integer.parseInt(a.getOrDefault("group", "16"));
+        Path data = Path.of(a.getOrDefault("data", "data/" + task.id()));
+        List<TaskExample> examples = JsonlDataset.read(data.resolve(JsonlDataset.TRAIN_FILE));
+        Path weights = Path.of(a.getOrDefault("weights", "runs/base/" + task.id() + "/policy.weights"));
+        CharTokenizer tokenizer = BuiltInTask.tokenizer();
+        try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(weights));
+             ValueModel critic = a.containsKey("layers")
+                 ? ValueModel.initialise(task.modelConfig(Integer.parseInt(a.get("layers")),
+                     Integer.parseInt(a.getOrDefault("width", "64")), 4), seed)
+                 : policy.newValueModel(seed);
+             AdamW head = new AdamW(part(critic, true), weightDecay);
+             AdamW trunk = new AdamW(part(critic, false), weightDecay)) {
+            SplittableRandom random = new SplittableRandom(seed);
+            Sampler sampler = new Sampler(policy);
+            long started = System.nanoTime();
+            List<TrainingBatch> fit = new ArrayList<>();
+            for (int i = 0; i < trainBatches; i++) {
+                TrainingBatch b = CriticFit.sample(sampler, examples, tokenizer, task, random, 128 / groupSize, groupSize);
+                fit.add(bayes ? CriticFit.withBayesTargets(b, task, tokenizer) : b);
+            }
+            List<TrainingBatch> test = new ArrayList<>();
+            for (int i = 0; i < testBatches; i++) {
+                test.add(CriticFit.sample(sampler, examples, tokenizer, task, random));
+            }
+            Pool pool = new Pool(fit);
+            System.out.printf(Locale.ROOT, "settings %s; %d training responses sampled in %.0f s%nstep 0 test ev %.3f%n",
+                a, pool.size(), (System.nanoTime() - started) / 1e9, ev(critic, test));
+            int[] order = Permutations.of(pool.size(), random);
+            int at = 0;
+            for (int step = 1; step <= steps; step++) {
+                if (at + rowsPerStep > order.length) {
+                    order = Permutations.of(pool.size(), random);
+                    at = 0;
+                }
+                int[] rows = Arrays.copyOfRange(order, at, at + rowsPerStep);
+                at += rowsPerStep;
+                float rate = lr * (1f - (1f - floor) * (step - 1) / Math.max(1, steps - 1));
+                double loss = regress(critic, head, trunk, pool, rows, rate, rate * trunkScale);
+                if (step % every == 0) {
+                    System.out.printf(Locale.ROOT, "step %d lr %.2e loss %.4f test ev %.3f train ev %.3f (%.0f s)%n", step,
+                        rate, loss, ev(critic, test), ev(critic, fit.subList(0, Math.min(8, fit.size()))),
+                        (System.nanoTime() - started) / 1e9);
+                }
+            }
+        }
+    }
+
+    /** The value head's parameters, or the trunk's. */
+    private static List<NDArray> part(ValueModel critic, boolean headPart) {
+        List<NDArray> out = new ArrayList<>();
+        for (int i = 0; i < critic.parameters().size(); i++) {
+            if (critic.parameterNames().get(i).startsWith("value_head.") == headPart) {
+                out.add(critic.parameters().get(i));
+            }
+        }
+        return out;
+    }
+
+    private static double regress(ValueModel critic, AdamW head, AdamW trunk, Pool pool, int[] rows, float headRate,
+                                  float trunkRate) {
+        try (NDManager step = NDManager.newBaseManager()) {
+            List<int[]> prompts = new ArrayList<>();
+            List<int[]> responses = new ArrayList<>();
+            for (int row : rows) {
+                prompts.add(pool.prompts.get(row));
+                responses.add(pool.responses.get(row));
+            }
+            int width = responses.stream().mapToInt(r -> r.length).max().orElse(0);
+            float[] flat = new float[rows.length * width];
+            for (int i = 0; i < rows.length; i++) {
+                float[] target = pool.returns.get(rows[i]);
+                System.arraycopy(target, 0, flat, i * width, target.length);
+            }
+            NDArray loss;
+            try (GradientCollector collector = Engine.getInstance().newGradientCollector()) {
+                ValueScores values = critic.score(step, prompts, responses);
+                NDArray targets = step.create(flat, new Shape(rows.length, width));
+                NDArray perToken = values.values().sub(targets).square().mul(Scalars.of(step, 0.5f));
+                loss = perToken.mul(values.mask()).sum().div(values.mask().sum());
+                collector.backward(loss);
+            }
+            GradientClipping.clipGlobalNorm(step, critic.parameters(), 1.0f);
+            head.step(step, headRate);
+            // A frozen trunk still receives gradients; this optimizer zeroes them without moving it.
+            trunk.step(step, trunkRate);
+            return loss.getFloat();
+        }
+    }
+
+    private static double ev(ValueModel critic, List<TrainingBatch> batches) {
+        List<float[]> returns = new ArrayList<>();
+        List<float[]> values = new ArrayList<>();
+        for (TrainingBatch b : batches) {
+            returns.addAll(Arrays.asList(b.returns()));
+            try (NoGradient ignored = NoGradient.enter(); NDManager m = NDManager.newBaseManager()) {
+                values.addAll(critic.score(m, b.prompts(), b.responses()).perResponse(b.responses()));
+            }
+        }
+        int[] lengths = returns.stream().mapToInt(r -> r.length).toArray();
+        return Whitening.explainedVariance(returns.toArray(new float[0][]), values.toArray(new float[0][]), lengths);
+    }
+
+    /** Every training response, flattened out of its batch. */
+    private static final class Pool {
+        final List<int[]> prompts = new ArrayList<>();
+        final List<int[]> responses = new ArrayList<>();
+        final List<float[]> returns = new ArrayList<>();
+
+        Pool(List<TrainingBatch> batches) {
+            for (TrainingBatch b : batches) {
+                prompts.addAll(b.prompts());
+                responses.addAll(b.responses());
+                returns.addAll(Arrays.asList(b.returns()));
+            }
+        }
+
+        int size() {
+            return prompts.size();
+        }
+    }
+}
