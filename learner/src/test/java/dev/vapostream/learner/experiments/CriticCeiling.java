@@ -1,13 +1,10 @@
 package dev.vapostream.learner.experiments;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 import ai.djl.engine.Engine;
@@ -25,7 +22,6 @@ import dev.vapostream.model.nn.NoGradient;
 import dev.vapostream.model.nn.Scalars;
 import dev.vapostream.model.sampling.Sampler;
 import dev.vapostream.model.task.BuiltInTask;
-import dev.vapostream.model.task.JsonlDataset;
 import dev.vapostream.model.task.TaskExample;
 import dev.vapostream.model.tokenizer.CharTokenizer;
 import dev.vapostream.model.training.AdamW;
@@ -50,32 +46,25 @@ public final class CriticCeiling {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        for (String s : argv) {
-            String[] kv = s.split("=", 2);
-            a.put(kv[0], kv[1]);
-        }
-        BuiltInTask task = BuiltInTask.of(a.getOrDefault("task", BuiltInTask.DEFAULT.id()));
-        int trainBatches = Integer.parseInt(a.getOrDefault("train", "100"));
-        int testBatches = Integer.parseInt(a.getOrDefault("test", "8"));
-        int steps = Integer.parseInt(a.getOrDefault("steps", "1000"));
-        int rowsPerStep = Integer.parseInt(a.getOrDefault("rows", "64"));
-        float lr = Float.parseFloat(a.getOrDefault("lr", "1e-3"));
-        float floor = Float.parseFloat(a.getOrDefault("floor", "0.1"));
-        float weightDecay = Float.parseFloat(a.getOrDefault("wd", "0"));
-        int every = Integer.parseInt(a.getOrDefault("every", "100"));
-        long seed = Long.parseLong(a.getOrDefault("seed", "1"));
-        boolean bayes = Boolean.parseBoolean(a.getOrDefault("bayes", "false"));
-        float trunkScale = Float.parseFloat(a.getOrDefault("trunk", "1"));
-        int groupSize = Integer.parseInt(a.getOrDefault("group", "16"));
-        Path data = Path.of(a.getOrDefault("data", "data/" + task.id()));
-        List<TaskExample> examples = JsonlDataset.read(data.resolve(JsonlDataset.TRAIN_FILE));
-        Path weights = Path.of(a.getOrDefault("weights", "runs/base/" + task.id() + "/policy.weights"));
+        ExperimentArgs a = ExperimentArgs.parse(argv);
+        BuiltInTask task = a.task();
+        int trainBatches = a.integer("train", 100);
+        int testBatches = a.integer("test", 8);
+        int steps = a.integer("steps", 1000);
+        int rowsPerStep = a.integer("rows", 64);
+        float lr = a.real("lr", 1e-3f);
+        float floor = a.real("floor", 0.1f);
+        float weightDecay = a.real("wd", 0f);
+        int every = a.integer("every", 100);
+        long seed = a.longInteger("seed", 1);
+        boolean bayes = a.flag("bayes");
+        float trunkScale = a.real("trunk", 1f);
+        int groupSize = a.integer("group", 16);
+        List<TaskExample> examples = a.trainExamples();
         CharTokenizer tokenizer = BuiltInTask.tokenizer();
-        try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(weights));
-             ValueModel critic = a.containsKey("layers")
-                 ? ValueModel.initialise(task.modelConfig(Integer.parseInt(a.get("layers")),
-                     Integer.parseInt(a.getOrDefault("width", "64")), 4), seed)
+        try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(a.baseWeights()));
+             ValueModel critic = a.has("layers")
+                 ? ValueModel.initialise(task.modelConfig(a.integer("layers", 2), a.integer("width", 64), 4), seed)
                  : policy.newValueModel(seed);
              AdamW head = new AdamW(part(critic, true), weightDecay);
              AdamW trunk = new AdamW(part(critic, false), weightDecay)) {

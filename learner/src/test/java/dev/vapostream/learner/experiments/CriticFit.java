@@ -4,10 +4,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.SplittableRandom;
 
 import ai.djl.ndarray.NDManager;
@@ -23,7 +21,6 @@ import dev.vapostream.model.sampling.SampledResponse;
 import dev.vapostream.model.sampling.Sampler;
 import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.answer.FinalAnswer;
-import dev.vapostream.model.task.JsonlDataset;
 import dev.vapostream.model.task.TaskExample;
 import dev.vapostream.model.tokenizer.CharTokenizer;
 
@@ -42,40 +39,33 @@ public final class CriticFit {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        for (String s : argv) {
-            String[] kv = s.split("=", 2);
-            a.put(kv[0], kv[1]);
-        }
-        BuiltInTask task = BuiltInTask.of(a.getOrDefault("task", BuiltInTask.DEFAULT.id()));
-        int trainBatches = Integer.parseInt(a.getOrDefault("train", "60"));
-        int testBatches = Integer.parseInt(a.getOrDefault("test", "8"));
-        int passes = Integer.parseInt(a.getOrDefault("passes", "1"));
-        int every = Integer.parseInt(a.getOrDefault("every", "10"));
-        long seed = Long.parseLong(a.getOrDefault("seed", "1"));
+        ExperimentArgs a = ExperimentArgs.parse(argv);
+        BuiltInTask task = a.task();
+        int trainBatches = a.integer("train", 60);
+        int testBatches = a.integer("test", 8);
+        int passes = a.integer("passes", 1);
+        int every = a.integer("every", 10);
+        long seed = a.longInteger("seed", 1);
         UpdateSettings settings = UpdateSettings.vapo(seed)
-            .withLearningRates(3e-4f, Float.parseFloat(a.getOrDefault("clr", "1e-3")))
-            .withCriticSchedule(Integer.parseInt(a.getOrDefault("cepochs", "2")), Integer.parseInt(a.getOrDefault("cmb", "4")));
+            .withLearningRates(3e-4f, a.real("clr", 1e-3f))
+            .withCriticSchedule(a.integer("cepochs", 2), a.integer("cmb", 4));
         settings = new UpdateSettings(settings.aggregation(), settings.epsLow(), settings.epsHigh(), settings.lmCoefficient(),
-            Float.parseFloat(a.getOrDefault("vclip", "0.2")), settings.actorLr(), settings.criticLr(), settings.weightDecay(),
+            a.real("vclip", 0.2f), settings.actorLr(), settings.criticLr(), settings.weightDecay(),
             settings.maxGradNorm(), settings.epochs(), settings.miniBatches(), settings.criticEpochs(),
             settings.criticMiniBatches(), settings.criticReplay(), settings.whitening(), seed);
-        Path data = Path.of(a.getOrDefault("data", "data/" + task.id()));
-        List<TaskExample> train = JsonlDataset.read(data.resolve(JsonlDataset.TRAIN_FILE));
-        Path weights = Path.of(a.getOrDefault("weights", "runs/base/" + task.id() + "/policy.weights"));
+        List<TaskExample> train = a.trainExamples();
         CharTokenizer tokenizer = BuiltInTask.tokenizer();
-        try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(weights));
-             ValueModel critic = a.getOrDefault("init", "policy").equals("fresh")
-                 ? ValueModel.initialise(task.modelConfig(Integer.parseInt(a.getOrDefault("layers", "2")),
-                     Integer.parseInt(a.getOrDefault("width", "64")), 4), seed)
-                 : a.containsKey("trunk") ? trunkFrom(Path.of(a.get("trunk")), seed)
-                 : a.containsKey("critic") ? ValueModel.fromWeights(Files.readAllBytes(Path.of(a.get("critic"))))
+        try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(a.baseWeights()));
+             ValueModel critic = a.get("init", "policy").equals("fresh")
+                 ? ValueModel.initialise(task.modelConfig(a.integer("layers", 2), a.integer("width", 64), 4), seed)
+                 : a.has("trunk") ? trunkFrom(Path.of(a.get("trunk", null)), seed)
+                 : a.has("critic") ? ValueModel.fromWeights(Files.readAllBytes(Path.of(a.get("critic", null))))
                  : policy.newValueModel(seed);
              VapoUpdate update = new VapoUpdate(policy, critic, settings)) {
             SplittableRandom random = new SplittableRandom(seed);
             Sampler sampler = new Sampler(policy);
             List<TrainingBatch> fit = new ArrayList<>();
-            boolean bayes = Boolean.parseBoolean(a.getOrDefault("bayes", "false"));
+            boolean bayes = a.flag("bayes");
             for (int i = 0; i < trainBatches; i++) {
                 TrainingBatch b = sample(sampler, train, tokenizer, task, random);
                 fit.add(bayes ? withBayesTargets(b, task, tokenizer) : b);
@@ -87,7 +77,7 @@ public final class CriticFit {
             System.out.printf(Locale.ROOT, "settings %s%nbatches 0 test ev %.3f%n", a, testEv(critic, test));
             int done = 0;
             // The learner's own pool (--critic-replay), drawn from before the critic's update.
-            CriticReplay pool = new CriticReplay(Integer.parseInt(a.getOrDefault("replay", "1")));
+            CriticReplay pool = new CriticReplay(a.integer("replay", 1));
             for (int pass = 0; pass < passes; pass++) {
                 for (int index = 0; index < fit.size(); index++) {
                     TrainingBatch b = pool.add(fit.get(index), random);

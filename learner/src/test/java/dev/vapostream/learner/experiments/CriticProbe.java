@@ -1,7 +1,6 @@
 package dev.vapostream.learner.experiments;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,7 +13,6 @@ import dev.vapostream.learner.algo.Whitening;
 import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.sampling.Sampler;
 import dev.vapostream.model.task.BuiltInTask;
-import dev.vapostream.model.task.JsonlDataset;
 import dev.vapostream.model.task.RunningSumProblem;
 import dev.vapostream.model.task.TaskExample;
 import dev.vapostream.model.tokenizer.CharTokenizer;
@@ -33,22 +31,16 @@ public final class CriticProbe {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        for (String s : argv) {
-            String[] kv = s.split("=", 2);
-            a.put(kv[0], kv[1]);
-        }
-        BuiltInTask task = BuiltInTask.of(a.getOrDefault("task", BuiltInTask.DEFAULT.id()));
-        int trainBatches = Integer.parseInt(a.getOrDefault("train", "60"));
-        int testBatches = Integer.parseInt(a.getOrDefault("test", "8"));
-        long seed = Long.parseLong(a.getOrDefault("seed", "1"));
-        Path data = Path.of(a.getOrDefault("data", "data/" + task.id()));
-        List<TaskExample> examples = JsonlDataset.read(data.resolve(JsonlDataset.TRAIN_FILE));
-        Path weights = Path.of(a.getOrDefault("weights", "runs/base/" + task.id() + "/policy.weights"));
+        ExperimentArgs a = ExperimentArgs.parse(argv);
+        BuiltInTask task = a.task();
+        int trainBatches = a.integer("train", 60);
+        int testBatches = a.integer("test", 8);
+        long seed = a.longInteger("seed", 1);
+        List<TaskExample> examples = a.trainExamples();
         CharTokenizer tokenizer = BuiltInTask.tokenizer();
         List<TrainingBatch> fit = new ArrayList<>();
         List<TrainingBatch> test = new ArrayList<>();
-        try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(weights))) {
+        try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(a.baseWeights()))) {
             Sampler sampler = new Sampler(policy);
             SplittableRandom random = new SplittableRandom(seed);
             for (int i = 0; i < trainBatches; i++) {

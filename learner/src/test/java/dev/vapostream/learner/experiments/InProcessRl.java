@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -78,12 +77,7 @@ public final class InProcessRl {
     }
 
     public static void main(String[] argv) throws Exception {
-        Map<String, String> a = new HashMap<>();
-        for (String s : argv) {
-            String[] kv = s.split("=", 2);
-            a.put(kv[0], kv[1]);
-        }
-        new InProcessRl(a).run();
+        new InProcessRl(ExperimentArgs.parse(argv).values()).run();
     }
 
     private void run() throws IOException {
