@@ -33,11 +33,12 @@ import dev.vapostream.model.training.GradientClipping;
  * batches of P 8 × G 16 once, pools all their responses, then runs {@code steps} AdamW steps of the
  * squared error to the Monte-Carlo returns, each on {@code rows} responses drawn from the whole
  * pool (an epoch-wise shuffle), the learning rate falling linearly from {@code lr} to
- * {@code lr}·{@code floor}; reports the explained variance on {@code test} other batches (pooled,
- * token-weighted) every {@code every} steps. Not a test: a main, run by hand. Keys: task, weights,
+ * {@code lr}·{@code floor}; reports the explained variance on {@code test} other batches of 128
+ * responses, {@code testgroup} to a prompt (pooled, token-weighted), drawn from their own random stream so that every run with the same
+ * seed is scored on the same responses, every {@code every} steps. Not a test: a main, run by hand. Keys: task, weights,
  * data, train, test, steps, rows, lr, floor, wd, every, seed, bayes (train on the teacher's
  * Bayes-optimal values instead of the returns), group (responses per prompt in the training
- * batches, 128 / group prompts each; the test batches stay 8 × 16), trunk (the trunk's learning rate as a multiple of
+ * batches, 128 / group prompts each), trunk (the trunk's learning rate as a multiple of
  * the head's; 0 freezes the trunk copied from the policy: a probe of the policy's features), layers
  * (a freshly initialised critic of that many layers instead of the policy's trunk), width.
  */
@@ -60,6 +61,7 @@ public final class CriticCeiling {
         boolean bayes = a.flag("bayes");
         float trunkScale = a.real("trunk", 1f);
         int groupSize = a.integer("group", 16);
+        int testGroupSize = a.integer("testgroup", 16);
         List<TaskExample> examples = a.trainExamples();
         CharTokenizer tokenizer = BuiltInTask.tokenizer();
         try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(a.baseWeights()));
@@ -68,17 +70,20 @@ public final class CriticCeiling {
                  : policy.newValueModel(seed);
              AdamW head = new AdamW(part(critic, true), weightDecay);
              AdamW trunk = new AdamW(part(critic, false), weightDecay)) {
-            SplittableRandom random = new SplittableRandom(seed);
             Sampler sampler = new Sampler(policy);
             long started = System.nanoTime();
+            // The test batches come from a stream of their own, so runs of any pool size or shape are scored on the
+            // same responses.
+            SplittableRandom testRandom = new SplittableRandom(seed ^ 0x5DEECE66DL);
+            List<TrainingBatch> test = new ArrayList<>();
+            for (int i = 0; i < testBatches; i++) {
+                test.add(CriticFit.sample(sampler, examples, tokenizer, task, testRandom, 128 / testGroupSize, testGroupSize));
+            }
+            SplittableRandom random = new SplittableRandom(seed);
             List<TrainingBatch> fit = new ArrayList<>();
             for (int i = 0; i < trainBatches; i++) {
                 TrainingBatch b = CriticFit.sample(sampler, examples, tokenizer, task, random, 128 / groupSize, groupSize);
                 fit.add(bayes ? CriticFit.withBayesTargets(b, task, tokenizer) : b);
-            }
-            List<TrainingBatch> test = new ArrayList<>();
-            for (int i = 0; i < testBatches; i++) {
-                test.add(CriticFit.sample(sampler, examples, tokenizer, task, random));
             }
             Pool pool = new Pool(fit);
             System.out.printf(Locale.ROOT, "settings %s; %d training responses sampled in %.0f s%nstep 0 test ev %.3f%n",
