@@ -14,11 +14,9 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.vapostream.learner.algo.Permutations;
 import dev.vapostream.learner.algo.TrainingBatch;
-import dev.vapostream.learner.algo.Whitening;
 import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.ValueModel;
 import dev.vapostream.model.ValueScores;
-import dev.vapostream.model.nn.NoGradient;
 import dev.vapostream.model.nn.Scalars;
 import dev.vapostream.model.sampling.Sampler;
 import dev.vapostream.model.task.BuiltInTask;
@@ -87,7 +85,7 @@ public final class CriticCeiling {
             }
             Pool pool = new Pool(fit);
             System.out.printf(Locale.ROOT, "settings %s; %d training responses sampled in %.0f s%nstep 0 test ev %.3f%n",
-                a, pool.size(), (System.nanoTime() - started) / 1e9, ev(critic, test));
+                a, pool.size(), (System.nanoTime() - started) / 1e9, CriticFit.testEv(critic, test));
             int[] order = Permutations.of(pool.size(), random);
             int at = 0;
             for (int step = 1; step <= steps; step++) {
@@ -101,7 +99,7 @@ public final class CriticCeiling {
                 double loss = regress(critic, head, trunk, pool, rows, rate, rate * trunkScale);
                 if (step % every == 0) {
                     System.out.printf(Locale.ROOT, "step %d lr %.2e loss %.4f test ev %.3f train ev %.3f (%.0f s)%n", step,
-                        rate, loss, ev(critic, test), ev(critic, fit.subList(0, Math.min(8, fit.size()))),
+                        rate, loss, CriticFit.testEv(critic, test), CriticFit.testEv(critic, fit.subList(0, Math.min(8, fit.size()))),
                         (System.nanoTime() - started) / 1e9);
                 }
             }
@@ -148,19 +146,6 @@ public final class CriticCeiling {
             trunk.step(step, trunkRate);
             return loss.getFloat();
         }
-    }
-
-    private static double ev(ValueModel critic, List<TrainingBatch> batches) {
-        List<float[]> returns = new ArrayList<>();
-        List<float[]> values = new ArrayList<>();
-        for (TrainingBatch b : batches) {
-            returns.addAll(Arrays.asList(b.returns()));
-            try (NoGradient ignored = NoGradient.enter(); NDManager m = NDManager.newBaseManager()) {
-                values.addAll(critic.score(m, b.prompts(), b.responses()).perResponse(b.responses()));
-            }
-        }
-        int[] lengths = returns.stream().mapToInt(r -> r.length).toArray();
-        return Whitening.explainedVariance(returns.toArray(new float[0][]), values.toArray(new float[0][]), lengths);
     }
 
     /** Every training response, flattened out of its batch. */

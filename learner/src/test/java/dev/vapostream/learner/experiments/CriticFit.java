@@ -187,7 +187,8 @@ public final class CriticFit {
             b.weights(), b.rewards(), b.positive());
     }
 
-    private static double testEv(ValueModel critic, List<TrainingBatch> test) {
+    /** Explained variance of the critic's values against the batches' returns, pooled and token-weighted. */
+    static double testEv(ValueModel critic, List<TrainingBatch> test) {
         List<float[]> returns = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
         for (TrainingBatch b : test) {
