@@ -38,7 +38,8 @@ import dev.vapostream.model.training.GradientClipping;
  * Bayes-optimal values instead of the returns), group (responses per prompt in the training
  * batches, 128 / group prompts each), trunk (the trunk's learning rate as a multiple of
  * the head's; 0 freezes the trunk copied from the policy: a probe of the policy's features), layers
- * (a freshly initialised critic of that many layers instead of the policy's trunk), width.
+ * (a freshly initialised critic of that many layers instead of the policy's trunk), width, critic (start
+ * from these critic weights, e.g. a run's checkpoint; with {@code train=0 steps=0} it only scores them).
  */
 public final class CriticCeiling {
     private CriticCeiling() {
@@ -63,8 +64,8 @@ public final class CriticCeiling {
         List<TaskExample> examples = a.trainExamples();
         CharTokenizer tokenizer = BuiltInTask.tokenizer();
         try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(a.baseWeights()));
-             ValueModel critic = a.has("layers")
-                 ? ValueModel.initialise(task.modelConfig(a.integer("layers", 2), a.integer("width", 64), 4), seed)
+             ValueModel critic = a.has("critic") ? ValueModel.fromWeights(Files.readAllBytes(java.nio.file.Path.of(a.get("critic", null))))
+                 : a.has("layers") ? ValueModel.initialise(task.modelConfig(a.integer("layers", 2), a.integer("width", 64), 4), seed)
                  : policy.newValueModel(seed);
              AdamW head = new AdamW(part(critic, true), weightDecay);
              AdamW trunk = new AdamW(part(critic, false), weightDecay)) {
