@@ -14,6 +14,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.vapostream.learner.algo.Permutations;
 import dev.vapostream.learner.algo.TrainingBatch;
+import dev.vapostream.learner.algo.Whitening;
 import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.ValueModel;
 import dev.vapostream.model.ValueScores;
@@ -85,8 +86,10 @@ public final class CriticCeiling {
                 fit.add(bayes ? CriticFit.withBayesTargets(b, task, tokenizer) : b);
             }
             Pool pool = new Pool(fit);
-            System.out.printf(Locale.ROOT, "settings %s; %d training responses sampled in %.0f s%nstep 0 test ev %.3f%n",
-                a, pool.size(), (System.nanoTime() - started) / 1e9, CriticFit.testEv(critic, test));
+            System.out.printf(Locale.ROOT, "settings %s; %d training responses sampled in %.0f s%n"
+                    + "the teacher's Bayes-optimal values explain %.3f of the test returns (half: %.3f)%nstep 0 test ev %.3f%n",
+                a, pool.size(), (System.nanoTime() - started) / 1e9, bayesEv(test, task, tokenizer),
+                bayesEv(test, task, tokenizer) / 2, CriticFit.testEv(critic, test));
             int[] order = Permutations.of(pool.size(), random);
             int at = 0;
             for (int step = 1; step <= steps; step++) {
@@ -105,6 +108,22 @@ public final class CriticCeiling {
                 }
             }
         }
+    }
+
+    /**
+     * The bound this experiment is measured against: the explained variance of the teacher's
+     * Bayes-optimal values along the chains in {@code test}, pooled and token-weighted as the
+     * critic's is.
+     */
+    private static double bayesEv(List<TrainingBatch> test, BuiltInTask task, CharTokenizer tokenizer) {
+        List<float[]> returns = new ArrayList<>();
+        List<float[]> bayes = new ArrayList<>();
+        for (TrainingBatch b : test) {
+            returns.addAll(Arrays.asList(b.returns()));
+            bayes.addAll(Arrays.asList(CriticFit.withBayesTargets(b, task, tokenizer).returns()));
+        }
+        int[] lengths = returns.stream().mapToInt(r -> r.length).toArray();
+        return Whitening.explainedVariance(returns.toArray(new float[0][]), bayes.toArray(new float[0][]), lengths);
     }
 
     /** The value head's parameters, or the trunk's. */
