@@ -1,6 +1,7 @@
 package dev.vapostream.learner.experiments;
 
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -65,7 +66,7 @@ public final class CriticCeiling {
         List<TaskExample> examples = a.trainExamples();
         CharTokenizer tokenizer = BuiltInTask.tokenizer();
         try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(a.baseWeights()));
-             ValueModel critic = a.has("critic") ? ValueModel.fromWeights(Files.readAllBytes(java.nio.file.Path.of(a.get("critic", null))))
+             ValueModel critic = a.has("critic") ? ValueModel.fromWeights(Files.readAllBytes(Path.of(a.get("critic", null))))
                  : a.has("layers") ? ValueModel.initialise(task.modelConfig(a.integer("layers", 2), a.integer("width", 64), 4), seed)
                  : policy.newValueModel(seed);
              AdamW head = new AdamW(part(critic, true), weightDecay);
@@ -86,10 +87,10 @@ public final class CriticCeiling {
                 fit.add(bayes ? CriticFit.withBayesTargets(b, task, tokenizer) : b);
             }
             Pool pool = new Pool(fit);
+            double bound = bayesEv(test, task, tokenizer);
             System.out.printf(Locale.ROOT, "settings %s; %d training responses sampled in %.0f s%n"
                     + "the teacher's Bayes-optimal values explain %.3f of the test returns (half: %.3f)%nstep 0 test ev %.3f%n",
-                a, pool.size(), (System.nanoTime() - started) / 1e9, bayesEv(test, task, tokenizer),
-                bayesEv(test, task, tokenizer) / 2, CriticFit.testEv(critic, test));
+                a, pool.size(), (System.nanoTime() - started) / 1e9, bound, bound / 2, CriticFit.testEv(critic, test));
             int[] order = Permutations.of(pool.size(), random);
             int at = 0;
             for (int step = 1; step <= steps; step++) {
