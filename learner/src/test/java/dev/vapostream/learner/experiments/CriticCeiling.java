@@ -15,7 +15,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.vapostream.learner.algo.Permutations;
 import dev.vapostream.learner.algo.TrainingBatch;
-import dev.vapostream.learner.algo.Whitening;
 import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.ValueModel;
 import dev.vapostream.model.ValueScores;
@@ -30,7 +29,7 @@ import dev.vapostream.model.training.GradientClipping;
 /**
  * How far plain supervised regression takes the critic on the fixed base policy's returns, with
  * none of the pipeline's constraints (docs/results.md, "The critic"): samples {@code train}
- * batches of P 8 × G 16 once, pools all their responses, then runs {@code steps} AdamW steps of the
+ * batches of 128 responses ({@code group} to a prompt) once, pools all their responses, then runs {@code steps} AdamW steps of the
  * squared error to the Monte-Carlo returns, each on {@code rows} responses drawn from the whole
  * pool (an epoch-wise shuffle), the learning rate falling linearly from {@code lr} to
  * {@code lr}·{@code floor}; reports the explained variance on {@code test} other batches of 128
@@ -117,14 +116,7 @@ public final class CriticCeiling {
      * critic's is.
      */
     private static double bayesEv(List<TrainingBatch> test, BuiltInTask task, CharTokenizer tokenizer) {
-        List<float[]> returns = new ArrayList<>();
-        List<float[]> bayes = new ArrayList<>();
-        for (TrainingBatch b : test) {
-            returns.addAll(Arrays.asList(b.returns()));
-            bayes.addAll(Arrays.asList(CriticFit.withBayesTargets(b, task, tokenizer).returns()));
-        }
-        int[] lengths = returns.stream().mapToInt(r -> r.length).toArray();
-        return Whitening.explainedVariance(returns.toArray(new float[0][]), bayes.toArray(new float[0][]), lengths);
+        return CriticFit.pooledEv(test, b -> CriticFit.withBayesTargets(b, task, tokenizer).returns());
     }
 
     /** The value head's parameters, or the trunk's. */

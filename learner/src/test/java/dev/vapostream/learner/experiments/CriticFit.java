@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.SplittableRandom;
+import java.util.function.Function;
 
 import ai.djl.ndarray.NDManager;
 import dev.vapostream.learner.algo.CriticReplay;
@@ -189,11 +190,16 @@ public final class CriticFit {
 
     /** Explained variance of the critic's values against the batches' returns, pooled and token-weighted. */
     static double testEv(ValueModel critic, List<TrainingBatch> test) {
+        return pooledEv(test, b -> values(critic, b));
+    }
+
+    /** Explained variance of {@code predict}'s values against the batches' returns, pooled over them and token-weighted. */
+    static double pooledEv(List<TrainingBatch> batches, Function<TrainingBatch, float[][]> predict) {
         List<float[]> returns = new ArrayList<>();
         List<float[]> values = new ArrayList<>();
-        for (TrainingBatch b : test) {
+        for (TrainingBatch b : batches) {
             returns.addAll(Arrays.asList(b.returns()));
-            values.addAll(Arrays.asList(values(critic, b)));
+            values.addAll(Arrays.asList(predict.apply(b)));
         }
         int[] lengths = returns.stream().mapToInt(r -> r.length).toArray();
         return Whitening.explainedVariance(returns.toArray(new float[0][]), values.toArray(new float[0][]), lengths);
