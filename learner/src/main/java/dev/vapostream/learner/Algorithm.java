@@ -66,6 +66,9 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         "value pretraining ends after this many steps without improvement");
     public static final Setting<Double> VALUE_PRETRAIN_MIN_DELTA = Setting.number("value.pretrain.min.delta", 0.01,
         "the smallest rise of the moving average that counts as improvement");
+    public static final Setting<Double> VALUE_PRETRAIN_CRITIC_LR_FINAL = Setting.number("value.pretrain.critic.lr.final", 1.0,
+        "the critic's learning rate at value pretraining's cap, as a fraction of critic-lr (a cosine from the full rate;"
+            + " 1 keeps it constant); the policy phase trains the critic at its full rate");
 
     public static final Setting<Boolean> VALUE_PRETRAIN = component("value.pretrain", "critic-only steps before the first policy update");
     public static final Setting<Boolean> DECOUPLED_GAE = component("decoupled.gae", "the critic's targets with λ = 1, apart from the policy's λ");
@@ -91,6 +94,8 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
     public static final Setting<Integer> CRITIC_MINI_BATCHES = Setting.optionalInteger("critic.mini.batches", "critic mini-batches per epoch; default: the preset's");
     public static final Setting<Integer> CRITIC_REPLAY = Setting.optionalInteger("critic.replay",
         "batches pooled for the critic's rows, each critic step drawn from all of them; 1: the newest batch only; default: the preset's");
+    public static final Setting<Boolean> CRITIC_REPLAY_REDRAW = Setting.bool("critic.replay.redraw", false,
+        "with critic-replay above 1, each critic epoch draws new rows from the pool instead of passing over the step's rows again");
     public static final Setting<String> WHITENING = Setting.optionalText("whitening",
         "on | scale | off: normalisation of a batch's advantages; default: the preset's");
 
@@ -108,9 +113,11 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
     /** Every key of the algorithm. */
     public static final SettingsSpec SPEC = SettingsSpec.of("algorithm", List.of(PRESET, SEED, GROUP_SIZE,
         PROMPTS_PER_STEP, VALUE_PRETRAIN_MIN_STEPS, VALUE_PRETRAIN_STEPS, VALUE_PRETRAIN_WINDOW, VALUE_PRETRAIN_PATIENCE,
-        VALUE_PRETRAIN_MIN_DELTA, VALUE_PRETRAIN, DECOUPLED_GAE, ADAPTIVE_GAE, CLIP_HIGHER, TOKEN_LEVEL_LOSS, LM_LOSS,
+        VALUE_PRETRAIN_MIN_DELTA, VALUE_PRETRAIN_CRITIC_LR_FINAL, VALUE_PRETRAIN, DECOUPLED_GAE, ADAPTIVE_GAE, CLIP_HIGHER,
+        TOKEN_LEVEL_LOSS, LM_LOSS,
         GROUP_SAMPLING, DYNAMIC_SAMPLING, EPS_LOW, EPS_HIGH, LM_COEFFICIENT, VALUE_CLIP, ACTOR_LR, CRITIC_LR, WEIGHT_DECAY,
-        MAX_GRAD_NORM, EPOCHS, MINI_BATCHES, CRITIC_EPOCHS, CRITIC_MINI_BATCHES, CRITIC_REPLAY, WHITENING, GAMMA, LAMBDA_CRITIC,
+        MAX_GRAD_NORM, EPOCHS, MINI_BATCHES, CRITIC_EPOCHS, CRITIC_MINI_BATCHES, CRITIC_REPLAY, CRITIC_REPLAY_REDRAW, WHITENING,
+        GAMMA, LAMBDA_CRITIC,
         LAMBDA_POLICY, ALPHA), List.of());
 
     private static Setting<Boolean> component(String key, String what) {
@@ -135,7 +142,7 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         int prompts = s.get(PROMPTS_PER_STEP);
         ValuePretrainGate.Settings pretrain = new ValuePretrainGate.Settings(s.get(VALUE_PRETRAIN_MIN_STEPS),
             s.get(VALUE_PRETRAIN_STEPS), s.get(VALUE_PRETRAIN_WINDOW), s.get(VALUE_PRETRAIN_PATIENCE),
-            s.get(VALUE_PRETRAIN_MIN_DELTA));
+            s.get(VALUE_PRETRAIN_MIN_DELTA), s.get(VALUE_PRETRAIN_CRITIC_LR_FINAL));
         ValuePretrainGate.Settings none = ValuePretrainGate.Settings.none();
         UpdateSettings vapo = UpdateSettings.vapo(s.get(SEED));
         Algorithm base = switch (preset) {
@@ -202,7 +209,7 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
             or(s.get(WEIGHT_DECAY), u.weightDecay()), or(s.get(MAX_GRAD_NORM), u.maxGradNorm()),
             or(s.get(EPOCHS), u.epochs()), or(s.get(MINI_BATCHES), u.miniBatches()),
             or(s.get(CRITIC_EPOCHS), u.criticEpochs()), or(s.get(CRITIC_MINI_BATCHES), u.criticMiniBatches()),
-            or(s.get(CRITIC_REPLAY), u.criticReplay()),
+            or(s.get(CRITIC_REPLAY), u.criticReplay()), s.get(CRITIC_REPLAY_REDRAW),
             s.get(WHITENING) == null ? u.whitening() : Whitening.Mode.of(s.get(WHITENING)), u.seed());
         return withUpdate(u);
     }
@@ -234,6 +241,7 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         d.put("value.pretrain.window", Integer.toString(valuePretraining.window()));
         d.put("value.pretrain.patience", Integer.toString(valuePretraining.patience()));
         d.put("value.pretrain.min.delta", Double.toString(valuePretraining.minDelta()));
+        d.put("value.pretrain.critic.lr.final", Double.toString(valuePretraining.criticLrFinal()));
         d.put("dynamic.sampling", Boolean.toString(dynamicSampling));
         d.put("group.size", Integer.toString(groupSize));
         d.put("prompts.per.step", Integer.toString(promptsPerStep));
@@ -251,6 +259,7 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         d.put("critic.epochs", Integer.toString(update.criticEpochs()));
         d.put("critic.mini.batches", Integer.toString(update.criticMiniBatches()));
         d.put("critic.replay", Integer.toString(update.criticReplay()));
+        d.put("critic.replay.redraw", Boolean.toString(update.criticRedraw()));
         d.put("whitening", update.whitening().id());
         d.put("seed", Long.toString(update.seed()));
         return d;

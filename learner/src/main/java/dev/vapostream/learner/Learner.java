@@ -203,7 +203,8 @@ public final class Learner implements AutoCloseable {
             config.algorithm().update().whitening(), policyVersion, criticVersion);
         long builtAt = System.nanoTime();
         StepStats stats = update.step(built.batch(), policyPhase, step,
-            LearningRateDecay.cosine(config.actorLrFinal(), policyVersion, config.maxSteps()));
+            LearningRateDecay.cosine(config.actorLrFinal(), policyVersion, config.maxSteps()),
+            policyPhase ? 1.0 : gate.settings().criticLrScale(gate.steps()));
         long updated = System.nanoTime();
         double seconds = (updated - started) / 1e9;
         step++;

@@ -132,6 +132,24 @@ class AlgorithmTest {
         assertTrue(e.getMessage().contains("on, scale or off"), e.getMessage());
     }
 
+    @Test
+    void theValuePretrainingRecipeIsSettingsAndOffByDefault() {
+        // Given the defaults, and a run asking for a falling critic rate and a redrawing replay pool
+        Algorithm defaults = Algorithm.fromProperties(props());
+        Algorithm recipe = Algorithm.fromProperties(props("value.pretrain.critic.lr.final", "0.1", "critic.replay", "200",
+            "critic.replay.redraw", "true"));
+        // Then the defaults keep the critic's rate constant and draw once a step; the recipe gets what it asked for
+        assertEquals(1.0, defaults.valuePretraining().criticLrFinal());
+        assertFalse(defaults.update().criticRedraw());
+        assertEquals(0.1, recipe.valuePretraining().criticLrFinal());
+        assertTrue(recipe.update().criticRedraw());
+        assertEquals("true", recipe.describe().get("critic.replay.redraw"));
+        // And a redraw without a pool is refused at start
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> Algorithm.fromProperties(props("critic.replay.redraw", "true")));
+        assertTrue(e.getMessage().contains("needs critic-replay above 1"), e.getMessage());
+    }
+
     private static Properties props(String... kv) {
         Properties p = new Properties();
         for (int i = 0; i < kv.length; i += 2) {

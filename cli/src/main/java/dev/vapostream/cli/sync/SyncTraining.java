@@ -91,7 +91,8 @@ public final class SyncTraining {
                     continue;
                 }
                 StepStats stats = update.step(built.batch(), policyPhase, counts.steps,
-                    LearningRateDecay.cosine(run.actorLrFinal(), counts.policyUpdates, run.maxSteps()));
+                    LearningRateDecay.cosine(run.actorLrFinal(), counts.policyUpdates, run.maxSteps()),
+                    policyPhase ? 1.0 : gate.settings().criticLrScale(gate.steps()));
                 times.lap("update");
                 Instant updated = Instant.now();
                 counts.steps++;

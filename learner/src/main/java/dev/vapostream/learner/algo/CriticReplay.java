@@ -12,12 +12,14 @@ import java.util.SplittableRandom;
  * P × G samples holds only P prompts, and a critic trained on each batch alone chases those
  * prompts' mean returns instead of learning what predicts a return (docs/results.md, "The
  * critic"); rows drawn from many batches mix many prompts. Capacity 1 is the newest batch as it
- * came, nothing drawn. The pool lives in memory only: a resumed learner starts with an empty
+ * came, nothing drawn. A learner may draw more than once a step (critic-replay-redraw: new rows
+ * for each critic epoch). The pool lives in memory only: a resumed learner starts with an empty
  * one.
  */
 public final class CriticReplay {
     private final int capacity;
     private final Deque<TrainingBatch> pool = new ArrayDeque<>();
+    private long draws;
 
     /** @param capacity batches pooled, at least 1 */
     public CriticReplay(int capacity) {
@@ -27,25 +29,32 @@ public final class CriticReplay {
         this.capacity = capacity;
     }
 
-    /**
-     * Adds {@code newest} to the pool (dropping the oldest batch beyond capacity) and returns the
-     * critic's batch for this step: as many rows as {@code newest} has, drawn without replacement
-     * from the pool with {@code random}. With capacity 1 it is {@code newest} itself, and
-     * {@code random} is not used.
-     */
-    public TrainingBatch add(TrainingBatch newest, SplittableRandom random) {
-        if (capacity == 1) {
-            return newest;
-        }
+    /** Adds {@code newest} to the pool, dropping the oldest batch beyond capacity. */
+    public void add(TrainingBatch newest) {
         pool.addLast(newest);
         while (pool.size() > capacity) {
             pool.removeFirst();
         }
+    }
+
+    /**
+     * The critic's rows: {@code rows} of them (at most all the pool holds) drawn without
+     * replacement from the whole pool with {@code random}. With capacity 1 it is the newest batch
+     * itself, and {@code random} is not used.
+     */
+    public TrainingBatch draw(int rows, SplittableRandom random) {
+        if (pool.isEmpty()) {
+            throw new IllegalStateException("nothing to draw: the critic replay pool is empty");
+        }
+        draws++;
+        if (capacity == 1) {
+            return pool.getLast();
+        }
         List<TrainingBatch> batches = new ArrayList<>(pool);
         int total = batches.stream().mapToInt(TrainingBatch::size).sum();
         int[] order = Permutations.of(total, random);
-        int n = Math.min(newest.size(), total);
-        Rows rows = new Rows(n);
+        int n = Math.min(rows, total);
+        Rows drawn = new Rows(n);
         for (int k = 0; k < n; k++) {
             int row = order[k];
             int b = 0;
@@ -53,9 +62,14 @@ public final class CriticReplay {
                 row -= batches.get(b).size();
                 b++;
             }
-            rows.add(batches.get(b), row);
+            drawn.add(batches.get(b), row);
         }
-        return rows.batch();
+        return drawn.batch();
+    }
+
+    /** Times rows were drawn since this pool was made. */
+    public long draws() {
+        return draws;
     }
 
     /** Batches pooled now. */

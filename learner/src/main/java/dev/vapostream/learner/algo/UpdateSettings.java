@@ -17,12 +17,15 @@ package dev.vapostream.learner.algo;
  * @param criticEpochs     critic passes over each batch
  * @param criticMiniBatches critic mini-batches per pass
  * @param criticReplay     batches pooled for the critic's rows ({@link CriticReplay}); 1: the newest batch only
+ * @param criticRedraw     with a pool, each critic epoch draws new rows from it instead of passing over the step's rows
+ *                         again, so every critic mini-batch brings rows it has not just trained on
  * @param whitening        how advantages are normalised over each batch
  * @param seed             shuffling seed
  */
 public record UpdateSettings(Aggregation aggregation, float epsLow, float epsHigh, float lmCoefficient, float valueClip,
                              float actorLr, float criticLr, float weightDecay, float maxGradNorm, int epochs,
-                             int miniBatches, int criticEpochs, int criticMiniBatches, int criticReplay, Whitening.Mode whitening,
+                             int miniBatches, int criticEpochs, int criticMiniBatches, int criticReplay, boolean criticRedraw,
+                             Whitening.Mode whitening,
                              long seed) {
 
     public UpdateSettings {
@@ -50,6 +53,9 @@ public record UpdateSettings(Aggregation aggregation, float epsLow, float epsHig
         if (criticReplay < 1) {
             throw new IllegalArgumentException("critic-replay must be at least 1 batch, got " + criticReplay);
         }
+        if (criticRedraw && criticReplay == 1) {
+            throw new IllegalArgumentException("critic-replay-redraw draws from a replay pool; it needs critic-replay above 1");
+        }
     }
 
     /**
@@ -60,47 +66,52 @@ public record UpdateSettings(Aggregation aggregation, float epsLow, float epsHig
      */
     public static UpdateSettings vapo(long seed) {
         return new UpdateSettings(Aggregation.TOKEN, 0.2f, 0.28f, 0.1f, 0.2f, 3e-4f, 1e-3f, 0.0f, 1.0f, 1, 2, 2, 4, 1,
-            Whitening.Mode.SCALE, seed);
+            false, Whitening.Mode.SCALE, seed);
     }
 
     public UpdateSettings withAggregation(Aggregation a) {
         return new UpdateSettings(a, epsLow, epsHigh, lmCoefficient, valueClip, actorLr, criticLr, weightDecay, maxGradNorm,
-            epochs, miniBatches, criticEpochs, criticMiniBatches, criticReplay, whitening, seed);
+            epochs, miniBatches, criticEpochs, criticMiniBatches, criticReplay, criticRedraw, whitening, seed);
     }
 
     public UpdateSettings withClip(float low, float high) {
         return new UpdateSettings(aggregation, low, high, lmCoefficient, valueClip, actorLr, criticLr, weightDecay, maxGradNorm,
-            epochs, miniBatches, criticEpochs, criticMiniBatches, criticReplay, whitening, seed);
+            epochs, miniBatches, criticEpochs, criticMiniBatches, criticReplay, criticRedraw, whitening, seed);
     }
 
     public UpdateSettings withLmCoefficient(float mu) {
         return new UpdateSettings(aggregation, epsLow, epsHigh, mu, valueClip, actorLr, criticLr, weightDecay, maxGradNorm,
-            epochs, miniBatches, criticEpochs, criticMiniBatches, criticReplay, whitening, seed);
+            epochs, miniBatches, criticEpochs, criticMiniBatches, criticReplay, criticRedraw, whitening, seed);
     }
 
     public UpdateSettings withLearningRates(float actor, float critic) {
         return new UpdateSettings(aggregation, epsLow, epsHigh, lmCoefficient, valueClip, actor, critic, weightDecay,
-            maxGradNorm, epochs, miniBatches, criticEpochs, criticMiniBatches, criticReplay, whitening, seed);
+            maxGradNorm, epochs, miniBatches, criticEpochs, criticMiniBatches, criticReplay, criticRedraw, whitening, seed);
     }
 
     public UpdateSettings withSchedule(int newEpochs, int newMiniBatches) {
         return new UpdateSettings(aggregation, epsLow, epsHigh, lmCoefficient, valueClip, actorLr, criticLr, weightDecay,
-            maxGradNorm, newEpochs, newMiniBatches, criticEpochs, criticMiniBatches, criticReplay, whitening, seed);
+            maxGradNorm, newEpochs, newMiniBatches, criticEpochs, criticMiniBatches, criticReplay, criticRedraw, whitening, seed);
     }
 
     public UpdateSettings withCriticSchedule(int newEpochs, int newMiniBatches) {
         return new UpdateSettings(aggregation, epsLow, epsHigh, lmCoefficient, valueClip, actorLr, criticLr, weightDecay,
-            maxGradNorm, epochs, miniBatches, newEpochs, newMiniBatches, criticReplay, whitening, seed);
+            maxGradNorm, epochs, miniBatches, newEpochs, newMiniBatches, criticReplay, criticRedraw, whitening, seed);
     }
 
     public UpdateSettings withCriticReplay(int batches) {
         return new UpdateSettings(aggregation, epsLow, epsHigh, lmCoefficient, valueClip, actorLr, criticLr, weightDecay,
-            maxGradNorm, epochs, miniBatches, criticEpochs, criticMiniBatches, batches, whitening, seed);
+            maxGradNorm, epochs, miniBatches, criticEpochs, criticMiniBatches, batches, criticRedraw, whitening, seed);
+    }
+
+    public UpdateSettings withCriticRedraw(boolean redraw) {
+        return new UpdateSettings(aggregation, epsLow, epsHigh, lmCoefficient, valueClip, actorLr, criticLr, weightDecay,
+            maxGradNorm, epochs, miniBatches, criticEpochs, criticMiniBatches, criticReplay, redraw, whitening, seed);
     }
 
     public UpdateSettings withWhitening(Whitening.Mode mode) {
         return new UpdateSettings(aggregation, epsLow, epsHigh, lmCoefficient, valueClip, actorLr, criticLr, weightDecay,
-            maxGradNorm, epochs, miniBatches, criticEpochs, criticMiniBatches, criticReplay, mode, seed);
+            maxGradNorm, epochs, miniBatches, criticEpochs, criticMiniBatches, criticReplay, criticRedraw, mode, seed);
     }
 
     private static void requireRange(String name, float v, float low, float high) {

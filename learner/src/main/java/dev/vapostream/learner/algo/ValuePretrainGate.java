@@ -16,7 +16,12 @@ import java.util.List;
 public final class ValuePretrainGate {
 
     /** @param maxSteps 0: no value pretraining; {@code minSteps} above it is lowered to it */
-    public record Settings(int minSteps, int maxSteps, int window, int patience, double minDelta) {
+    /**
+     * @param criticLrFinal the critic's learning rate at the cap, as a fraction of its rate: over value
+     *                      pretraining it falls along a cosine from the full rate to this; 1 keeps it
+     *                      constant. The policy phase trains the critic at its full rate again.
+     */
+    public record Settings(int minSteps, int maxSteps, int window, int patience, double minDelta, double criticLrFinal) {
         public Settings {
             if (maxSteps < 0 || minSteps < 0) {
                 throw new IllegalArgumentException("value pretraining needs min and max steps >= 0, got "
@@ -26,6 +31,14 @@ public final class ValuePretrainGate {
             if (window < 1 || patience < 0 || !(minDelta >= 0)) {
                 throw new IllegalArgumentException("value pretraining needs window >= 1, patience >= 0 and min delta >= 0");
             }
+            if (!(criticLrFinal > 0 && criticLrFinal <= 1)) {
+                throw new IllegalArgumentException("value-pretrain-critic-lr-final must be in (0, 1], got " + criticLrFinal);
+            }
+        }
+
+        /** Settings whose critic learning rate stays constant. */
+        public Settings(int minSteps, int maxSteps, int window, int patience, double minDelta) {
+            this(minSteps, maxSteps, window, patience, minDelta, 1.0);
         }
 
         /** No value pretraining at all. */
@@ -35,6 +48,11 @@ public final class ValuePretrainGate {
 
         public boolean enabled() {
             return maxSteps > 0;
+        }
+
+        /** The multiplier of the critic's rate for the value-pretraining step after {@code done} of them. */
+        public double criticLrScale(int done) {
+            return enabled() ? LearningRateDecay.cosine(criticLrFinal, done, maxSteps) : 1.0;
         }
     }
 

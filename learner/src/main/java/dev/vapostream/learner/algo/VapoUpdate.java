@@ -51,6 +51,11 @@ public final class VapoUpdate implements AutoCloseable {
         return actorOptimizer;
     }
 
+    /** The critic's replay pool, for tests of how rows are drawn from it. */
+    CriticReplay criticReplay() {
+        return replay;
+    }
+
     public AdamW criticOptimizer() {
         return criticOptimizer;
     }
@@ -67,6 +72,12 @@ public final class VapoUpdate implements AutoCloseable {
 
     /** As {@link #step(TrainingBatch, boolean, long)}, with the actor's learning rate scaled by {@code actorLrScale}. */
     public StepStats step(TrainingBatch batch, boolean trainPolicy, long stepIndex, double actorLrScale) {
+        return step(batch, trainPolicy, stepIndex, actorLrScale, 1.0);
+    }
+
+    /** As {@link #step(TrainingBatch, boolean, long, double)}, with the critic's learning rate scaled by {@code criticLrScale}. */
+    public StepStats step(TrainingBatch batch, boolean trainPolicy, long stepIndex, double actorLrScale,
+                          double criticLrScale) {
         SplittableRandom shuffle = new SplittableRandom(settings.seed() * 0x9E3779B97F4A7C15L + stepIndex);
         if (!trainPolicy && critic == null) {
             throw new IllegalStateException("value pretraining needs a critic");
@@ -81,10 +92,14 @@ public final class VapoUpdate implements AutoCloseable {
         }
         Accumulator criticSums = new Accumulator();
         if (critic != null) {
+            float criticLr = (float) (settings.criticLr() * criticLrScale);
             TrainingBatch criticRows = criticRows(batch, shuffle);
             for (int epoch = 0; epoch < settings.criticEpochs(); epoch++) {
+                if (epoch > 0 && settings.criticRedraw()) {
+                    criticRows = withCurrentValues(replay.draw(batch.size(), shuffle));
+                }
                 for (int[] rows : miniBatches(criticRows.size(), settings.criticMiniBatches(), shuffle)) {
-                    criticSums.add(criticMiniBatch(criticRows, rows));
+                    criticSums.add(criticMiniBatch(criticRows, rows, criticLr));
                 }
             }
         }
@@ -133,7 +148,11 @@ public final class VapoUpdate implements AutoCloseable {
         if (settings.criticReplay() == 1) {
             return batch;
         }
-        TrainingBatch drawn = replay.add(batch, shuffle);
+        replay.add(batch);
+        return withCurrentValues(replay.draw(batch.size(), shuffle));
+    }
+
+    private TrainingBatch withCurrentValues(TrainingBatch drawn) {
         float[][] current;
         try (NoGradient ignored = NoGradient.enter(); NDManager manager = NDManager.newBaseManager()) {
             current = critic.score(manager, drawn.prompts(), drawn.responses()).perResponse(drawn.responses())
@@ -143,7 +162,7 @@ public final class VapoUpdate implements AutoCloseable {
             current, drawn.weights(), drawn.rewards(), drawn.positive());
     }
 
-    private StepStats criticMiniBatch(TrainingBatch batch, int[] rows) {
+    private StepStats criticMiniBatch(TrainingBatch batch, int[] rows, float criticLr) {
         try (NDManager step = NDManager.newBaseManager()) {
             List<int[]> prompts = select(batch.prompts(), rows);
             List<int[]> responses = select(batch.responses(), rows);
@@ -156,7 +175,7 @@ public final class VapoUpdate implements AutoCloseable {
                 collector.backward(loss);
             }
             double norm = GradientClipping.clipGlobalNorm(step, critic.parameters(), settings.maxGradNorm());
-            criticOptimizer.step(step, settings.criticLr());
+            criticOptimizer.step(step, criticLr);
             return new StepStats(0, 0, loss.getFloat(), 0, 0, 0, 0, 0, norm);
         }
     }

@@ -21,8 +21,9 @@ class CriticReplayTest {
         CriticReplay replay = new CriticReplay(1);
         SplittableRandom used = new SplittableRandom(5);
         TrainingBatch batch = batch(0, 4);
-        // When a batch is added
-        TrainingBatch rows = replay.add(batch, used);
+        // When a batch is added and the critic's rows drawn
+        replay.add(batch);
+        TrainingBatch rows = replay.draw(batch.size(), used);
         // Then the critic trains on that very batch, and the random stream is where it was
         assertSame(batch, rows);
         assertEquals(new SplittableRandom(5).nextLong(), used.nextLong());
@@ -34,8 +35,9 @@ class CriticReplayTest {
         CriticReplay replay = new CriticReplay(3);
         SplittableRandom random = new SplittableRandom(11);
         for (int b = 0; b < 5; b++) {
-            // When each is added
-            TrainingBatch rows = replay.add(batch(b, 4), random);
+            // When each is added and 4 rows drawn
+            replay.add(batch(b, 4));
+            TrainingBatch rows = replay.draw(4, random);
             // Then as many rows come back as the newest batch has, none twice, all from batches b-2..b
             assertEquals(4, rows.size());
             Set<Float> tags = new HashSet<>();
@@ -57,12 +59,13 @@ class CriticReplayTest {
         CriticReplay replay = new CriticReplay(4);
         SplittableRandom random = new SplittableRandom(3);
         for (int b = 0; b < 3; b++) {
-            replay.add(batch(b, 8), random);
+            replay.add(batch(b, 8));
         }
         // When 50 more batches are added, counting how old each drawn row's batch is
         int[] byAge = new int[4];
         for (int b = 3; b < 53; b++) {
-            TrainingBatch rows = replay.add(batch(b, 8), random);
+            replay.add(batch(b, 8));
+            TrainingBatch rows = replay.draw(8, random);
             for (int i = 0; i < rows.size(); i++) {
                 byAge[b - (int) rows.returns()[i][0] / 100]++;
             }
@@ -71,6 +74,33 @@ class CriticReplayTest {
         for (int age = 0; age < 4; age++) {
             assertTrue(byAge[age] >= 60 && byAge[age] <= 140, "rows from the batch " + age + " back: " + byAge[age]);
         }
+    }
+
+    @Test
+    void aDrawTakesAtMostWhatThePoolHoldsAndAnEmptyPoolIsRefused() {
+        // Given a replay of 3 batches holding 2 batches of 4 rows
+        CriticReplay replay = new CriticReplay(3);
+        SplittableRandom random = new SplittableRandom(2);
+        IllegalStateException empty = assertThrows(IllegalStateException.class, () -> replay.draw(4, random));
+        assertTrue(empty.getMessage().contains("pool is empty"), empty.getMessage());
+        replay.add(batch(0, 4));
+        replay.add(batch(1, 4));
+        // When 16 rows are asked for
+        TrainingBatch rows = replay.draw(16, random);
+        // Then the 8 rows it holds come back, each once
+        assertEquals(8, rows.size());
+        Set<Float> tags = new HashSet<>();
+        for (int i = 0; i < rows.size(); i++) {
+            assertTrue(tags.add(rows.returns()[i][0]));
+        }
+    }
+
+    @Test
+    void redrawNeedsAPoolToDrawFrom() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> UpdateSettings.vapo(1).withCriticRedraw(true));
+        assertTrue(e.getMessage().contains("needs critic-replay above 1"), e.getMessage());
+        assertTrue(UpdateSettings.vapo(1).withCriticReplay(4).withCriticRedraw(true).criticRedraw());
     }
 
     @Test

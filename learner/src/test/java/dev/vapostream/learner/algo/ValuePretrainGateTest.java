@@ -2,6 +2,7 @@ package dev.vapostream.learner.algo;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
@@ -73,5 +74,25 @@ class ValuePretrainGateTest {
         assertFalse(fixed.record(0.0));
         assertTrue(fixed.record(0.0));
         assertTrue(new ValuePretrainGate(ValuePretrainGate.Settings.none(), List.of()).done());
+    }
+
+    @Test
+    void theCriticsRateFallsFromFullToItsFinalFractionOverTheCap() {
+        // Given value pretraining capped at 5 steps with the critic's rate falling to a tenth
+        ValuePretrainGate.Settings falling = new ValuePretrainGate.Settings(0, 5, 1, 2, 0.01, 0.1);
+        // Then the first step trains at the full rate, the middle one halfway along the cosine, the last at a tenth
+        assertEquals(1.0, falling.criticLrScale(0), 1e-12);
+        assertEquals(0.55, falling.criticLrScale(2), 1e-12);
+        assertEquals(0.1, falling.criticLrScale(4), 1e-12);
+        // And the five-argument settings keep it constant
+        assertEquals(1.0, new ValuePretrainGate.Settings(0, 5, 1, 2, 0.01).criticLrScale(4), 1e-12);
+    }
+
+    @Test
+    void aFinalCriticRateOutsideZeroToOneIsRefused() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> new ValuePretrainGate.Settings(0, 5, 1, 2, 0.01, 0.0));
+        assertTrue(e.getMessage().contains("value-pretrain-critic-lr-final must be in (0, 1]"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new ValuePretrainGate.Settings(0, 5, 1, 2, 0.01, 1.5));
     }
 }

@@ -96,6 +96,27 @@ class VapoUpdateTest {
         }
     }
 
+    @Test
+    void withRedrawEachCriticEpochDrawsNewRowsFromThePool() {
+        // Given updates with a replay pool of 4 batches and 3 critic epochs, one drawing once a step, one redrawing
+        UpdateSettings once = UpdateSettings.vapo(6).withCriticSchedule(3, 2).withCriticReplay(4);
+        try (PolicyModel policy = PolicyModel.initialise(TINY, 6);
+             ValueModel critic = policy.newValueModel(7);
+             VapoUpdate drawOnce = new VapoUpdate(policy, critic, once);
+             VapoUpdate redraw = new VapoUpdate(policy, critic, once.withCriticRedraw(true))) {
+            int[] prompt = TOKENS.encodePrompt("1+1");
+            List<SampledResponse> group = new Sampler(policy).sample(repeat(prompt, 8), SamplingSettings.unbiased(4), 8);
+            TrainingBatch batch = withCriticValues(critic, batch(prompt, group, r -> r.tokens()[0] == SEVEN ? 1.0 : 0.0));
+            // When each runs one value-pretraining step
+            drawOnce.step(batch, false, 0);
+            redraw.step(batch, false, 0);
+            // Then the first drew its rows once and trained 3 epochs on them; the second drew for every epoch
+            assertEquals(1, drawOnce.criticReplay().draws());
+            assertEquals(3, redraw.criticReplay().draws());
+            assertEquals(6, redraw.criticOptimizer().state().steps());
+        }
+    }
+
     private static double sevenRate(PolicyModel policy, int[] prompt, int n) {
         List<SampledResponse> sample = new Sampler(policy).sample(repeat(prompt, n), SamplingSettings.unbiased(1), 99);
         return sample.stream().filter(r -> r.tokens()[0] == SEVEN).count() / (double) n;

@@ -53,7 +53,7 @@ public final class CriticFit {
         settings = new UpdateSettings(settings.aggregation(), settings.epsLow(), settings.epsHigh(), settings.lmCoefficient(),
             a.real("vclip", 0.2f), settings.actorLr(), settings.criticLr(), settings.weightDecay(),
             settings.maxGradNorm(), settings.epochs(), settings.miniBatches(), settings.criticEpochs(),
-            settings.criticMiniBatches(), settings.criticReplay(), settings.whitening(), seed);
+            settings.criticMiniBatches(), settings.criticReplay(), settings.criticRedraw(), settings.whitening(), seed);
         List<TaskExample> train = a.trainExamples();
         CharTokenizer tokenizer = BuiltInTask.tokenizer();
         try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(a.baseWeights()));
@@ -81,7 +81,8 @@ public final class CriticFit {
             CriticReplay pool = new CriticReplay(a.integer("replay", 1));
             for (int pass = 0; pass < passes; pass++) {
                 for (int index = 0; index < fit.size(); index++) {
-                    TrainingBatch b = pool.add(fit.get(index), random);
+                    pool.add(fit.get(index));
+                    TrainingBatch b = pool.draw(fit.get(index).size(), random);
                     update.step(withValues(critic, b), false, done);
                     done++;
                     if (done % every == 0) {
