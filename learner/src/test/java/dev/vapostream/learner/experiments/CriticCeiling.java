@@ -62,6 +62,9 @@ public final class CriticCeiling {
         float trunkScale = a.real("trunk", 1f);
         int groupSize = a.integer("group", 16);
         int testGroupSize = a.integer("testgroup", 16);
+        if (a.has("critic") && (a.has("layers") || a.has("width"))) {
+            throw new IllegalArgumentException("critic= starts from a checkpoint, whose shape is its own; drop layers= and width=");
+        }
         List<TaskExample> examples = a.trainExamples();
         CharTokenizer tokenizer = BuiltInTask.tokenizer();
         try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(a.baseWeights()));
