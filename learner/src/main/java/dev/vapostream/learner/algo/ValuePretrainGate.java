@@ -15,8 +15,8 @@ import java.util.List;
  */
 public final class ValuePretrainGate {
 
-    /** @param maxSteps 0: no value pretraining; {@code minSteps} above it is lowered to it */
     /**
+     * @param maxSteps      0: no value pretraining; {@code minSteps} above it is lowered to it
      * @param criticLrFinal the critic's learning rate at the cap, as a fraction of its rate: over value
      *                      pretraining it falls along a cosine from the full rate to this; 1 keeps it
      *                      constant. The policy phase trains the critic at its full rate again.
