@@ -204,7 +204,7 @@ public final class Learner implements AutoCloseable {
         long builtAt = System.nanoTime();
         StepStats stats = update.step(built.batch(), policyPhase, step,
             LearningRateDecay.cosine(config.actorLrFinal(), policyVersion, config.maxSteps()),
-            policyPhase ? 1.0 : gate.settings().criticLrScale(gate.steps()));
+            gate.criticLrScale());
         long updated = System.nanoTime();
         double seconds = (updated - started) / 1e9;
         step++;

@@ -92,7 +92,7 @@ public final class SyncTraining {
                 }
                 StepStats stats = update.step(built.batch(), policyPhase, counts.steps,
                     LearningRateDecay.cosine(run.actorLrFinal(), counts.policyUpdates, run.maxSteps()),
-                    policyPhase ? 1.0 : gate.settings().criticLrScale(gate.steps()));
+                    gate.criticLrScale());
                 times.lap("update");
                 Instant updated = Instant.now();
                 counts.steps++;

@@ -105,6 +105,11 @@ public final class ValuePretrainGate {
         return reason;
     }
 
+    /** The multiplier of the critic's rate for the next step: falling over value pretraining, 1 once it is done. */
+    public double criticLrScale() {
+        return done() ? 1.0 : settings.criticLrScale(steps());
+    }
+
     public int steps() {
         return history.size();
     }
