@@ -47,7 +47,24 @@ public final class PolicyModel extends TransformerNetwork {
      * the policy: VAPO trains the two independently.
      */
     public ValueModel newValueModel(long headSeed) {
-        return ValueModel.fromTrunk(config(), trunkTensors(), headSeed);
+        return newValueModel(headSeed, false);
+    }
+
+    /**
+     * As {@link #newValueModel(long)}; with {@code policyFeatures} the critic also reads this
+     * policy's per-token features through a frozen copy of it (see {@link ValueModel}), so it
+     * keeps reading the policy as it is now however the policy trains later.
+     */
+    public ValueModel newValueModel(long headSeed, boolean policyFeatures) {
+        PolicyModel frozen = policyFeatures ? copy() : null;
+        try {
+            return ValueModel.fromTrunk(config(), trunkTensors(), headSeed, frozen);
+        } catch (RuntimeException e) {
+            if (frozen != null) {
+                frozen.close();
+            }
+            throw e;
+        }
     }
 
     /** A deep copy (e.g. a frozen reference or a behaviour snapshot). */

@@ -6,6 +6,8 @@ import ai.djl.ndarray.NDManager;
 import dev.vapostream.model.nn.Parameters;
 import dev.vapostream.model.nn.ResponseBatch;
 import dev.vapostream.model.nn.TransformerTrunk;
+import dev.vapostream.model.nn.TrunkInput;
+import dev.vapostream.model.weights.NamedTensor;
 import dev.vapostream.model.weights.WeightCodec;
 import dev.vapostream.model.weights.WeightFile;
 import java.util.List;
@@ -56,7 +58,17 @@ public abstract class TransformerNetwork implements AutoCloseable {
     }
 
     public byte[] encodeWeights() {
-        return WeightCodec.encode(new WeightFile(kind(), config, parameters.toTensors()));
+        return WeightCodec.encode(new WeightFile(kind(), config, tensors()));
+    }
+
+    /** What the weight file holds: the parameters, in canonical order, and whatever a subclass adds. */
+    protected List<NamedTensor> tensors() {
+        return parameters.toTensors();
+    }
+
+    /** Overwrites everything {@link #tensors()} returns with the file's tensors of the same names. */
+    protected void loadTensors(List<NamedTensor> tensors) {
+        parameters.load(tensors);
     }
 
     public String weightsSha256() {
@@ -67,7 +79,7 @@ public abstract class TransformerNetwork implements AutoCloseable {
     public void loadWeights(byte[] encoded) {
         WeightFile file = WeightCodec.decode(encoded);
         requireCompatible(file);
-        parameters.load(file.tensors());
+        loadTensors(file.tensors());
     }
 
     /**
@@ -75,11 +87,15 @@ public abstract class TransformerNetwork implements AutoCloseable {
      * tensors are replaced by the file's (closed again if the file does not fit it).
      */
     protected static <T extends TransformerNetwork> T rebuild(byte[] encoded, Function<ModelConfig, T> fresh) {
-        WeightFile file = WeightCodec.decode(encoded);
+        return rebuild(WeightCodec.decode(encoded), fresh);
+    }
+
+    /** As {@link #rebuild(byte[], Function)}, from a decoded file. */
+    protected static <T extends TransformerNetwork> T rebuild(WeightFile file, Function<ModelConfig, T> fresh) {
         T model = fresh.apply(file.config());
         try {
             model.requireCompatible(file);
-            model.parameterStore().load(file.tensors());
+            model.loadTensors(file.tensors());
             return model;
         } catch (RuntimeException e) {
             model.close();
@@ -98,7 +114,12 @@ public abstract class TransformerNetwork implements AutoCloseable {
 
     /** Trunk hidden states (B, R, width) at the columns that predict each response token. */
     protected NDArray responseHidden(NDManager manager, ResponseBatch batch) {
-        NDArray hidden = trunk.hidden(parameters, batch.toTrunkInput(manager), null);
+        return responseHidden(batch, batch.toTrunkInput(manager));
+    }
+
+    /** As {@link #responseHidden(NDManager, ResponseBatch)}, for the batch laid out as {@code input}. */
+    protected NDArray responseHidden(ResponseBatch batch, TrunkInput input) {
+        NDArray hidden = trunk.hidden(parameters, input, null);
         int first = batch.promptWidth() - 1;
         return hidden.get(new NDIndex(":, {}:{}", first, first + batch.responseWidth()));
     }

@@ -1,50 +1,97 @@
 package dev.vapostream.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
+import dev.vapostream.model.nn.NoGradient;
 import dev.vapostream.model.nn.ParameterInitializer;
 import dev.vapostream.model.nn.Parameters;
 import dev.vapostream.model.nn.ResponseBatch;
+import dev.vapostream.model.nn.TrunkInput;
 import dev.vapostream.model.weights.NamedTensor;
+import dev.vapostream.model.weights.WeightCodec;
+import dev.vapostream.model.weights.WeightFile;
+import java.util.ArrayList;
 import java.util.List;
 
-/** The critic: the same trunk architecture with a scalar value head on every position. */
+/**
+ * The critic: the same trunk architecture with a scalar value head on every position.
+ *
+ * <p>A critic may also read the policy's features: a frozen copy of a policy (the base, when
+ * the learner makes it) scores every response token, and the token's probability, its
+ * log-probability and the entropy of the distribution it was drawn from, through a learned
+ * 3 × width projection, are added to the token's embedding. The frozen copy is part of the
+ * critic's weights (its tensors prefixed {@value #FEATURE_POLICY_PREFIX}) and is never trained;
+ * {@link #parameters()} holds only what the critic trains.
+ */
 public final class ValueModel extends TransformerNetwork {
 
     public static final String KIND = "value";
     static final String HEAD_WEIGHT = "value_head.weight";
     static final String HEAD_BIAS = "value_head.bias";
+    static final String FEATURE_PROJECTION = "value_in.policy_features";
+    static final String FEATURE_POLICY_PREFIX = "feature_policy.";
+    private static final int FEATURES = 3;
     private static final double HEAD_INIT_STD = 0.02;
+    // A token the policy all but ruled out would otherwise give a log-probability of any size.
+    private static final float LOG_PROB_FLOOR = -20f;
+    private static final float LOG_PROB_SCALE = 10f;
 
-    private ValueModel(ModelConfig config, Parameters parameters) {
+    private final PolicyModel featurePolicy;
+
+    private ValueModel(ModelConfig config, Parameters parameters, PolicyModel featurePolicy) {
         super(config, parameters);
+        this.featurePolicy = featurePolicy;
     }
 
     /** A critic with a freshly initialised trunk and head. */
     public static ValueModel initialise(ModelConfig config, long seed) {
-        ValueModel model = new ValueModel(config, new Parameters(NDManager.newBaseManager()));
+        return initialise(config, seed, null);
+    }
+
+    private static ValueModel initialise(ModelConfig config, long seed, PolicyModel featurePolicy) {
+        ValueModel model = new ValueModel(config, new Parameters(NDManager.newBaseManager()), featurePolicy);
         ParameterInitializer init = new ParameterInitializer(seed);
         model.trunk().initialise(model.parameterStore(), init);
         model.addHead(init);
+        if (featurePolicy != null) {
+            int[] shape = {FEATURES, config.width()};
+            model.parameterStore().add(FEATURE_PROJECTION, shape, init.normal(shape, HEAD_INIT_STD));
+        }
         return model;
     }
 
-    /** A critic whose trunk is a copy of the given trunk tensors, with a fresh head. */
-    static ValueModel fromTrunk(ModelConfig config, List<NamedTensor> trunkTensors, long headSeed) {
-        ValueModel model = initialise(config, headSeed);
+    /**
+     * A critic whose trunk is a copy of the given trunk tensors, with a fresh head; it reads the
+     * features of {@code featurePolicy}, which it then owns and closes, when that is not null.
+     */
+    static ValueModel fromTrunk(ModelConfig config, List<NamedTensor> trunkTensors, long headSeed,
+                                PolicyModel featurePolicy) {
+        ValueModel model = initialise(config, headSeed, featurePolicy);
         for (NamedTensor tensor : trunkTensors) {
             model.parameterStore().get(tensor.name()).set(tensor.values());
         }
         return model;
     }
 
+    /** A critic rebuilt from {@link #encodeWeights()} bytes, with the policy's features if it was written with them. */
     public static ValueModel fromWeights(byte[] encoded) {
-        return rebuild(encoded, config -> initialise(config, 0L));
+        WeightFile file = WeightCodec.decode(encoded);
+        boolean features = file.tensors().stream().anyMatch(t -> t.name().equals(FEATURE_PROJECTION));
+        return rebuild(file, config -> initialise(config, 0L, features ? PolicyModel.initialise(config, 0L) : null));
     }
 
     @Override
     protected String kind() {
         return KIND;
+    }
+
+    /** Whether this critic reads the policy's features. */
+    public boolean readsPolicyFeatures() {
+        return featurePolicy != null;
     }
 
     /**
@@ -53,12 +100,78 @@ public final class ValueModel extends TransformerNetwork {
      */
     public ValueScores score(NDManager manager, List<int[]> prompts, List<int[]> responses) {
         ResponseBatch batch = new ResponseBatch(prompts, responses, config().contextLength(), config().responseStart());
-        NDArray values = responseHidden(manager, batch)
+        TrunkInput input = batch.toTrunkInput(manager);
+        if (featurePolicy != null) {
+            input = input.withAddedEmbedding(featureEmbedding(manager, batch, prompts, responses));
+        }
+        NDArray values = responseHidden(batch, input)
                 .matMul(parameterStore().get(HEAD_WEIGHT))
                 .squeeze(2)
                 .add(parameterStore().get(HEAD_BIAS));
         NDArray mask = batch.responseMask(manager);
         return new ValueScores(values.mul(mask), mask);
+    }
+
+    /**
+     * The projected features (B, columns, width) of every fed column: zero over the prompt,
+     * response token j's at column promptWidth + j, where the trunk reads that token.
+     */
+    private NDArray featureEmbedding(NDManager manager, ResponseBatch batch, List<int[]> prompts, List<int[]> responses) {
+        NDArray features;
+        try (NoGradient ignored = NoGradient.enter()) {
+            PolicyScores scores = featurePolicy.score(manager, prompts, responses);
+            NDArray logProbs = scores.logProbs();
+            NDArray perToken = NDArrays.stack(new NDList(
+                    logProbs.exp().mul(scores.mask()),
+                    logProbs.maximum(LOG_PROB_FLOOR).div(LOG_PROB_SCALE).mul(scores.mask()),
+                    scores.entropy()), 2);
+            int fed = batch.inputWidth() - batch.promptWidth();
+            NDArray prompt = manager.zeros(new Shape(batch.batchSize(), batch.promptWidth(), FEATURES));
+            features = prompt.concat(perToken.get(new NDIndex(":, 0:{}", fed)), 1);
+        }
+        return features.matMul(parameterStore().get(FEATURE_PROJECTION));
+    }
+
+    @Override
+    protected List<NamedTensor> tensors() {
+        List<NamedTensor> tensors = new ArrayList<>(super.tensors());
+        if (featurePolicy != null) {
+            for (NamedTensor t : featurePolicy.tensors()) {
+                tensors.add(new NamedTensor(FEATURE_POLICY_PREFIX + t.name(), t.shape(), t.values()));
+            }
+        }
+        return tensors;
+    }
+
+    @Override
+    protected void loadTensors(List<NamedTensor> tensors) {
+        List<NamedTensor> own = new ArrayList<>();
+        List<NamedTensor> frozen = new ArrayList<>();
+        for (NamedTensor t : tensors) {
+            if (t.name().startsWith(FEATURE_POLICY_PREFIX)) {
+                frozen.add(new NamedTensor(t.name().substring(FEATURE_POLICY_PREFIX.length()), t.shape(), t.values()));
+            } else {
+                own.add(t);
+            }
+        }
+        if (featurePolicy == null && !frozen.isEmpty()) {
+            throw new IllegalArgumentException("these critic weights read the policy's features; this critic does not");
+        }
+        super.loadTensors(own);
+        if (featurePolicy != null) {
+            featurePolicy.loadTensors(frozen);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            super.close();
+        } finally {
+            if (featurePolicy != null) {
+                featurePolicy.close();
+            }
+        }
     }
 
     private void addHead(ParameterInitializer init) {

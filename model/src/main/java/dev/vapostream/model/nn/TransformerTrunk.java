@@ -67,7 +67,8 @@ public final class TransformerTrunk {
     private NDArray embed(Parameters parameters, TrunkInput input) {
         NDArray tokens = lookup(parameters.get("embed.tokens"), input.tokens());
         NDArray positions = lookup(parameters.get("embed.positions"), input.positions());
-        return tokens.add(positions);
+        NDArray embedded = tokens.add(positions);
+        return input.addedEmbedding() == null ? embedded : embedded.add(input.addedEmbedding());
     }
 
     private static NDArray lookup(NDArray table, NDArray ids) {
