@@ -9,6 +9,8 @@ import dev.vapostream.learner.algo.Aggregation;
 import dev.vapostream.learner.algo.UpdateSettings;
 import dev.vapostream.learner.algo.ValuePretrainGate;
 import dev.vapostream.learner.algo.Whitening;
+import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.ValueModel;
 import dev.vapostream.schemas.settings.CommonSettings;
 import dev.vapostream.schemas.settings.Setting;
 import dev.vapostream.schemas.settings.Settings;
@@ -28,10 +30,12 @@ import dev.vapostream.schemas.settings.SettingsSpec;
  * @param dynamicSampling    drop groups whose rewards are all equal (DAPO)
  * @param groupSize          responses per prompt G
  * @param promptsPerStep     prompts per training batch P
+ * @param criticReadsPolicy  the critic also reads the base policy's per-token features (a frozen
+ *                           copy of it; {@link PolicyModel#newValueModel(long, boolean)})
  */
 public record Algorithm(String preset, String estimator, UpdateSettings update, boolean usesCritic,
                         ValuePretrainGate.Settings valuePretraining, boolean dynamicSampling, int groupSize,
-                        int promptsPerStep) {
+                        int promptsPerStep, boolean criticReadsPolicy) {
 
     public Algorithm {
         if (groupSize < 2) {
@@ -47,6 +51,9 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         }
         if (!usesCritic && valuePretraining.enabled()) {
             throw new IllegalArgumentException("preset " + preset + " has no critic to pretrain");
+        }
+        if (!usesCritic && criticReadsPolicy) {
+            throw new IllegalArgumentException("--critic-policy-features: preset " + preset + " has no critic");
         }
     }
 
@@ -96,6 +103,9 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         "batches pooled for the critic's rows, each critic step drawn from all of them; 1: the newest batch only; default: the preset's");
     public static final Setting<Boolean> CRITIC_REPLAY_REDRAW = Setting.bool("critic.replay.redraw", false,
         "with critic-replay above 1, each critic epoch draws new rows from the pool instead of passing over the step's rows again");
+    public static final Setting<Boolean> CRITIC_POLICY_FEATURES = Setting.bool("critic.policy.features", false,
+        "the critic also reads the base policy's features of each response token (probability, log-probability, the"
+            + " entropy it was drawn from), by a frozen copy of the base kept in the critic's weights");
     public static final Setting<String> WHITENING = Setting.optionalText("whitening",
         "on | scale | off: normalisation of a batch's advantages; default: the preset's");
 
@@ -116,7 +126,7 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         VALUE_PRETRAIN_MIN_DELTA, VALUE_PRETRAIN_CRITIC_LR_FINAL, VALUE_PRETRAIN, DECOUPLED_GAE, ADAPTIVE_GAE, CLIP_HIGHER,
         TOKEN_LEVEL_LOSS, LM_LOSS, GROUP_SAMPLING, DYNAMIC_SAMPLING, EPS_LOW, EPS_HIGH, LM_COEFFICIENT, VALUE_CLIP, ACTOR_LR,
         CRITIC_LR, WEIGHT_DECAY, MAX_GRAD_NORM, EPOCHS, MINI_BATCHES, CRITIC_EPOCHS, CRITIC_MINI_BATCHES, CRITIC_REPLAY,
-        CRITIC_REPLAY_REDRAW, WHITENING, GAMMA, LAMBDA_CRITIC, LAMBDA_POLICY, ALPHA), List.of());
+        CRITIC_REPLAY_REDRAW, CRITIC_POLICY_FEATURES, WHITENING, GAMMA, LAMBDA_CRITIC, LAMBDA_POLICY, ALPHA), List.of());
 
     private static Setting<Boolean> component(String key, String what) {
         return Setting.bool(key, true, "VAPO component: " + what + " (false turns it off)");
@@ -144,15 +154,18 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         ValuePretrainGate.Settings none = ValuePretrainGate.Settings.none();
         UpdateSettings vapo = UpdateSettings.vapo(s.get(SEED));
         Algorithm base = switch (preset) {
-            case "vapo" -> new Algorithm(preset, "vapo", vapo, true, pretrain, false, g, prompts);
+            case "vapo" -> new Algorithm(preset, "vapo", vapo, true, pretrain, false, g, prompts, false);
             case "ppo" -> new Algorithm(preset, "ppo", vapo.withAggregation(Aggregation.SEQUENCE).withClip(0.2f, 0.2f)
-                .withLmCoefficient(0f).withWhitening(Whitening.Mode.ON), true, none, false, g, prompts);
-            case "dapo" -> new Algorithm(preset, "grpo", vapo.withLmCoefficient(0f), false, none, true, g, prompts);
+                .withLmCoefficient(0f).withWhitening(Whitening.Mode.ON), true, none, false, g, prompts, false);
+            case "dapo" -> new Algorithm(preset, "grpo", vapo.withLmCoefficient(0f), false, none, true, g, prompts, false);
             case "grpo" -> new Algorithm(preset, "grpo", vapo.withAggregation(Aggregation.SEQUENCE).withClip(0.2f, 0.2f)
-                .withLmCoefficient(0f), false, none, false, g, prompts);
+                .withLmCoefficient(0f), false, none, false, g, prompts, false);
             default -> throw new IllegalStateException("preset " + preset + " is declared but not resolved");
         };
-        return base.withSwitches(s).withNumbers(s);
+        Algorithm resolved = base.withSwitches(s).withNumbers(s);
+        return new Algorithm(resolved.preset, resolved.estimator, resolved.update, resolved.usesCritic,
+            resolved.valuePretraining, resolved.dynamicSampling, resolved.groupSize, resolved.promptsPerStep,
+            s.get(CRITIC_POLICY_FEATURES));
     }
 
     private Algorithm withSwitches(Settings s) {
@@ -168,7 +181,7 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         }
         if (!s.get(VALUE_PRETRAIN)) {
             a = new Algorithm(a.preset, a.estimator, a.update, a.usesCritic, ValuePretrainGate.Settings.none(),
-                a.dynamicSampling, a.groupSize, a.promptsPerStep);
+                a.dynamicSampling, a.groupSize, a.promptsPerStep, a.criticReadsPolicy);
         }
         if (!s.get(DECOUPLED_GAE)) {
             // Without decoupling the critic's targets use the policy's λ: one fixed λ for both.
@@ -188,13 +201,13 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         if (s.get(DYNAMIC_SAMPLING) != null) {
             // DAPO's filter of all-right and all-wrong groups, on or off for any preset.
             a = new Algorithm(a.preset, a.estimator, a.update, a.usesCritic, a.valuePretraining,
-                s.get(DYNAMIC_SAMPLING), a.groupSize, a.promptsPerStep);
+                s.get(DYNAMIC_SAMPLING), a.groupSize, a.promptsPerStep, a.criticReadsPolicy);
         }
         if (!s.get(GROUP_SAMPLING)) {
             // Same batch size, more prompts with fewer samples each.
             int fewer = Math.max(2, a.groupSize / 4);
             a = new Algorithm(a.preset, a.estimator, a.update, a.usesCritic, a.valuePretraining, a.dynamicSampling,
-                fewer, a.promptsPerStep * a.groupSize / fewer);
+                fewer, a.promptsPerStep * a.groupSize / fewer, a.criticReadsPolicy);
         }
         return a;
     }
@@ -221,11 +234,21 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
     }
 
     private Algorithm withEstimator(String e) {
-        return new Algorithm(preset, e, update, usesCritic, valuePretraining, dynamicSampling, groupSize, promptsPerStep);
+        return new Algorithm(preset, e, update, usesCritic, valuePretraining, dynamicSampling, groupSize, promptsPerStep,
+            criticReadsPolicy);
     }
 
     private Algorithm withUpdate(UpdateSettings u) {
-        return new Algorithm(preset, estimator, u, usesCritic, valuePretraining, dynamicSampling, groupSize, promptsPerStep);
+        return new Algorithm(preset, estimator, u, usesCritic, valuePretraining, dynamicSampling, groupSize, promptsPerStep,
+            criticReadsPolicy);
+    }
+
+    /**
+     * The critic a new run starts with, or null for a critic-free preset: {@code base}'s trunk
+     * with a fresh head from {@code seed}, reading {@code base}'s features if this algorithm asks.
+     */
+    public ValueModel newCritic(PolicyModel base, long seed) {
+        return usesCritic ? base.newValueModel(seed, criticReadsPolicy) : null;
     }
 
     /** Every resolved setting, for the run directory. */
@@ -258,6 +281,7 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         d.put("critic.mini.batches", Integer.toString(update.criticMiniBatches()));
         d.put("critic.replay", Integer.toString(update.criticReplay()));
         d.put("critic.replay.redraw", Boolean.toString(update.criticRedraw()));
+        d.put("critic.policy.features", Boolean.toString(criticReadsPolicy));
         d.put("whitening", update.whitening().id());
         d.put("seed", Long.toString(update.seed()));
         return d;

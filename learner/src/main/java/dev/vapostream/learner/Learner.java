@@ -104,6 +104,15 @@ public final class Learner implements AutoCloseable {
         }
     }
 
+    /** Refuses to resume a run whose checkpointed critic is of the other kind than {@code algorithm} asks for. */
+    static void requireSameCriticInput(Algorithm algorithm, ValueModel checkpointed) {
+        if (checkpointed != null && checkpointed.readsPolicyFeatures() != algorithm.criticReadsPolicy()) {
+            throw new IllegalArgumentException("the run's checkpointed critic " + (checkpointed.readsPolicyFeatures()
+                ? "reads" : "does not read") + " the policy's features, but this learner was started with"
+                + " critic.policy.features=" + algorithm.criticReadsPolicy() + "; resume with the run's own setting");
+        }
+    }
+
     /** Opens the run: resumes from its latest checkpoint, or starts from the base policy. */
     public static Learner open(LearnerConfig config) throws IOException {
         int gpus = LearnerConfig.Device.visibleGpus(() -> ai.djl.engine.Engine.getInstance().getGpuCount());
@@ -124,6 +133,7 @@ public final class Learner implements AutoCloseable {
                 Checkpoints.Loaded c = checkpoint.get();
                 PolicyModel policy = opened.track(PolicyModel.fromWeights(c.policy()));
                 ValueModel critic = config.algorithm().usesCritic() ? opened.track(ValueModel.fromWeights(c.critic())) : null;
+                requireSameCriticInput(config.algorithm(), critic);
                 learner = opened.ownedBy(new Learner(config, policy, critic, c.state(), train, heldOut));
                 learner.update.actorOptimizer().restore(c.actorOptimizer());
                 if (critic != null) {
@@ -134,7 +144,7 @@ public final class Learner implements AutoCloseable {
             } else {
                 PolicyModel policy = opened.track(PolicyModel.fromWeights(Files.readAllBytes(config.basePolicy())));
                 // The critic starts from the base policy's trunk with a fresh value head.
-                ValueModel critic = config.algorithm().usesCritic() ? opened.track(policy.newValueModel(config.seed())) : null;
+                ValueModel critic = opened.track(config.algorithm().newCritic(policy, config.seed()));
                 learner = opened.ownedBy(new Learner(config, policy, critic, null, train, heldOut));
                 LOG.info("{}: new run from {} with preset {}", config.runId(), config.basePolicy(),
                     config.algorithm().preset());

@@ -10,6 +10,9 @@ import java.util.Properties;
 
 import dev.vapostream.learner.algo.Aggregation;
 import dev.vapostream.learner.algo.Whitening;
+import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.ValueModel;
+import dev.vapostream.model.task.BuiltInTask;
 import dev.vapostream.schemas.settings.Setting;
 import org.junit.jupiter.api.Test;
 
@@ -148,6 +151,46 @@ class AlgorithmTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> Algorithm.fromProperties(props("critic.replay.redraw", "true")));
         assertTrue(e.getMessage().contains("needs critic-replay above 1"), e.getMessage());
+    }
+
+    @Test
+    void aCriticReadsThePolicysFeaturesOnlyWhenAskedAndOnlyWhereThereIsACritic() {
+        // Given the defaults, a vapo run asking for the policy's features, and a dapo run asking for them
+        Algorithm defaults = Algorithm.fromProperties(props());
+        Algorithm reading = Algorithm.fromProperties(props("critic.policy.features", "true", "decoupled.gae", "false"));
+        // Then the default critic is plain, the asking run's critic (made from a base) reads the base's features,
+        // and the switch survives the other switches' rewrites of the algorithm
+        assertFalse(defaults.criticReadsPolicy());
+        assertTrue(reading.criticReadsPolicy());
+        assertEquals("ppo", reading.estimator());
+        assertEquals("true", reading.describe().get("critic.policy.features"));
+        try (PolicyModel base = PolicyModel.initialise(BuiltInTask.DEFAULT.defaultModelConfig(), 1L);
+             ValueModel plain = defaults.newCritic(base, 2L);
+             ValueModel withFeatures = reading.newCritic(base, 2L)) {
+            assertFalse(plain.readsPolicyFeatures());
+            assertTrue(withFeatures.readsPolicyFeatures());
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> Algorithm.fromProperties(props("preset", "dapo", "critic.policy.features", "true")));
+        assertTrue(e.getMessage().contains("preset dapo has no critic"), e.getMessage());
+    }
+
+    @Test
+    void aResumedRunKeepsItsCriticsKind() {
+        // Given a plain critic and one that reads the policy's features, as checkpoints would hold them
+        Algorithm plainRun = Algorithm.fromProperties(props());
+        Algorithm featureRun = Algorithm.fromProperties(props("critic.policy.features", "true"));
+        try (PolicyModel base = PolicyModel.initialise(BuiltInTask.DEFAULT.defaultModelConfig(), 3L);
+             ValueModel plain = plainRun.newCritic(base, 4L);
+             ValueModel withFeatures = featureRun.newCritic(base, 4L)) {
+            // Then each resumes under its own setting, and under the other one the learner refuses to start
+            Learner.requireSameCriticInput(plainRun, plain);
+            Learner.requireSameCriticInput(featureRun, withFeatures);
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Learner.requireSameCriticInput(plainRun, withFeatures));
+            assertTrue(e.getMessage().contains("critic.policy.features=false"), e.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> Learner.requireSameCriticInput(featureRun, plain));
+        }
     }
 
     private static Properties props(String... kv) {

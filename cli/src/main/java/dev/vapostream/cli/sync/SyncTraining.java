@@ -72,7 +72,7 @@ public final class SyncTraining {
         long seed = algorithm.update().seed();
         Files.createDirectories(run.runDir());
         try (PolicyModel policy = PolicyModel.fromWeights(run.basePolicy());
-             ValueModel critic = algorithm.usesCritic() ? policy.newValueModel(seed) : null;
+             ValueModel critic = algorithm.newCritic(policy, seed);
              VapoUpdate update = new VapoUpdate(policy, critic, algorithm.update());
              BufferedWriter metrics = Files.newBufferedWriter(run.runDir().resolve("metrics.jsonl"), StandardCharsets.UTF_8)) {
             ValuePretrainGate gate = new ValuePretrainGate(algorithm.valuePretraining(), List.of());

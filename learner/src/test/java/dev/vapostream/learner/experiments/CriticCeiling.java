@@ -40,7 +40,8 @@ import dev.vapostream.model.training.GradientClipping;
  * batches, 128 / group prompts each), trunk (the trunk's learning rate as a multiple of
  * the head's; 0 freezes the trunk copied from the policy: a probe of the policy's features), layers
  * (a freshly initialised critic of that many layers instead of the policy's trunk), width, critic (start
- * from these critic weights, e.g. a run's checkpoint; with {@code train=0 steps=0} it only scores them).
+ * from these critic weights, e.g. a run's checkpoint; with {@code train=0 steps=0} it only scores them), features
+ * (the critic also reads the base policy's per-token features, as {@code --critic-policy-features} makes it).
  */
 public final class CriticCeiling {
     private CriticCeiling() {
@@ -65,12 +66,15 @@ public final class CriticCeiling {
         if (a.has("critic") && (a.has("layers") || a.has("width"))) {
             throw new IllegalArgumentException("critic= starts from a checkpoint, whose shape is its own; drop layers= and width=");
         }
+        if (a.flag("features") && (a.has("critic") || a.has("layers"))) {
+            throw new IllegalArgumentException("features=true makes a critic from the base policy; drop critic= and layers=");
+        }
         List<TaskExample> examples = a.trainExamples();
         CharTokenizer tokenizer = BuiltInTask.tokenizer();
         try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(a.baseWeights()));
              ValueModel critic = a.has("critic") ? ValueModel.fromWeights(Files.readAllBytes(Path.of(a.get("critic", null))))
                  : a.has("layers") ? ValueModel.initialise(task.modelConfig(a.integer("layers", 2), a.integer("width", 64), 4), seed)
-                 : policy.newValueModel(seed);
+                 : policy.newValueModel(seed, a.flag("features"));
              AdamW head = new AdamW(part(critic, true), weightDecay);
              AdamW trunk = new AdamW(part(critic, false), weightDecay)) {
             Sampler sampler = new Sampler(policy);

@@ -91,7 +91,7 @@ public final class InProcessRl {
         Path weights = Path.of(args.getOrDefault("weights", "runs/base/" + task.id() + "/policy.weights"));
         PrintWriter out = args.containsKey("out") ? openOut(Path.of(args.get("out"))) : null;
         try (PolicyModel policy = PolicyModel.fromWeights(Files.readAllBytes(weights));
-             ValueModel critic = algorithm.usesCritic() ? policy.newValueModel(seed) : null;
+             ValueModel critic = algorithm.newCritic(policy, seed);
              VapoUpdate update = new VapoUpdate(policy, critic, algorithm.update())) {
             Evaluator evaluator = Evaluator.forTask(task, 128);
             ValuePretrainGate gate = new ValuePretrainGate(algorithm.valuePretraining(), List.of());
