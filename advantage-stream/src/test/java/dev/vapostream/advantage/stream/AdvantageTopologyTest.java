@@ -15,6 +15,10 @@ import java.util.Properties;
 import dev.vapostream.advantage.AdvantageComputer;
 import dev.vapostream.advantage.EstimatorSettings;
 import dev.vapostream.advantage.ResponseSignals;
+import dev.vapostream.model.PolicyModel;
+import dev.vapostream.model.ValueModel;
+import dev.vapostream.model.nn.NoGradient;
+import ai.djl.ndarray.NDManager;
 import dev.vapostream.schemas.SerdeSettings;
 import dev.vapostream.schemas.Topics;
 import dev.vapostream.schemas.testing.HermeticSerdes;
@@ -95,6 +99,37 @@ class AdvantageTopologyTest {
         // And the time spent valuing it (a critic load and a forward pass) and on its GAE is counted
         assertTrue(AdvantageMetrics.value("valuing-seconds-total") > valuingBefore);
         assertTrue(AdvantageMetrics.value("gae-seconds-total") > gaeBefore);
+    }
+
+    @Test
+    void aCriticThatReadsThePolicysFeaturesValuesGroupsAsItsModelDoes(@TempDir Path state) {
+        // Given, on the weights topic, a critic that reads a policy's features (its weights carry the frozen policy)
+        Harness h = start(state, "vapo");
+        byte[] weights;
+        try (PolicyModel policy = PolicyModel.initialise(Fixtures.CRITIC_CONFIG, 12L);
+             ValueModel critic = policy.newValueModel(13L, true)) {
+            weights = critic.encodeWeights();
+        }
+        publish(h, Fixtures.criticChunks(1, weights));
+
+        // When a group arrives
+        ScoredGroup group = Fixtures.group("p-2", new int[] {7, 40}, 1);
+        h.scored.pipeInput("p-2", group);
+
+        // Then its values are those the critic rebuilt from the same bytes gives, frozen policy's features included
+        AdvantageGroup out = h.advantages.readValue();
+        List<int[]> tokens = Fixtures.tokensOf(group).stream()
+            .map(t -> t.stream().mapToInt(Integer::intValue).toArray()).toList();
+        int[] prompt = Fixtures.PROMPT.stream().mapToInt(Integer::intValue).toArray();
+        try (ValueModel critic = ValueModel.fromWeights(weights);
+             NoGradient ignored = NoGradient.enter();
+             NDManager manager = NDManager.newBaseManager()) {
+            assertTrue(critic.readsPolicyFeatures());
+            List<float[]> expected = critic.score(manager, List.of(prompt, prompt), tokens).perResponse(tokens);
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(expected.get(i), ResponseArrays.of(out.getResponses().get(i)).values(), 1e-6f);
+            }
+        }
     }
 
     @Test
