@@ -42,7 +42,8 @@ import dev.vapostream.model.tokenizer.CharTokenizer;
  *
  * <p>What it builds, all from one seed: the default task's model ({@link BuiltInTask#DEFAULT},
  * {@code defaultModelConfig()}), a freshly initialised policy and a critic made as the learner
- * makes it ({@code policy.newValueModel(seed)}: the policy's trunk with a fresh value head), the
+ * makes it ({@code policy.newValueModel(seed)}: the policy's trunk with a fresh value head; with
+ * {@code --critic.policy.features true}, reading the policy's features as well), the
  * update settings of a default {@code ./vapo train} ({@code Algorithm.fromProperties} of no
  * properties: preset vapo, P prompts × G responses) and a batch of P × G rows: real prompts of the
  * task (terms uniform over the task's range), responses of random alphabet tokens ending in EOS,
@@ -141,7 +142,7 @@ public final class LearnerStepBenchmark {
         System.out.printf(Locale.ROOT, "update %s%n", settings);
 
         try (PolicyModel policy = PolicyModel.initialise(config, seed);
-             ValueModel critic = policy.newValueModel(seed)) {
+             ValueModel critic = policy.newValueModel(seed, algorithm.criticReadsPolicy())) {
             TrainingBatch batch = batch(task, policy, algorithm.promptsPerStep(), algorithm.groupSize(), lengths, correct,
                 seed);
             Map<String, Object> shape = shape(batch, algorithm, lengths, valueOnly);
