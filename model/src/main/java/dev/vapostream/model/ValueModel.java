@@ -154,8 +154,12 @@ public final class ValueModel extends TransformerNetwork {
                 own.add(t);
             }
         }
+        // Checked before anything is overwritten, so a refused file leaves this critic as it was.
         if (featurePolicy == null && !frozen.isEmpty()) {
             throw new IllegalArgumentException("these critic weights read the policy's features; this critic does not");
+        }
+        if (featurePolicy != null && frozen.isEmpty()) {
+            throw new IllegalArgumentException("these critic weights do not read the policy's features; this critic does");
         }
         super.loadTensors(own);
         if (featurePolicy != null) {

@@ -110,9 +110,15 @@ class PolicyFeatureCriticTest {
                 assertArrayEquals(critic.score(manager, prompts, responses).values().toFloatArray(),
                     restored.score(manager, prompts, responses).values().toFloatArray(), 0f);
             }
-            // And neither kind of critic takes the other's weights in place
-            assertThrows(IllegalArgumentException.class, () -> plain.loadWeights(encoded));
-            assertThrows(IllegalArgumentException.class, () -> critic.loadWeights(plain.encodeWeights()));
+            // And neither kind of critic takes the other's weights in place, each left as it was
+            String plainBefore = plain.weightsSha256();
+            String criticBefore = critic.weightsSha256();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plain.loadWeights(encoded));
+            assertTrue(e.getMessage().contains("read the policy's features; this critic does not"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> critic.loadWeights(plain.encodeWeights()));
+            assertTrue(e.getMessage().contains("do not read the policy's features; this critic does"), e.getMessage());
+            assertEquals(plainBefore, plain.weightsSha256());
+            assertEquals(criticBefore, critic.weightsSha256());
         }
     }
 
