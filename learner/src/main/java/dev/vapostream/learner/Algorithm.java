@@ -153,19 +153,17 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
             s.get(VALUE_PRETRAIN_MIN_DELTA), s.get(VALUE_PRETRAIN_CRITIC_LR_FINAL));
         ValuePretrainGate.Settings none = ValuePretrainGate.Settings.none();
         UpdateSettings vapo = UpdateSettings.vapo(s.get(SEED));
+        boolean reads = s.get(CRITIC_POLICY_FEATURES);
         Algorithm base = switch (preset) {
-            case "vapo" -> new Algorithm(preset, "vapo", vapo, true, pretrain, false, g, prompts, false);
+            case "vapo" -> new Algorithm(preset, "vapo", vapo, true, pretrain, false, g, prompts, reads);
             case "ppo" -> new Algorithm(preset, "ppo", vapo.withAggregation(Aggregation.SEQUENCE).withClip(0.2f, 0.2f)
-                .withLmCoefficient(0f).withWhitening(Whitening.Mode.ON), true, none, false, g, prompts, false);
-            case "dapo" -> new Algorithm(preset, "grpo", vapo.withLmCoefficient(0f), false, none, true, g, prompts, false);
+                .withLmCoefficient(0f).withWhitening(Whitening.Mode.ON), true, none, false, g, prompts, reads);
+            case "dapo" -> new Algorithm(preset, "grpo", vapo.withLmCoefficient(0f), false, none, true, g, prompts, reads);
             case "grpo" -> new Algorithm(preset, "grpo", vapo.withAggregation(Aggregation.SEQUENCE).withClip(0.2f, 0.2f)
-                .withLmCoefficient(0f), false, none, false, g, prompts, false);
+                .withLmCoefficient(0f), false, none, false, g, prompts, reads);
             default -> throw new IllegalStateException("preset " + preset + " is declared but not resolved");
         };
-        Algorithm resolved = base.withSwitches(s).withNumbers(s);
-        return new Algorithm(resolved.preset, resolved.estimator, resolved.update, resolved.usesCritic,
-            resolved.valuePretraining, resolved.dynamicSampling, resolved.groupSize, resolved.promptsPerStep,
-            s.get(CRITIC_POLICY_FEATURES));
+        return base.withSwitches(s).withNumbers(s);
     }
 
     private Algorithm withSwitches(Settings s) {

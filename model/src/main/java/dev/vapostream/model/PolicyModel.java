@@ -56,15 +56,7 @@ public final class PolicyModel extends TransformerNetwork {
      * keeps reading the policy as it is now however the policy trains later.
      */
     public ValueModel newValueModel(long headSeed, boolean policyFeatures) {
-        PolicyModel frozen = policyFeatures ? copy() : null;
-        try {
-            return ValueModel.fromTrunk(config(), trunkTensors(), headSeed, frozen);
-        } catch (RuntimeException e) {
-            if (frozen != null) {
-                frozen.close();
-            }
-            throw e;
-        }
+        return ValueModel.fromTrunk(config(), trunkTensors(), headSeed, policyFeatures ? copy() : null);
     }
 
     /** A deep copy (e.g. a frozen reference or a behaviour snapshot). */

@@ -52,16 +52,22 @@ public final class ValueModel extends TransformerNetwork {
         return initialise(config, seed, null);
     }
 
+    /** A fresh critic; it owns {@code featurePolicy} (closed with it, or at once if it cannot be made). */
     private static ValueModel initialise(ModelConfig config, long seed, PolicyModel featurePolicy) {
         ValueModel model = new ValueModel(config, new Parameters(NDManager.newBaseManager()), featurePolicy);
-        ParameterInitializer init = new ParameterInitializer(seed);
-        model.trunk().initialise(model.parameterStore(), init);
-        model.addHead(init);
-        if (featurePolicy != null) {
-            int[] shape = {FEATURES, config.width()};
-            model.parameterStore().add(FEATURE_PROJECTION, shape, init.normal(shape, HEAD_INIT_STD));
+        try {
+            ParameterInitializer init = new ParameterInitializer(seed);
+            model.trunk().initialise(model.parameterStore(), init);
+            model.addHead(init);
+            if (featurePolicy != null) {
+                int[] shape = {FEATURES, config.width()};
+                model.parameterStore().add(FEATURE_PROJECTION, shape, init.normal(shape, HEAD_INIT_STD));
+            }
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
         }
-        return model;
     }
 
     /**
@@ -71,10 +77,15 @@ public final class ValueModel extends TransformerNetwork {
     static ValueModel fromTrunk(ModelConfig config, List<NamedTensor> trunkTensors, long headSeed,
                                 PolicyModel featurePolicy) {
         ValueModel model = initialise(config, headSeed, featurePolicy);
-        for (NamedTensor tensor : trunkTensors) {
-            model.parameterStore().get(tensor.name()).set(tensor.values());
+        try {
+            for (NamedTensor tensor : trunkTensors) {
+                model.parameterStore().get(tensor.name()).set(tensor.values());
+            }
+            return model;
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
         }
-        return model;
     }
 
     /** A critic rebuilt from {@link #encodeWeights()} bytes, with the policy's features if it was written with them. */
