@@ -1,10 +1,7 @@
 package dev.vapostream.model;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.vapostream.model.nn.NoGradient;
 import dev.vapostream.model.nn.ParameterInitializer;
@@ -25,7 +22,9 @@ import java.util.List;
  * log-probability and the entropy of the distribution it was drawn from, through a learned
  * 3 × width projection, are added to the token's embedding. The frozen copy is part of the
  * critic's weights (its tensors prefixed {@value #FEATURE_POLICY_PREFIX}) and is never trained;
- * {@link #parameters()} holds only what the critic trains.
+ * {@link #parameters()} holds only what the critic trains. The features of the last
+ * {@value #MEMO_CAPACITY} responses scored are remembered, so a response drawn again from a
+ * replay pool is not scored by the frozen copy again.
  */
 public final class ValueModel extends TransformerNetwork {
 
@@ -40,7 +39,11 @@ public final class ValueModel extends TransformerNetwork {
     private static final float LOG_PROB_FLOOR = -20f;
     private static final float LOG_PROB_SCALE = 10f;
 
+    // Covers a replay pool of 200 batches of 128 responses; a larger pool only scores more responses again.
+    private static final int MEMO_CAPACITY = 1 << 15;
+
     private final PolicyModel featurePolicy;
+    private final PolicyFeatureMemo memo = new PolicyFeatureMemo(MEMO_CAPACITY);
 
     private ValueModel(ModelConfig config, Parameters parameters, PolicyModel featurePolicy) {
         super(config, parameters);
@@ -128,19 +131,55 @@ public final class ValueModel extends TransformerNetwork {
      * response token j's at column promptWidth + j, where the trunk reads that token.
      */
     private NDArray featureEmbedding(NDManager manager, ResponseBatch batch, List<int[]> prompts, List<int[]> responses) {
-        NDArray features;
-        try (NoGradient ignored = NoGradient.enter()) {
-            PolicyScores scores = featurePolicy.score(manager, prompts, responses);
-            NDArray logProbs = scores.logProbs();
-            NDArray perToken = NDArrays.stack(new NDList(
-                    logProbs.exp().mul(scores.mask()),
-                    logProbs.maximum(LOG_PROB_FLOOR).div(LOG_PROB_SCALE).mul(scores.mask()),
-                    scores.entropy()), 2);
-            int fed = batch.inputWidth() - batch.promptWidth();
-            NDArray prompt = manager.zeros(new Shape(batch.batchSize(), batch.promptWidth(), FEATURES));
-            features = prompt.concat(perToken.get(new NDIndex(":, 0:{}", fed)), 1);
+        float[][][] perToken = perTokenFeatures(manager, prompts, responses);
+        int columns = batch.inputWidth();
+        int fed = columns - batch.promptWidth();
+        float[] laidOut = new float[batch.batchSize() * columns * FEATURES];
+        for (int row = 0; row < perToken.length; row++) {
+            for (int j = 0; j < Math.min(fed, perToken[row].length); j++) {
+                System.arraycopy(perToken[row][j], 0, laidOut, (row * columns + batch.promptWidth() + j) * FEATURES, FEATURES);
+            }
         }
+        NDArray features = manager.create(laidOut, new Shape(batch.batchSize(), columns, FEATURES));
         return features.matMul(parameterStore().get(FEATURE_PROJECTION));
+    }
+
+    /** Each response's features, one row of {@value #FEATURES} per token: remembered, or scored by the frozen policy now. */
+    private float[][][] perTokenFeatures(NDManager manager, List<int[]> prompts, List<int[]> responses) {
+        float[][][] perToken = new float[responses.size()][][];
+        List<Integer> unseen = new ArrayList<>();
+        for (int row = 0; row < responses.size(); row++) {
+            perToken[row] = memo.get(prompts.get(row), responses.get(row));
+            if (perToken[row] == null) {
+                unseen.add(row);
+            }
+        }
+        if (unseen.isEmpty()) {
+            return perToken;
+        }
+        List<int[]> unseenPrompts = unseen.stream().map(prompts::get).toList();
+        List<int[]> unseenResponses = unseen.stream().map(responses::get).toList();
+        float[] logProbs;
+        float[] entropy;
+        int width;
+        try (NoGradient ignored = NoGradient.enter(); NDManager scoring = manager.newSubManager()) {
+            PolicyScores scores = featurePolicy.score(scoring, unseenPrompts, unseenResponses);
+            logProbs = scores.logProbs().toFloatArray();
+            entropy = scores.entropy().toFloatArray();
+            width = (int) scores.logProbs().getShape().get(1);
+        }
+        for (int k = 0; k < unseen.size(); k++) {
+            int row = unseen.get(k);
+            float[][] features = new float[responses.get(row).length][];
+            for (int j = 0; j < features.length; j++) {
+                float logProb = logProbs[k * width + j];
+                features[j] = new float[] {(float) Math.exp(logProb), Math.max(logProb, LOG_PROB_FLOOR) / LOG_PROB_SCALE,
+                    entropy[k * width + j]};
+            }
+            memo.put(prompts.get(row), responses.get(row), features);
+            perToken[row] = features;
+        }
+        return perToken;
     }
 
     @Override
@@ -174,8 +213,14 @@ public final class ValueModel extends TransformerNetwork {
         }
         super.loadTensors(own);
         if (featurePolicy != null) {
+            memo.clear();
             featurePolicy.loadTensors(frozen);
         }
+    }
+
+    /** Responses whose features this critic remembers (for tests). */
+    int rememberedResponses() {
+        return memo.size();
     }
 
     @Override

@@ -96,6 +96,43 @@ class PolicyFeatureCriticTest {
     }
 
     @Test
+    void aResponseScoredAgainReadsTheRememberedFeaturesAndValuesTheSame() {
+        // Given two copies of one feature critic, one of which has already scored the first response
+        List<int[]> third = List.of(TOKENIZER.encodeResponse("1+2=3;3-3=0;#0"));
+        try (PolicyModel policy = PolicyModel.initialise(TestModels.SMALL, 65L);
+                ValueModel critic = policy.newValueModel(66L, true);
+                ValueModel fresh = ValueModel.fromWeights(critic.encodeWeights());
+                NDManager manager = NDManager.newBaseManager()) {
+            critic.score(manager, prompts.subList(0, 1), responses.subList(0, 1));
+            assertEquals(1, critic.rememberedResponses());
+            // When both score a batch of that response beside two new ones
+            List<int[]> batchPrompts = List.of(prompts.get(1), prompts.get(0), prompts.get(1));
+            List<int[]> batchResponses = List.of(responses.get(1), responses.get(0), third.get(0));
+            float[] remembered = critic.score(manager, batchPrompts, batchResponses).values().toFloatArray();
+            float[] scoredNow = fresh.score(manager, batchPrompts, batchResponses).values().toFloatArray();
+            // Then the values agree, and each critic remembers the three responses once
+            assertArrayEquals(scoredNow, remembered, TOLERANCE);
+            assertEquals(3, critic.rememberedResponses());
+            assertEquals(3, fresh.rememberedResponses());
+            // And new weights for the frozen policy forget them
+            critic.loadWeights(fresh.encodeWeights());
+            assertEquals(0, critic.rememberedResponses());
+        }
+    }
+
+    @Test
+    void theSameTokensUnderAnotherPromptAreADifferentResponse() {
+        try (PolicyModel policy = PolicyModel.initialise(TestModels.SMALL, 67L);
+                ValueModel critic = policy.newValueModel(68L, true);
+                NDManager manager = NDManager.newBaseManager()) {
+            // Given one response's tokens, When they are scored after two different prompts
+            critic.score(manager, prompts, List.of(responses.get(0), responses.get(0)));
+            // Then both are remembered, each with its own features
+            assertEquals(2, critic.rememberedResponses());
+        }
+    }
+
+    @Test
     void itsWeightsRoundTripWithTheFrozenPolicyAndDoNotFitAPlainCritic() {
         try (PolicyModel policy = PolicyModel.initialise(TestModels.SMALL, 58L);
                 ValueModel critic = policy.newValueModel(59L, true);
