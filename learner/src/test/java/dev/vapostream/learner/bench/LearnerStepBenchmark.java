@@ -56,7 +56,7 @@ import dev.vapostream.model.tokenizer.CharTokenizer;
  * <pre>
  * LearnerStepBenchmark [--warmup 5] [--runs 20] [--value-only] [--lengths task|uniform|L]
  *                      [--correct 0.18] [--task blind-spots] [--dump-batch FILE] [--no-stats]
- *                      [--profile FILE] [--lockstep]
+ *                      [--profile FILE] [--lockstep] [--new-batches]
  *                      [--ALGORITHM-KEY VALUE ...]
  * </pre>
  * Every option is accepted as {@code --key value}, {@code --key=value} or {@code key=value}.
@@ -79,6 +79,9 @@ import dev.vapostream.model.tokenizer.CharTokenizer;
  *       operator, as {@code learner_step_reference.py --profile} does for the PyTorch step.</li>
  *   <li>{@code lockstep}: wait for a line on standard input before each step (warm-up steps
  *       included), so that {@code vapo bench} can step this program and the PyTorch one alternately.</li>
+ *   <li>{@code new-batches}: a new batch for every step (drawn from seed + step index) instead of
+ *       the same one each time, as a run gets them: what a replay pool or the critic's memory of
+ *       the policy's features (docs/model.md) holds then is what a run's would.</li>
  *   <li>Any key of {@link Algorithm#SPEC} ({@code seed}, {@code prompts-per-step},
  *       {@code group-size}, {@code mini-batches}, {@code critic-epochs}, {@code critic-replay}, …;
  *       dashes or dots) overrides the default run's value; {@code seed} (default 1) also seeds
@@ -110,6 +113,7 @@ public final class LearnerStepBenchmark {
         boolean stats = !Boolean.parseBoolean(take(options, "no.stats", "false"));
         String profile = take(options, "profile", null);
         boolean lockstep = Boolean.parseBoolean(take(options, "lockstep", "false"));
+        boolean newBatches = Boolean.parseBoolean(take(options, "new.batches", "false"));
         if (!lengths.equals("task") && !lengths.equals("uniform") && !lengths.matches("[1-9][0-9]*")) {
             throw new IllegalArgumentException("lengths must be task, uniform or a number of tokens, got " + lengths);
         }
@@ -153,6 +157,11 @@ public final class LearnerStepBenchmark {
                 dumpBatch(Path.of(dump), batch, policy, critic, settings, config, algorithm, valueOnly, lengths);
                 System.out.printf(Locale.ROOT, "wrote %s%n", dump);
             }
+            List<TrainingBatch> batches = new ArrayList<>();
+            for (int i = 0; i < warmup + runs; i++) {
+                batches.add(!newBatches || i == 0 ? batch
+                    : batch(task, policy, algorithm.promptsPerStep(), algorithm.groupSize(), lengths, correct, seed + i));
+            }
             double[] millis = new double[runs];
             try (VapoUpdate update = new VapoUpdate(policy, critic, settings)) {
                 BufferedReader go = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -164,7 +173,7 @@ public final class LearnerStepBenchmark {
                         JniUtils.startProfile(false, true, false);
                     }
                     long start = System.nanoTime();
-                    StepStats s = update.step(batch, !valueOnly, i);
+                    StepStats s = update.step(batches.get(i), !valueOnly, i);
                     double ms = (System.nanoTime() - start) / 1e6;
                     if (i == 0 && stats) {
                         System.out.printf(Locale.ROOT, "step 0 stats: policy_loss %.6f lm_loss %.6f value_loss %.6f "
@@ -192,6 +201,7 @@ public final class LearnerStepBenchmark {
             result.put("median_ms", round(median));
             result.put("runs_ms", round(millis));
             result.put("batch", shape);
+            result.put("new_batches", newBatches);
             result.put("threads", System.getProperty("ai.djl.pytorch.num_threads", "default"));
             System.out.println(json(result));
         }
