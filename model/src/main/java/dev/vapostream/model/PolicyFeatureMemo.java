@@ -14,7 +14,7 @@ import java.util.Map;
  */
 final class PolicyFeatureMemo {
 
-    private final Map<Key, float[][]> entries;
+    private final Map<Key, float[]> entries;
 
     /** @param capacity responses remembered, at least 1 */
     PolicyFeatureMemo(int capacity) {
@@ -23,19 +23,19 @@ final class PolicyFeatureMemo {
         }
         this.entries = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, float[][]> eldest) {
+            protected boolean removeEldestEntry(Map.Entry<Key, float[]> eldest) {
                 return size() > capacity;
             }
         };
     }
 
-    /** The features (one row of {@code FEATURES} per response token) remembered for this pair, or null. */
-    synchronized float[][] get(int[] prompt, int[] response) {
+    /** The features remembered for this pair (the response's tokens' one after another), or null. */
+    synchronized float[] get(int[] prompt, int[] response) {
         return entries.get(new Key(prompt, response));
     }
 
     /** Remembers {@code features} for this pair; the prompt and response are copied, so later changes to them do not matter. */
-    synchronized void put(int[] prompt, int[] response, float[][] features) {
+    synchronized void put(int[] prompt, int[] response, float[] features) {
         entries.put(new Key(prompt.clone(), response.clone()), features);
     }
 

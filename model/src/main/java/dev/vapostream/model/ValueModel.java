@@ -131,55 +131,57 @@ public final class ValueModel extends TransformerNetwork {
      * response token j's at column promptWidth + j, where the trunk reads that token.
      */
     private NDArray featureEmbedding(NDManager manager, ResponseBatch batch, List<int[]> prompts, List<int[]> responses) {
-        float[][][] perToken = perTokenFeatures(manager, prompts, responses);
+        float[][] perResponse = perResponseFeatures(manager, prompts, responses);
         int columns = batch.inputWidth();
         int fed = columns - batch.promptWidth();
         float[] laidOut = new float[batch.batchSize() * columns * FEATURES];
-        for (int row = 0; row < perToken.length; row++) {
-            for (int j = 0; j < Math.min(fed, perToken[row].length); j++) {
-                System.arraycopy(perToken[row][j], 0, laidOut, (row * columns + batch.promptWidth() + j) * FEATURES, FEATURES);
-            }
+        for (int row = 0; row < perResponse.length; row++) {
+            int tokens = Math.min(fed, responses.get(row).length);
+            System.arraycopy(perResponse[row], 0, laidOut, (row * columns + batch.promptWidth()) * FEATURES, tokens * FEATURES);
         }
         NDArray features = manager.create(laidOut, new Shape(batch.batchSize(), columns, FEATURES));
         return features.matMul(parameterStore().get(FEATURE_PROJECTION));
     }
 
-    /** Each response's features, one row of {@value #FEATURES} per token: remembered, or scored by the frozen policy now. */
-    private float[][][] perTokenFeatures(NDManager manager, List<int[]> prompts, List<int[]> responses) {
-        float[][][] perToken = new float[responses.size()][][];
+    /**
+     * Each response's features, {@value #FEATURES} numbers per token, token by token: remembered,
+     * or scored by the frozen policy now.
+     */
+    private float[][] perResponseFeatures(NDManager manager, List<int[]> prompts, List<int[]> responses) {
+        float[][] perResponse = new float[responses.size()][];
         List<Integer> unseen = new ArrayList<>();
         for (int row = 0; row < responses.size(); row++) {
-            perToken[row] = memo.get(prompts.get(row), responses.get(row));
-            if (perToken[row] == null) {
+            perResponse[row] = memo.get(prompts.get(row), responses.get(row));
+            if (perResponse[row] == null) {
                 unseen.add(row);
             }
         }
         if (unseen.isEmpty()) {
-            return perToken;
+            return perResponse;
         }
-        List<int[]> unseenPrompts = unseen.stream().map(prompts::get).toList();
-        List<int[]> unseenResponses = unseen.stream().map(responses::get).toList();
         float[] logProbs;
         float[] entropy;
         int width;
         try (NoGradient ignored = NoGradient.enter(); NDManager scoring = manager.newSubManager()) {
-            PolicyScores scores = featurePolicy.score(scoring, unseenPrompts, unseenResponses);
+            PolicyScores scores = featurePolicy.score(scoring, unseen.stream().map(prompts::get).toList(),
+                unseen.stream().map(responses::get).toList());
             logProbs = scores.logProbs().toFloatArray();
             entropy = scores.entropy().toFloatArray();
             width = (int) scores.logProbs().getShape().get(1);
         }
         for (int k = 0; k < unseen.size(); k++) {
             int row = unseen.get(k);
-            float[][] features = new float[responses.get(row).length][];
-            for (int j = 0; j < features.length; j++) {
+            float[] features = new float[responses.get(row).length * FEATURES];
+            for (int j = 0; j < responses.get(row).length; j++) {
                 float logProb = logProbs[k * width + j];
-                features[j] = new float[] {(float) Math.exp(logProb), Math.max(logProb, LOG_PROB_FLOOR) / LOG_PROB_SCALE,
-                    entropy[k * width + j]};
+                features[j * FEATURES] = (float) Math.exp(logProb);
+                features[j * FEATURES + 1] = Math.max(logProb, LOG_PROB_FLOOR) / LOG_PROB_SCALE;
+                features[j * FEATURES + 2] = entropy[k * width + j];
             }
             memo.put(prompts.get(row), responses.get(row), features);
-            perToken[row] = features;
+            perResponse[row] = features;
         }
-        return perToken;
+        return perResponse;
     }
 
     @Override
