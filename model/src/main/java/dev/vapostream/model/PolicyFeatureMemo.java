@@ -2,7 +2,6 @@ package dev.vapostream.model;
 
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.Map;
 
 /**
  * The frozen policy's per-token features of responses already seen, by content, the least
@@ -10,23 +9,33 @@ import java.util.Map;
  * the frozen policy does not change, and a learner with a replay pool scores the same responses
  * many times (each one for every draw that picks it, twice when the value clip's reference is
  * recomputed), so the frozen copy need score each response only once while it is remembered.
- * Thread-safe; the owner {@link #clear() clears} it when the frozen policy's weights change.
+ * It starts with capacity 0, remembering nothing: only the owner of a replay pool has a reason to
+ * remember, and sizes it to the pool. Thread-safe; the owner {@link #clear() clears} it when the
+ * frozen policy's weights change.
  */
 final class PolicyFeatureMemo {
 
-    private final Map<Key, float[]> entries;
+    private final LinkedHashMap<Key, float[]> entries = new LinkedHashMap<>(16, 0.75f, true);
+    private int capacity;
 
-    /** @param capacity responses remembered, at least 1 */
-    PolicyFeatureMemo(int capacity) {
-        if (capacity < 1) {
-            throw new IllegalArgumentException("capacity must be at least 1, got " + capacity);
+    /**
+     * Remembers at most {@code responses} from now on, forgetting the least recently used beyond
+     * that at once.
+     */
+    synchronized void resize(int responses) {
+        if (responses < 0) {
+            throw new IllegalArgumentException("responses remembered must be at least 0, got " + responses);
         }
-        this.entries = new LinkedHashMap<>(16, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<Key, float[]> eldest) {
-                return size() > capacity;
-            }
-        };
+        capacity = responses;
+        var eldestFirst = entries.entrySet().iterator();
+        while (entries.size() > capacity) {
+            eldestFirst.next();
+            eldestFirst.remove();
+        }
+    }
+
+    synchronized int capacity() {
+        return capacity;
     }
 
     /** The features remembered for this pair (the response's tokens' one after another), or null. */
@@ -36,7 +45,15 @@ final class PolicyFeatureMemo {
 
     /** Remembers {@code features} for this pair; the prompt and response are copied, so later changes to them do not matter. */
     synchronized void put(int[] prompt, int[] response, float[] features) {
+        if (capacity == 0) {
+            return;
+        }
         entries.put(new Key(prompt.clone(), response.clone()), features);
+        if (entries.size() > capacity) {
+            var eldest = entries.keySet().iterator();
+            eldest.next();
+            eldest.remove();
+        }
     }
 
     synchronized int size() {

@@ -22,9 +22,9 @@ import java.util.List;
  * log-probability and the entropy of the distribution it was drawn from, through a learned
  * 3 × width projection, are added to the token's embedding. The frozen copy is part of the
  * critic's weights (its tensors prefixed {@value #FEATURE_POLICY_PREFIX}) and is never trained;
- * {@link #parameters()} holds only what the critic trains. The features of the last
- * {@value #MEMO_CAPACITY} responses scored are remembered, so a response drawn again from a
- * replay pool is not scored by the frozen copy again.
+ * {@link #parameters()} holds only what the critic trains. The owner of a replay pool can have
+ * the features of the last responses scored remembered ({@link #rememberPolicyFeatures(int)}),
+ * so a response drawn again from the pool is not scored by the frozen copy again.
  */
 public final class ValueModel extends TransformerNetwork {
 
@@ -39,11 +39,8 @@ public final class ValueModel extends TransformerNetwork {
     private static final float LOG_PROB_FLOOR = -20f;
     private static final float LOG_PROB_SCALE = 10f;
 
-    // Covers a replay pool of 200 batches of 128 responses; a larger pool only scores more responses again.
-    private static final int MEMO_CAPACITY = 1 << 15;
-
     private final PolicyModel featurePolicy;
-    private final PolicyFeatureMemo memo = new PolicyFeatureMemo(MEMO_CAPACITY);
+    private final PolicyFeatureMemo memo = new PolicyFeatureMemo();
 
     private ValueModel(ModelConfig config, Parameters parameters, PolicyModel featurePolicy) {
         super(config, parameters);
@@ -106,6 +103,22 @@ public final class ValueModel extends TransformerNetwork {
     /** Whether this critic reads the policy's features. */
     public boolean readsPolicyFeatures() {
         return featurePolicy != null;
+    }
+
+    /**
+     * From now on remembers the policy's features of the last {@code responses} responses it
+     * scored (0, as a critic starts: none), the least recently used forgotten first. Remembering
+     * costs memory and pays only where the same responses are scored again, as from a replay
+     * pool, whose size this should be. Nothing changes for a critic that does not read the
+     * policy's features.
+     */
+    public void rememberPolicyFeatures(int responses) {
+        memo.resize(responses);
+    }
+
+    /** The most responses whose features this critic remembers (0: none). */
+    public int policyFeatureMemory() {
+        return memo.capacity();
     }
 
     /**

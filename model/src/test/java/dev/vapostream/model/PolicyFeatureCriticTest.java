@@ -103,6 +103,8 @@ class PolicyFeatureCriticTest {
                 ValueModel critic = policy.newValueModel(66L, true);
                 ValueModel fresh = ValueModel.fromWeights(critic.encodeWeights());
                 NDManager manager = NDManager.newBaseManager()) {
+            critic.rememberPolicyFeatures(8);
+            fresh.rememberPolicyFeatures(8);
             critic.score(manager, prompts.subList(0, 1), responses.subList(0, 1));
             assertEquals(1, critic.rememberedResponses());
             // When both score a batch of that response beside two new ones
@@ -126,9 +128,31 @@ class PolicyFeatureCriticTest {
                 ValueModel critic = policy.newValueModel(68L, true);
                 NDManager manager = NDManager.newBaseManager()) {
             // Given one response's tokens, When they are scored after two different prompts
+            critic.rememberPolicyFeatures(8);
             critic.score(manager, prompts, List.of(responses.get(0), responses.get(0)));
             // Then both are remembered, each with its own features
             assertEquals(2, critic.rememberedResponses());
+        }
+    }
+
+    @Test
+    void aCriticRemembersNothingUntilAskedAndThenNoMoreThanItsMemoryHolds() {
+        List<int[]> third = List.of(TOKENIZER.encodeResponse("1+2=3;3-3=0;#0"));
+        try (PolicyModel policy = PolicyModel.initialise(TestModels.SMALL, 69L);
+                ValueModel critic = policy.newValueModel(70L, true);
+                NDManager manager = NDManager.newBaseManager()) {
+            // Given a new feature critic, When it scores two responses, Then it remembers none
+            critic.score(manager, prompts, responses);
+            assertEquals(0, critic.policyFeatureMemory());
+            assertEquals(0, critic.rememberedResponses());
+            // When it may remember two and scores three, Then it holds the two it scored last
+            critic.rememberPolicyFeatures(2);
+            critic.score(manager, prompts, responses);
+            critic.score(manager, prompts.subList(0, 1), third);
+            assertEquals(2, critic.rememberedResponses());
+            // When its memory shrinks to one, Then it forgets at once down to one
+            critic.rememberPolicyFeatures(1);
+            assertEquals(1, critic.rememberedResponses());
         }
     }
 

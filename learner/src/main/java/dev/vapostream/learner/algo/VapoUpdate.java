@@ -149,7 +149,20 @@ public final class VapoUpdate implements AutoCloseable {
             return batch;
         }
         replay.add(batch);
+        rememberWhatThePoolHolds(batch.size());
         return withCurrentValues(replay.draw(batch.size(), shuffle));
+    }
+
+    /**
+     * A critic that reads the policy's features would otherwise have its frozen policy score a
+     * pooled response at every draw; it remembers as many responses as the pool can hold.
+     */
+    private void rememberWhatThePoolHolds(int batchRows) {
+        long poolRows = (long) settings.criticReplay() * batchRows;
+        int responses = (int) Math.min(Integer.MAX_VALUE, poolRows);
+        if (responses > critic.policyFeatureMemory()) {
+            critic.rememberPolicyFeatures(responses);
+        }
     }
 
     private TrainingBatch withCurrentValues(TrainingBatch drawn) {

@@ -117,6 +117,27 @@ class VapoUpdateTest {
         }
     }
 
+    @Test
+    void aFeatureCriticWithAReplayPoolRemembersAsManyResponsesAsThePoolHoldsAndWithoutOneNone() {
+        // Given two feature critics, one updated with a pool of 4 batches, one with the newest batch only
+        UpdateSettings pooled = UpdateSettings.vapo(8).withCriticSchedule(1, 2).withCriticReplay(4);
+        try (PolicyModel policy = PolicyModel.initialise(TINY, 8);
+             ValueModel poolCritic = policy.newValueModel(9, true);
+             ValueModel batchCritic = policy.newValueModel(9, true);
+             VapoUpdate withPool = new VapoUpdate(policy, poolCritic, pooled);
+             VapoUpdate withoutPool = new VapoUpdate(policy, batchCritic, pooled.withCriticReplay(1))) {
+            int[] prompt = TOKENS.encodePrompt("1+1");
+            List<SampledResponse> group = new Sampler(policy).sample(repeat(prompt, 8), SamplingSettings.unbiased(4), 9);
+            TrainingBatch batch = withCriticValues(poolCritic, batch(prompt, group, r -> 1.0));
+            // When each runs one value-pretraining step on a batch of 8 rows
+            withPool.step(batch, false, 0);
+            withoutPool.step(batch, false, 0);
+            // Then the pooled critic may remember 4 × 8 responses; the other remembers nothing
+            assertEquals(32, poolCritic.policyFeatureMemory());
+            assertEquals(0, batchCritic.policyFeatureMemory());
+        }
+    }
+
     private static double sevenRate(PolicyModel policy, int[] prompt, int n) {
         List<SampledResponse> sample = new Sampler(policy).sample(repeat(prompt, n), SamplingSettings.unbiased(1), 99);
         return sample.stream().filter(r -> r.tokens()[0] == SEVEN).count() / (double) n;
