@@ -38,8 +38,8 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
                         int promptsPerStep, boolean criticReadsPolicy) {
 
     public Algorithm {
-        if (groupSize < 2) {
-            throw new IllegalArgumentException("group-size must be at least 2, got " + groupSize);
+        if (groupSize < 1) {
+            throw new IllegalArgumentException("group-size must be at least 1, got " + groupSize);
         }
         if (promptsPerStep < 1) {
             throw new IllegalArgumentException("prompts-per-step must be at least 1, got " + promptsPerStep);
@@ -48,6 +48,15 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
         if (estimatorNeedsCritic != usesCritic) {
             throw new IllegalArgumentException("preset " + preset + (usesCritic ? " trains a critic that estimator "
                 + estimator + " does not use" : " has no critic, but estimator " + estimator + " needs one"));
+        }
+        // One response a prompt is enough for a critic's advantages, and more prompts a batch teach a critic more.
+        if (groupSize == 1 && !usesCritic) {
+            throw new IllegalArgumentException("group-size 1: estimator " + estimator
+                + " compares the responses to one prompt and needs at least 2");
+        }
+        if (groupSize == 1 && dynamicSampling) {
+            throw new IllegalArgumentException("group-size 1 with dynamic sampling: a group of one response has equal"
+                + " rewards and would always be dropped; pass --dynamic-sampling false");
         }
         if (!usesCritic && valuePretraining.enabled()) {
             throw new IllegalArgumentException("preset " + preset + " has no critic to pretrain");

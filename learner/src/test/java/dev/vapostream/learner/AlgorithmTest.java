@@ -78,6 +78,24 @@ class AlgorithmTest {
     }
 
     @Test
+    void oneResponseAPromptServesACriticButNotAGroupRelativeEstimatorNorDynamicSampling() {
+        // Given group size 1, When a critic-based preset without dynamic sampling resolves, Then it keeps it
+        assertEquals(1, Algorithm.fromProperties(props("group.size", "1", "dynamic.sampling", "false")).groupSize());
+        assertEquals(1, Algorithm.fromProperties(props("preset", "ppo", "group.size", "1")).groupSize());
+        // When DAPO or GRPO asks for it, or dynamic sampling would drop every group of one, Then it is refused, saying why
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> Algorithm.fromProperties(props("preset", "grpo", "group.size", "1")));
+        assertTrue(e.getMessage().contains("needs at least 2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+            () -> Algorithm.fromProperties(props("preset", "dapo", "group.size", "1", "dynamic.sampling", "false")));
+        assertTrue(e.getMessage().contains("needs at least 2"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+            () -> Algorithm.fromProperties(props("group.size", "1", "dynamic.sampling", "true")));
+        assertTrue(e.getMessage().contains("--dynamic-sampling false"), e.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> Algorithm.fromProperties(props("group.size", "0")));
+    }
+
+    @Test
     void nonsenseIsRejectedWithTheSettingNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> Algorithm.fromProperties(props("preset", "reinforce")));
