@@ -130,13 +130,11 @@ final class BatchBuilder {
             r.add(responses.get(row));
         }
         try (NoGradient ignored = NoGradient.enter(); NDManager m = NDManager.newBaseManager()) {
-            PolicyScores scores = policy.score(m, p, r);
-            float[] flat = scores.logProbs().toFloatArray();
-            int width = (int) scores.logProbs().getShape().get(1);
+            List<float[]> proximal = policy.score(m, p, r).logProbsPerResponse(r);
             for (int i = 0; i < rows.size(); i++) {
                 int row = rows.get(i);
                 for (int t = 0; t < responses.get(row).length; t++) {
-                    float prox = flat[i * width + t];
+                    float prox = proximal.get(i)[t];
                     weights[row][t] = (float) Math.min(Math.exp(prox - behaviour[row][t]), truncation);
                     behaviour[row][t] = prox;
                 }

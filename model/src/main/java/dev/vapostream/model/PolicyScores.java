@@ -1,5 +1,7 @@
 package dev.vapostream.model;
 
+import java.util.List;
+
 import ai.djl.ndarray.NDArray;
 
 /**
@@ -10,4 +12,14 @@ import ai.djl.ndarray.NDArray;
  * @param mask 1 for real response tokens, 0 for padding
  */
 public record PolicyScores(NDArray logProbs, NDArray entropy, NDArray mask) {
+
+    /** The log-probabilities copied out, one array per response, as long as that response. */
+    public List<float[]> logProbsPerResponse(List<int[]> responses) {
+        return ResponseRows.of(logProbs, responses);
+    }
+
+    /** The entropies copied out, one array per response, as long as that response. */
+    public List<float[]> entropyPerResponse(List<int[]> responses) {
+        return ResponseRows.of(entropy, responses);
+    }
 }

@@ -172,24 +172,22 @@ public final class ValueModel extends TransformerNetwork {
         if (unseen.isEmpty()) {
             return perResponse;
         }
-        float[] logProbs;
-        float[] entropy;
-        int width;
+        List<int[]> unseenResponses = unseen.stream().map(responses::get).toList();
+        List<float[]> logProbs;
+        List<float[]> entropy;
         try (NoGradient ignored = NoGradient.enter(); NDManager scoring = manager.newSubManager()) {
-            PolicyScores scores = featurePolicy.score(scoring, unseen.stream().map(prompts::get).toList(),
-                unseen.stream().map(responses::get).toList());
-            logProbs = scores.logProbs().toFloatArray();
-            entropy = scores.entropy().toFloatArray();
-            width = (int) scores.logProbs().getShape().get(1);
+            PolicyScores scores = featurePolicy.score(scoring, unseen.stream().map(prompts::get).toList(), unseenResponses);
+            logProbs = scores.logProbsPerResponse(unseenResponses);
+            entropy = scores.entropyPerResponse(unseenResponses);
         }
         for (int k = 0; k < unseen.size(); k++) {
             int row = unseen.get(k);
             float[] features = new float[responses.get(row).length * FEATURES];
             for (int j = 0; j < responses.get(row).length; j++) {
-                float logProb = logProbs[k * width + j];
+                float logProb = logProbs.get(k)[j];
                 features[j * FEATURES] = (float) Math.exp(logProb);
                 features[j * FEATURES + 1] = Math.max(logProb, LOG_PROB_FLOOR) / LOG_PROB_SCALE;
-                features[j * FEATURES + 2] = entropy[k * width + j];
+                features[j * FEATURES + 2] = entropy.get(k)[j];
             }
             memo.put(prompts.get(row), responses.get(row), features);
             perResponse[row] = features;

@@ -1,7 +1,5 @@
 package dev.vapostream.model;
 
-import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 import ai.djl.ndarray.NDArray;
@@ -16,13 +14,6 @@ public record ValueScores(NDArray values, NDArray mask) {
 
     /** The values copied out, one array per response, as long as that response (the padding left off). */
     public List<float[]> perResponse(List<int[]> responses) {
-        long width = values.getShape().get(1);
-        float[] flat = values.toFloatArray();
-        List<float[]> out = new ArrayList<>(responses.size());
-        for (int i = 0; i < responses.size(); i++) {
-            int from = Math.toIntExact(i * width);
-            out.add(Arrays.copyOfRange(flat, from, from + responses.get(i).length));
-        }
-        return out;
+        return ResponseRows.of(values, responses);
     }
 }
