@@ -211,8 +211,8 @@ public record Algorithm(String preset, String estimator, UpdateSettings update, 
                 s.get(DYNAMIC_SAMPLING), a.groupSize, a.promptsPerStep, a.criticReadsPolicy);
         }
         if (!s.get(GROUP_SAMPLING)) {
-            // Same batch size, more prompts with fewer samples each.
-            int fewer = Math.max(2, a.groupSize / 4);
+            // Same batch size, more prompts with fewer samples each; a group of 2 or 1 has none to spare.
+            int fewer = a.groupSize <= 2 ? a.groupSize : Math.max(2, a.groupSize / 4);
             a = new Algorithm(a.preset, a.estimator, a.update, a.usesCritic, a.valuePretraining, a.dynamicSampling,
                 fewer, a.promptsPerStep * a.groupSize / fewer, a.criticReadsPolicy);
         }

@@ -93,6 +93,11 @@ class AlgorithmTest {
             () -> Algorithm.fromProperties(props("group.size", "1", "dynamic.sampling", "true")));
         assertTrue(e.getMessage().contains("--dynamic-sampling false"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Algorithm.fromProperties(props("group.size", "0")));
+        // And without group sampling a group of one stays one, with as many prompts
+        Algorithm single = Algorithm.fromProperties(props("group.size", "1", "prompts.per.step", "128",
+            "dynamic.sampling", "false", "group.sampling", "false"));
+        assertEquals(1, single.groupSize());
+        assertEquals(128, single.promptsPerStep());
     }
 
     @Test

@@ -109,8 +109,8 @@ public final class ValueModel extends TransformerNetwork {
      * From now on remembers the policy's features of the last {@code responses} responses it
      * scored (0, as a critic starts: none), the least recently used forgotten first. Remembering
      * costs memory and pays only where the same responses are scored again, as from a replay
-     * pool, whose size this should be. Nothing changes for a critic that does not read the
-     * policy's features.
+     * pool, whose size this should be. A critic that does not read the policy's features has
+     * nothing to remember and never uses it.
      */
     public void rememberPolicyFeatures(int responses) {
         memo.resize(responses);

@@ -2,6 +2,7 @@ package dev.vapostream.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.List;
 
@@ -26,7 +27,21 @@ class ResponseRowsTest {
             assertEquals(2, logProbs.size());
             assertArrayEquals(new float[] {1f, 2f, 3f}, logProbs.get(0));
             assertArrayEquals(new float[] {4f}, logProbs.get(1));
+            assertArrayEquals(new float[] {5f, 6f, 7f}, entropy.get(0));
             assertArrayEquals(new float[] {8f}, entropy.get(1));
+            // And a critic's values read back the same way
+            List<float[]> values = new ValueScores(manager.create(padded, new Shape(2, 3)), manager.ones(new Shape(2, 3)))
+                .perResponse(responses);
+            assertArrayEquals(new float[] {4f}, values.get(1));
+        }
+    }
+
+    @Test
+    void responsesThatDoNotMatchTheRowsAreRefused() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            ValueScores scores = new ValueScores(manager.zeros(new Shape(2, 3)), manager.ones(new Shape(2, 3)));
+            assertThrows(IllegalArgumentException.class, () -> scores.perResponse(List.of(new int[3])));
+            assertThrows(IllegalArgumentException.class, () -> scores.perResponse(List.of(new int[3], new int[4])));
         }
     }
 }

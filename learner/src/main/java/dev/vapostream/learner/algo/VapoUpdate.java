@@ -145,21 +145,27 @@ public final class VapoUpdate implements AutoCloseable {
      * recorded with an older batch are those of a critic several versions back).
      */
     private TrainingBatch criticRows(TrainingBatch batch, SplittableRandom shuffle) {
+        rememberWhatTheCriticScoresAgain(batch.size());
         if (settings.criticReplay() == 1) {
             return batch;
         }
         replay.add(batch);
-        rememberWhatThePoolHolds(batch.size());
         return withCurrentValues(replay.draw(batch.size(), shuffle));
     }
 
     /**
      * A critic that reads the policy's features would otherwise have its frozen policy score a
-     * pooled response at every draw; it remembers as many responses as the pool can hold.
+     * row again at every critic epoch and every draw from the pool; it remembers the responses the
+     * pool holds and one batch more, since rows of a batch the pool has just dropped may still be
+     * among the most recently used. No cap: the pool itself holds several arrays per token of
+     * each of those responses, the memory three numbers per token.
      */
-    private void rememberWhatThePoolHolds(int batchRows) {
-        long poolRows = (long) settings.criticReplay() * batchRows;
-        int responses = (int) Math.min(Integer.MAX_VALUE, poolRows);
+    private void rememberWhatTheCriticScoresAgain(int batchRows) {
+        if (!critic.readsPolicyFeatures()) {
+            return;
+        }
+        long rows = (settings.criticReplay() + 1L) * batchRows;
+        int responses = (int) Math.min(Integer.MAX_VALUE, rows);
         if (responses > critic.policyFeatureMemory()) {
             critic.rememberPolicyFeatures(responses);
         }

@@ -118,23 +118,27 @@ class VapoUpdateTest {
     }
 
     @Test
-    void aFeatureCriticWithAReplayPoolRemembersAsManyResponsesAsThePoolHoldsAndWithoutOneNone() {
-        // Given two feature critics, one updated with a pool of 4 batches, one with the newest batch only
-        UpdateSettings pooled = UpdateSettings.vapo(8).withCriticSchedule(1, 2).withCriticReplay(4);
+    void aFeatureCriticRemembersWhatItsPoolHoldsAndOneBatchMoreAndAPlainCriticNothing() {
+        // Given two feature critics, one updated with a pool of 4 batches, one with the newest batch only, and a plain critic
+        UpdateSettings pooled = UpdateSettings.vapo(8).withCriticSchedule(2, 2).withCriticReplay(4);
         try (PolicyModel policy = PolicyModel.initialise(TINY, 8);
              ValueModel poolCritic = policy.newValueModel(9, true);
              ValueModel batchCritic = policy.newValueModel(9, true);
+             ValueModel plainCritic = policy.newValueModel(9);
              VapoUpdate withPool = new VapoUpdate(policy, poolCritic, pooled);
-             VapoUpdate withoutPool = new VapoUpdate(policy, batchCritic, pooled.withCriticReplay(1))) {
+             VapoUpdate withoutPool = new VapoUpdate(policy, batchCritic, pooled.withCriticReplay(1));
+             VapoUpdate plain = new VapoUpdate(policy, plainCritic, pooled)) {
             int[] prompt = TOKENS.encodePrompt("1+1");
             List<SampledResponse> group = new Sampler(policy).sample(repeat(prompt, 8), SamplingSettings.unbiased(4), 9);
-            TrainingBatch batch = withCriticValues(poolCritic, batch(prompt, group, r -> 1.0));
+            TrainingBatch batch = withCriticValues(plainCritic, batch(prompt, group, r -> 1.0));
             // When each runs one value-pretraining step on a batch of 8 rows
             withPool.step(batch, false, 0);
             withoutPool.step(batch, false, 0);
-            // Then the pooled critic may remember 4 × 8 responses; the other remembers nothing
-            assertEquals(32, poolCritic.policyFeatureMemory());
-            assertEquals(0, batchCritic.policyFeatureMemory());
+            plain.step(batch, false, 0);
+            // Then the pooled critic may remember (4 + 1) × 8 responses, the other (1 + 1) × 8, the plain one none
+            assertEquals(40, poolCritic.policyFeatureMemory());
+            assertEquals(16, batchCritic.policyFeatureMemory());
+            assertEquals(0, plainCritic.policyFeatureMemory());
         }
     }
 
