@@ -27,11 +27,7 @@ final class PolicyFeatureMemo {
             throw new IllegalArgumentException("responses remembered must be at least 0, got " + responses);
         }
         capacity = responses;
-        var eldestFirst = entries.entrySet().iterator();
-        while (entries.size() > capacity) {
-            eldestFirst.next();
-            eldestFirst.remove();
-        }
+        forgetBeyondCapacity();
     }
 
     synchronized int capacity() {
@@ -49,10 +45,15 @@ final class PolicyFeatureMemo {
             return;
         }
         entries.put(new Key(prompt.clone(), response.clone()), features);
-        if (entries.size() > capacity) {
-            var eldest = entries.keySet().iterator();
-            eldest.next();
-            eldest.remove();
+        forgetBeyondCapacity();
+    }
+
+    // Access order: the first entry is the least recently used.
+    private void forgetBeyondCapacity() {
+        var eldestFirst = entries.keySet().iterator();
+        while (entries.size() > capacity) {
+            eldestFirst.next();
+            eldestFirst.remove();
         }
     }
 
