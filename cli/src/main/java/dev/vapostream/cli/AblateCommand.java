@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import dev.vapostream.cli.report.RunMetrics;
+import dev.vapostream.learner.Algorithm;
 import dev.vapostream.model.PolicyModel;
 import dev.vapostream.model.eval.EvalReport;
 import dev.vapostream.model.task.BuiltInTask;
@@ -107,16 +108,14 @@ final class AblateCommand {
         Path heldOut = Path.of(p.getProperty("data.dir", TaskCommands.defaultDataDir(task).toString()))
             .resolve(JsonlDataset.HELD_OUT_FILE).toAbsolutePath();
         List<String> only = own.get(ONLY) == null ? List.copyOf(CONFIGURATIONS.keySet()) : List.of(own.get(ONLY).split(","));
+        List<String> toRun = own.get(TABLE_ONLY) ? List.of() : only;
+        checkConfigurations(p, toRun);
         Files.createDirectories(out);
         Path results = out.resolve("results.jsonl");
-        boolean tableOnly = own.get(TABLE_ONLY);
         List<String> trainFlags = trainFlags(p);
         List<Callable<Integer>> jobs = new ArrayList<>();
-        for (String name : tableOnly ? List.<String>of() : only) {
+        for (String name : toRun) {
             Configuration c = CONFIGURATIONS.get(name);
-            if (c == null) {
-                throw new UsageException("unknown configuration '" + name + "'; known: " + CONFIGURATIONS.keySet());
-            }
             for (int seed = 1; seed <= seeds; seed++) {
                 if (!recorded(results, name, seed)) {
                     int s = seed;
@@ -140,6 +139,42 @@ final class AblateCommand {
         AblationTable.plot(results, out.resolve("ablation.png"));
         System.out.println("ablate: wrote " + out.resolve("ablation.md") + " and " + out.resolve("ablation.png"));
         return 0;
+    }
+
+    /**
+     * Checks every configuration to run as {@code vapo train} checks its algorithm, so that a flag
+     * one of them refuses (e.g. {@code --group-size 1} for DAPO) stops the ablation before any run
+     * starts rather than in a child process after the others have run.
+     */
+    static void checkConfigurations(Properties p, List<String> names) {
+        for (String name : names) {
+            Configuration c = CONFIGURATIONS.get(name);
+            if (c == null) {
+                throw new UsageException("unknown configuration '" + name + "'; known: " + CONFIGURATIONS.keySet());
+            }
+            try {
+                Algorithm.fromProperties(trainSettings(p, c));
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("configuration '" + name + "' cannot run with these flags: " + e.getMessage());
+            }
+        }
+    }
+
+    /** The settings one configuration's {@code vapo train} resolves its algorithm from. */
+    static Properties trainSettings(Properties p, Configuration c) {
+        Properties train = new Properties();
+        for (String key : p.stringPropertyNames()) {
+            if (!OWN.declares(key)) {
+                train.setProperty(key, p.getProperty(key));
+            }
+        }
+        List<String> flags = new ArrayList<>(EQUAL_BUDGET);
+        flags.addAll(c.flags());
+        for (int i = 0; i + 1 < flags.size(); i += 2) {
+            train.setProperty(flags.get(i).substring(2).replace('-', '.'), flags.get(i + 1));
+        }
+        TrainCommand.applyTrainDefaults(train);
+        return train;
     }
 
     /** One configuration and seed: a vapo train in a child JVM, then its final policy evaluated and recorded. */
