@@ -57,6 +57,12 @@ public final class AdvantageComputer {
     }
 
     private static List<ResponseSignals> groupNormalised(EstimatorSettings s, double[] rewards, int[] lengths) {
+        // A group of one would get advantage 0 on every token: no signal, and nothing to say why.
+        if (rewards.length < 2) {
+            throw new IllegalArgumentException("estimator " + s.estimator() + " compares the responses to one prompt, and"
+                + " this group has " + rewards.length + ": generate at least 2 a prompt (group.size), or use an estimator"
+                + " with a critic");
+        }
         double[] perResponse = switch (s.estimator()) {
             case GRPO -> GroupNormalised.grpo(rewards);
             case DR_GRPO -> GroupNormalised.drGrpo(rewards);

@@ -70,6 +70,22 @@ class AdvantageComputerTest {
     }
 
     @Test
+    void aGroupEstimatorRefusesAGroupOfOneResponseInsteadOfGivingItZeroAdvantages() {
+        for (EstimatorSettings settings : List.of(EstimatorSettings.grpo(), EstimatorSettings.drGrpo())) {
+            // Given one response to a prompt, right
+            // When a critic-free estimator values it
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> AdvantageComputer.compute(settings, new double[] {1}, new int[] {4}, null));
+            // Then it is refused with what to change
+            assertTrue(e.getMessage().startsWith("estimator " + settings.estimator() + " compares the responses to one"
+                + " prompt, and this group has 1"), e.getMessage());
+        }
+        // And an estimator with a critic values a group of one
+        assertEquals(1, AdvantageComputer.compute(EstimatorSettings.vapo(), new double[] {1}, new int[] {4},
+            List.of(filled(4, 0.5f))).size());
+    }
+
+    @Test
     void mismatchedValueCountsAreRejectedWithTheResponseNamed() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> AdvantageComputer.compute(
             EstimatorSettings.vapo(), new double[] {1, 0}, new int[] {3, 4}, List.of(filled(3, 0f), filled(5, 0f))));
