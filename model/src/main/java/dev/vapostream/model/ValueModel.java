@@ -110,9 +110,12 @@ public final class ValueModel extends TransformerNetwork {
      * scored (0, as a critic starts: none), the least recently used forgotten first. Remembering
      * costs memory and pays only where the same responses are scored again, as from a replay
      * pool, whose size this should be. A critic that does not read the policy's features has
-     * nothing to remember and never uses it.
+     * nothing to remember and refuses a memory.
      */
     public void rememberPolicyFeatures(int responses) {
+        if (responses > 0 && !readsPolicyFeatures()) {
+            throw new IllegalStateException("this critic does not read the policy's features, so it has none to remember");
+        }
         memo.resize(responses);
     }
 

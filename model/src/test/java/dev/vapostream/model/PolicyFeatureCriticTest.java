@@ -157,6 +157,20 @@ class PolicyFeatureCriticTest {
     }
 
     @Test
+    void aPlainCriticRefusesAMemoryOfFeaturesItDoesNotRead() {
+        try (PolicyModel policy = PolicyModel.initialise(TestModels.SMALL, 71L);
+                ValueModel plain = policy.newValueModel(72L)) {
+            // Given a critic that does not read the policy's features, When it is asked to remember some
+            IllegalStateException e = assertThrows(IllegalStateException.class, () -> plain.rememberPolicyFeatures(8));
+            // Then it refuses, saying why, and still remembers none
+            assertTrue(e.getMessage().contains("does not read the policy's features"), e.getMessage());
+            assertEquals(0, plain.policyFeatureMemory());
+            // And asking it to remember none is allowed
+            plain.rememberPolicyFeatures(0);
+        }
+    }
+
+    @Test
     void itsWeightsRoundTripWithTheFrozenPolicyAndDoNotFitAPlainCritic() {
         try (PolicyModel policy = PolicyModel.initialise(TestModels.SMALL, 58L);
                 ValueModel critic = policy.newValueModel(59L, true);

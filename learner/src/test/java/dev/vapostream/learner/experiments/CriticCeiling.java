@@ -94,7 +94,9 @@ public final class CriticCeiling {
             }
             Pool pool = new Pool(fit);
             // Every training and test response is scored again and again; a feature critic need score each once.
-            critic.rememberPolicyFeatures(pool.size() + testBatches * 128);
+            if (critic.readsPolicyFeatures()) {
+                critic.rememberPolicyFeatures(pool.size() + testBatches * 128);
+            }
             double bound = bayesEv(test, task, tokenizer);
             System.out.printf(Locale.ROOT, "settings %s; %d training responses sampled in %.0f s%n"
                     + "the teacher's Bayes-optimal values explain %.3f of the test returns (half: %.3f)%nstep 0 test ev %.3f%n",
