@@ -2,12 +2,16 @@ package dev.vapostream.cli;
 
 import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class AblateCommandTest {
 
@@ -30,6 +34,19 @@ class AblateCommandTest {
         assertTrue(refused.getMessage().contains("needs at least 2"), refused.getMessage());
         // And the configurations that accept it pass
         assertDoesNotThrow(() -> AblateCommand.checkConfigurations(p, List.of("vapo", "ppo", "w/o group sampling")));
+    }
+
+    @Test
+    void aRefusedAblationLeavesNoRunBehind(@TempDir Path dir) {
+        // Given vapo ablate asked for vapo and dapo with --group-size 1
+        Properties flags = groupSize("1");
+        flags.setProperty("only", "vapo,dapo");
+        flags.setProperty("out", dir.resolve("ablate").toString());
+        // When it runs
+        UsageException refused = assertThrows(UsageException.class, () -> AblateCommand.run(flags));
+        // Then it stops on dapo before vapo's run or even the ablation's folder exists
+        assertTrue(refused.getMessage().startsWith("configuration 'dapo'"), refused.getMessage());
+        assertFalse(Files.exists(dir.resolve("ablate")));
     }
 
     @Test
